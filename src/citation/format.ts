@@ -1,0 +1,82 @@
+/**
+ * Citation text for each kind of document. Pure: no `vscode` import.
+ */
+import type { LoadedPaper } from '../index/paper';
+
+export type CitationStyle = 'markdown' | 'latex' | 'plain';
+
+export interface CitationOptions {
+  /**
+   * Template for plain references in other languages. Placeholders: `${title}`, `${authors}`, `${year}`,
+   * `${venue}`, `${link}`, `${key}`. A placeholder with no value is dropped with the punctuation around it.
+   */
+  readonly plainTemplate: string;
+}
+
+export const DEFAULT_PLAIN_TEMPLATE = '${authors} (${year}). ${title}. ${link}';
+
+/** Which citation style a VS Code language id gets. */
+export function citationStyleFor(languageId: string): CitationStyle {
+  switch (languageId) {
+    case 'markdown':
+    case 'quarto':
+    case 'rmd':
+      return 'markdown';
+    case 'latex':
+    case 'tex':
+    case 'context':
+      return 'latex';
+    default:
+      return 'plain';
+  }
+}
+
+export function formatCitation(paper: LoadedPaper, style: CitationStyle, options: CitationOptions): string {
+  switch (style) {
+    case 'markdown':
+      return `[@${paper.key}]`;
+    case 'latex':
+      return `\\cite{${paper.key}}`;
+    case 'plain':
+      return formatPlainReference(paper, options.plainTemplate);
+  }
+}
+
+/** The best link for a paper: its arXiv abstract page, else its DOI, else its own https URL. */
+export function paperLink(paper: Pick<LoadedPaper, 'arxivId' | 'doi' | 'url'>): string | undefined {
+  if (paper.arxivId) return `https://arxiv.org/abs/${paper.arxivId}`;
+  if (paper.doi) return `https://doi.org/${paper.doi}`;
+  return paper.url && /^https:\/\//i.test(paper.url) ? paper.url : undefined;
+}
+
+/** "A", "A and B", "A, B, and C", or "A et al." for more than three authors. */
+export function formatAuthorList(authors: readonly string[] | undefined): string {
+  if (!authors || authors.length === 0) return '';
+  if (authors.length === 1) return authors[0];
+  if (authors.length === 2) return `${authors[0]} and ${authors[1]}`;
+  if (authors.length === 3) return `${authors[0]}, ${authors[1]}, and ${authors[2]}`;
+  return `${authors[0]} et al.`;
+}
+
+export function formatPlainReference(paper: LoadedPaper, template: string): string {
+  const values: Record<string, string> = {
+    title: paper.title,
+    authors: formatAuthorList(paper.authors),
+    year: paper.year !== undefined ? String(paper.year) : '',
+    venue: paper.venue ?? '',
+    link: paperLink(paper) ?? '',
+    key: paper.key,
+  };
+  return template
+    // An empty placeholder takes its bracketing punctuation with it: "Title (${year})" → "Title".
+    .replace(/\s*[([]?\$\{(\w+)\}[)\]]?/g, (whole, name: string) => {
+      const value = values[name];
+      if (value === undefined) return whole;
+      if (value === '') return '';
+      return whole.replace(/\$\{\w+\}/, value);
+    })
+    .replace(/^[\s.,;:]+/, '')
+    .replace(/([.,;:])(\s*[.,;:])+/g, '$1')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}

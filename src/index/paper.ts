@@ -1,0 +1,35 @@
+/**
+ * The paper model shared by the extension host, the command line and the webview.
+ * Pure module: no `vscode` import, so it runs in plain Node and in the browser.
+ */
+
+/** One paper as stored in an index file (schema version 1). */
+export interface Paper {
+  /** Stable id, unique within its index file: a slug of the title unless the file says otherwise. */
+  readonly id: string;
+  readonly title: string;
+  readonly abstract: string;
+  readonly authors?: readonly string[];
+  readonly year?: number;
+  readonly arxivId?: string;
+  readonly doi?: string;
+  readonly url?: string;
+  readonly venue?: string;
+}
+
+/** A paper as loaded into the catalog: the index data plus what the loader derived. */
+export interface LoadedPaper extends Paper {
+  /** Citation key, unique among all loaded papers. */
+  readonly key: string;
+  /** Display name of the index the paper came from (for example "Bundled papers"). */
+  readonly source: string;
+}
+
+/** The on-disk shape of an index file. */
+export interface IndexFileV1 {
+  readonly version: 1;
+  readonly name?: string;
+  readonly papers: readonly Paper[];
+}
+
+export const INDEX_SCHEMA_VERSION = 1;

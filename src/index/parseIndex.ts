@@ -1,0 +1,209 @@
+/**
+ * Parsing and validation of index files (schema version 1). Pure: no `vscode` import.
+ *
+ * Every problem is reported with the file name and a 1-based line and column, and one bad entry never
+ * costs the good ones: the result always carries every paper that validated.
+ */
+import { type Node, type ParseError, parseTree, printParseErrorCode, getNodeValue } from 'jsonc-parser';
+import { INDEX_SCHEMA_VERSION, type Paper } from './paper';
+import { slugify } from './slug';
+
+export interface IndexProblem {
+  readonly severity: 'error' | 'warning';
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  readonly message: string;
+}
+
+export interface ParsedIndex {
+  readonly name?: string;
+  readonly papers: readonly Paper[];
+  readonly problems: readonly IndexProblem[];
+}
+
+/** Parses the text of an index file. `file` names the file in problem messages. */
+export function parseIndexText(text: string, file: string): ParsedIndex {
+  const problems: IndexProblem[] = [];
+  const lineStarts = computeLineStarts(text);
+  const report = (severity: IndexProblem['severity'], offset: number, message: string): void => {
+    const { line, column } = positionAt(lineStarts, offset);
+    problems.push({ severity, file, line, column, message });
+  };
+
+  // A UTF-8 BOM is legal at the start of a file saved by many Windows editors; it is not a JSON error.
+  const bomLength = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const body = bomLength ? text.slice(bomLength) : text;
+  if (body.trim() === '') {
+    report('error', 0, 'The file is empty; expected a JSON object { "version": 1, "papers": [...] }.');
+    return { papers: [], problems };
+  }
+
+  const syntaxErrors: ParseError[] = [];
+  const root = parseTree(body, syntaxErrors, { allowTrailingComma: false, disallowComments: true });
+  // jsonc-parser recovers from syntax errors; entries that end before the first error parsed exactly as
+  // written, so they still load, and nothing after the error (which may be mis-recovered) does.
+  const firstSyntaxError = syntaxErrors[0];
+  const trustedEnd = firstSyntaxError ? firstSyntaxError.offset : Infinity;
+  if (firstSyntaxError) report('error', firstSyntaxError.offset + bomLength, `Invalid JSON: ${describeParseError(firstSyntaxError)}.`);
+  if (!root) return { papers: [], problems };
+  const at = (node: Node): number => node.offset + bomLength;
+  // After a syntax error the recovered structure is a guess: complaining about its shape is noise.
+  const reportShape: typeof report = firstSyntaxError ? () => undefined : report;
+
+  if (root.type !== 'object') {
+    reportShape('error', at(root), 'Expected a JSON object { "version": 1, "papers": [...] } at the top level.');
+    return { papers: [], problems };
+  }
+
+  const version = propertyNode(root, 'version');
+  if (!version) {
+    reportShape('warning', at(root), `Missing "version"; reading the file as version ${INDEX_SCHEMA_VERSION}.`);
+  } else if (version.value !== INDEX_SCHEMA_VERSION) {
+    report('error', at(version), `Unsupported "version" ${JSON.stringify(version.value)}; this release reads version ${INDEX_SCHEMA_VERSION}.`);
+    return { papers: [], problems };
+  }
+
+  const nameNode = propertyNode(root, 'name');
+  const name = typeof nameNode?.value === 'string' && nameNode.value.trim() ? nameNode.value.trim() : undefined;
+
+  const papersNode = propertyNode(root, 'papers');
+  if (!papersNode || papersNode.type !== 'array') {
+    reportShape('error', at(papersNode ?? root), 'Expected "papers" to be an array of papers.');
+    return { name, papers: [], problems };
+  }
+
+  const papers: Paper[] = [];
+  const seenIds = new Map<string, number>();
+  (papersNode.children ?? []).forEach((entry, index) => {
+    if (entry.offset + entry.length > trustedEnd) return;
+    const paper = validatePaper(entry, index, (severity, node, message) => report(severity, at(node), message));
+    if (!paper) return;
+    const firstIndex = seenIds.get(paper.id);
+    if (firstIndex !== undefined) {
+      report('error', at(entry), `Paper ${index + 1}: duplicate id "${paper.id}" (already used by paper ${firstIndex + 1}); skipped.`);
+      return;
+    }
+    seenIds.set(paper.id, index);
+    papers.push(paper);
+  });
+  return { name, papers, problems };
+}
+
+type Reporter = (severity: IndexProblem['severity'], node: Node, message: string) => void;
+
+function validatePaper(entry: Node, index: number, report: Reporter): Paper | undefined {
+  const label = `Paper ${index + 1}`;
+  if (entry.type !== 'object') {
+    report('error', entry, `${label}: expected an object, found ${entry.type}; skipped.`);
+    return undefined;
+  }
+  const title = cleanText(propertyNode(entry, 'title')?.value);
+  if (!title) {
+    report('error', entry, `${label}: missing or empty "title"; skipped.`);
+    return undefined;
+  }
+  const labelled = `${label} ("${truncate(title, 60)}")`;
+
+  const optionalString = (field: string): string | undefined => {
+    const node = propertyNode(entry, field);
+    if (!node || node.type === 'null') return undefined;
+    if (node.type !== 'string') {
+      report('warning', node, `${labelled}: "${field}" should be a string; ignored.`);
+      return undefined;
+    }
+    return cleanText(node.value) || undefined;
+  };
+
+  const abstractNode = propertyNode(entry, 'abstract');
+  let abstract = '';
+  if (!abstractNode) report('warning', entry, `${labelled}: missing "abstract".`);
+  else abstract = optionalString('abstract') ?? '';
+
+  // A title of only non-Latin script has an empty slug; its position still gives a stable id within the file.
+  const id = optionalString('id') ?? (slugify(title) || `paper-${index + 1}`);
+
+  let authors: string[] | undefined;
+  const authorsNode = propertyNode(entry, 'authors');
+  if (authorsNode && authorsNode.type !== 'null') {
+    const value: unknown = getNodeValue(authorsNode);
+    if (Array.isArray(value) && value.every((author) => typeof author === 'string')) {
+      authors = value.map(cleanText).filter((author) => author !== '');
+    } else {
+      report('warning', authorsNode, `${labelled}: "authors" should be an array of strings; ignored.`);
+    }
+  }
+
+  let year: number | undefined;
+  const yearNode = propertyNode(entry, 'year');
+  if (yearNode && yearNode.type !== 'null') {
+    if (Number.isInteger(yearNode.value) && yearNode.value >= 1000 && yearNode.value <= 9999) year = yearNode.value;
+    else report('warning', yearNode, `${labelled}: "year" should be a four-digit integer; ignored.`);
+  }
+
+  return dropUndefined({
+    id,
+    title,
+    abstract,
+    authors: authors && authors.length > 0 ? authors : undefined,
+    year,
+    arxivId: optionalString('arxivId'),
+    doi: optionalString('doi'),
+    url: optionalString('url'),
+    venue: optionalString('venue'),
+  });
+}
+
+function propertyNode(object: Node, name: string): Node | undefined {
+  for (const property of object.children ?? []) {
+    const [key, value] = property.children ?? [];
+    if (key?.value === name) return value;
+  }
+  return undefined;
+}
+
+/** Collapses whitespace (including CR/LF and control characters) so titles render on one line. */
+function cleanText(value: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  return typeof value === 'string' ? value.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim() : '';
+}
+
+function truncate(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}
+
+function dropUndefined<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** "ValueExpected" → "value expected". */
+function describeParseError(error: ParseError | undefined): string {
+  if (!error) return 'the file could not be parsed';
+  return printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+function positionAt(lineStarts: readonly number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lineStarts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low + 1, column: offset - lineStarts[low] + 1 };
+}
+
+/** Formats a problem the way compilers do, so terminals and the Output channel make it clickable. */
+export function formatProblem(problem: IndexProblem): string {
+  return `${problem.file}:${problem.line}:${problem.column}: ${problem.severity}: ${problem.message}`;
+}

@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { citationStyleFor, formatCitation, formatPlainReference } from '../../src/citation/format';
+import { assignCitationKeys, baseCitationKey, familyName, foldToAscii } from '../../src/citation/keys';
+import type { LoadedPaper } from '../../src/index/paper';
+
+const paper = (fields: Partial<LoadedPaper>): LoadedPaper => ({ id: 'x', title: 'T', abstract: '', key: 'k', source: 's', ...fields });
+
+describe('citation keys', () => {
+  it('follows Better BibTeX: family name, three significant title words, year', () => {
+    assert.equal(
+      baseCitationKey({ title: 'Equivariant Polynomials for Graph Neural Networks', authors: ['Omri Puny', 'Derek Lim'], year: 2023 }),
+      'punyEquivariantPolynomialsGraph2023',
+    );
+    assert.equal(baseCitationKey({ title: 'A Critical Review of Recurrent Neural Networks', authors: ['Zachary C. Lipton'], year: 2015 }), 'liptonCriticalReviewRecurrent2015');
+  });
+
+  it('uses the title alone when there are no authors, and leaves out a missing year', () => {
+    assert.equal(baseCitationKey({ title: 'The Principles of Deep Learning Theory' }), 'principlesDeepLearning');
+    assert.equal(baseCitationKey({ title: 'Pointer Networks', year: 2015 }), 'pointerNetworks2015');
+  });
+
+  it('folds accents and special letters to ASCII and keeps only letters and digits', () => {
+    assert.equal(baseCitationKey({ title: 'Über-Fast Ñandú Models: a #1 study', authors: ['Ekin Akyürek'], year: 2022 }), 'akyurekUberFastNandu2022');
+    assert.equal(foldToAscii('Łukasz Gößl Ørsted'), 'Lukasz Gossl Orsted');
+    assert.match(baseCitationKey({ title: '{}%$&_~^\\ weird', authors: ["O'Brien"] }), /^[A-Za-z0-9]+$/);
+  });
+
+  it('reads "Family, Given" and "Given Family" author names', () => {
+    assert.equal(familyName('Lipton, Zachary C.'), 'Lipton');
+    assert.equal(familyName('Zachary C. Lipton'), 'Lipton');
+  });
+
+  it('never returns an empty key', () => {
+    assert.equal(baseCitationKey({ title: '深層学習' }), 'untitled');
+  });
+
+  it('makes keys unique with a, b, … suffixes in list order, first come first kept', () => {
+    const twin = { title: 'Deep Nets', authors: ['Ann Smith'], year: 2020 };
+    assert.deepEqual(assignCitationKeys([twin, twin, twin, { title: 'Other' }]), ['smithDeepNets2020', 'smithDeepNets2020a', 'smithDeepNets2020b', 'other']);
+  });
+
+  it('gives every bundled paper a unique key of BibTeX- and pandoc-safe characters', () => {
+    const bundled = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'data', 'papers.json'), 'utf8')).papers;
+    const keys = assignCitationKeys(bundled);
+    assert.equal(new Set(keys).size, bundled.length);
+    for (const key of keys) assert.match(key, /^[A-Za-z][A-Za-z0-9]*$/);
+  });
+});
+
+describe('citation formats', () => {
+  it('picks the style from the language id', () => {
+    assert.equal(citationStyleFor('markdown'), 'markdown');
+    assert.equal(citationStyleFor('latex'), 'latex');
+    assert.equal(citationStyleFor('python'), 'plain');
+  });
+
+  it('writes [@key] for Markdown and \\cite{key} for LaTeX', () => {
+    const p = paper({ key: 'punyEquivariantPolynomialsGraph2023' });
+    assert.equal(formatCitation(p, 'markdown', { plainTemplate: '' }), '[@punyEquivariantPolynomialsGraph2023]');
+    assert.equal(formatCitation(p, 'latex', { plainTemplate: '' }), '\\cite{punyEquivariantPolynomialsGraph2023}');
+  });
+
+  it('fills the plain template and drops missing fields with their brackets', () => {
+    const template = '${authors} (${year}). ${title}. ${link}';
+    const full = paper({ title: 'Pointer Networks', authors: ['Oriol Vinyals', 'Meire Fortunato', 'Navdeep Jaitly'], year: 2015, arxivId: '1506.03134' });
+    assert.equal(formatPlainReference(full, template), 'Oriol Vinyals, Meire Fortunato, and Navdeep Jaitly (2015). Pointer Networks. https://arxiv.org/abs/1506.03134');
+    assert.equal(formatPlainReference(paper({ title: 'Bare Title' }), template), 'Bare Title.');
+    assert.equal(formatPlainReference(paper({ title: 'T', authors: ['A', 'B', 'C', 'D'], doi: '10.1/x' }), template), 'A et al. T. https://doi.org/10.1/x');
+  });
+
+  it('never links a non-https url', () => {
+    assert.equal(formatPlainReference(paper({ title: 'T', url: 'javascript:alert(1)' }), '${title} ${link}'), 'T');
+  });
+});

@@ -1,0 +1,91 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseIndexText } from '../../src/index/parseIndex';
+
+const fixture = (name: string): string => readFileSync(path.join(__dirname, '..', 'fixtures', 'indexes', name), 'utf8');
+
+describe('parseIndexText', () => {
+  it('reads a valid index with every field', () => {
+    const result = parseIndexText(fixture('valid.json'), 'valid.json');
+    assert.deepEqual(result.problems, []);
+    assert.equal(result.name, 'Lab reading list');
+    assert.deepEqual(result.papers[0], {
+      id: 'attention-is-all-you-need',
+      title: 'Attention Is All You Need',
+      abstract: 'The dominant sequence transduction models are based on complex recurrent or convolutional neural networks.',
+      authors: ['Ashish Vaswani', 'Noam Shazeer'],
+      year: 2017,
+      arxivId: '1706.03762',
+      venue: 'NeurIPS 2017',
+    });
+  });
+
+  it('reports invalid JSON with the file name, line and column', () => {
+    const text = '{\n  "version": 1,\n  "papers": [\n    { "title": "A", "abstract": "" },,\n    { "title": "B", "abstract": "" }\n  ]\n}\n';
+    const result = parseIndexText(text, '/work/broken.json');
+    assert.deepEqual(result.papers.map((paper) => paper.title), ['A']);
+    assert.equal(result.problems.length, 1);
+    const [problem] = result.problems;
+    assert.equal(problem.severity, 'error');
+    assert.equal(problem.file, '/work/broken.json');
+    assert.equal(problem.line, 4);
+    assert.equal(problem.column, 38);
+    assert.match(problem.message, /Invalid JSON/);
+  });
+
+  it('skips entries without a title, names their position, and keeps the valid ones', () => {
+    const result = parseIndexText(fixture('missing-title.json'), 'missing-title.json');
+    assert.deepEqual(result.papers.map((paper) => paper.title), ['First good paper', 'Second good paper']);
+    const errors = result.problems.filter((problem) => problem.severity === 'error');
+    assert.equal(errors.length, 2);
+    assert.deepEqual(errors.map((problem) => [problem.line, problem.message.slice(0, 8)]), [
+      [5, 'Paper 2:'],
+      [6, 'Paper 3:'],
+    ]);
+  });
+
+  it('ignores wrongly typed optional fields with a warning but keeps the paper', () => {
+    const text = JSON.stringify({ version: 1, papers: [{ title: 'T', abstract: 'A', year: 'twenty', authors: 'X' }] });
+    const result = parseIndexText(text, 'types.json');
+    assert.deepEqual(result.papers, [{ id: 't', title: 'T', abstract: 'A' }]);
+    assert.deepEqual(result.problems.map((problem) => problem.severity), ['warning', 'warning']);
+  });
+
+  it('rejects a duplicate id within one file', () => {
+    const text = JSON.stringify({ version: 1, papers: [{ id: 'x', title: 'One', abstract: '' }, { id: 'x', title: 'Two', abstract: '' }] });
+    const result = parseIndexText(text, 'dup.json');
+    assert.deepEqual(result.papers.map((paper) => paper.title), ['One']);
+    assert.match(result.problems[0].message, /duplicate id "x"/);
+  });
+
+  it('reports an empty file, a wrong top-level type and an unknown version', () => {
+    assert.match(parseIndexText('  \n', 'empty.json').problems[0].message, /empty/);
+    assert.match(parseIndexText('[]', 'array.json').problems[0].message, /JSON object/);
+    assert.match(parseIndexText('{"version": 2, "papers": []}', 'v2.json').problems[0].message, /Unsupported "version" 2/);
+  });
+
+  it('accepts a byte-order mark and CRLF line endings, and positions stay right', () => {
+    const text = '\ufeff{\r\n"version": 1,\r\n"papers": [\r\n{"abstract": "no title"}\r\n]}';
+    const result = parseIndexText(text, 'bom.json');
+    assert.equal(result.problems[0].line, 4);
+    assert.equal(result.problems[0].column, 1);
+  });
+
+  it('collapses control characters and line breaks inside titles', () => {
+    const text = JSON.stringify({ version: 1, papers: [{ title: 'Line\none\u0000 two', abstract: 'x' }] });
+    assert.equal(parseIndexText(text, 'c.json').papers[0].title, 'Line one two');
+  });
+});
+
+describe('parseIndexText on a truncated file', () => {
+  it('keeps the entries that end before the syntax error and reports only that error', () => {
+    const full = readFileSync(path.join(__dirname, '..', 'fixtures', 'indexes', 'missing-title.json'), 'utf8');
+    const truncated = full.slice(0, full.indexOf('"Second good paper"'));
+    const result = parseIndexText(truncated, 'truncated.json');
+    assert.deepEqual(result.papers.map((paper) => paper.title), ['First good paper']);
+    const errors = result.problems.filter((problem) => problem.severity === 'error');
+    assert.ok(errors.some((problem) => problem.message.startsWith('Invalid JSON')), JSON.stringify(errors));
+    assert.ok(errors.every((problem) => !problem.message.includes('"papers"')), JSON.stringify(errors));
+  });
+});

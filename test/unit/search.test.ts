@@ -1,0 +1,127 @@
+/**
+ * Known-item search quality on the bundled index: each query names the paper a user typing it is after,
+ * and that paper must be in the top 3. Queries are what people type: exact title words, misspellings,
+ * words that appear only in one paper's abstract, unfinished words, and author names.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { PaperCatalog } from '../../src/index/catalog';
+import { parseIndexText } from '../../src/index/parseIndex';
+import { createPaperSearch, snippetAround } from '../../src/index/search';
+
+const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');
+const bundled = parseIndexText(readFileSync(bundledPath, 'utf8'), bundledPath);
+const catalog = new PaperCatalog([{ name: 'Bundled papers', location: bundledPath, ...bundled }]);
+
+type Kind = 'title words' | 'misspelt' | 'abstract only' | 'partial' | 'author';
+const KNOWN_ITEMS: readonly (readonly [Kind, string, string])[] = [
+  ['title words', 'pointer networks', 'pointer-networks'],
+  ['title words', 'equivariant polynomials', 'equivariant-polynomials-for-graph-neural-networks'],
+  ['title words', 'sliced recursive transformer', 'sliced-recursive-transformer'],
+  ['title words', 'neural metamorphosis', 'neural-metamorphosis'],
+  ['title words', 'enumerative geometry', 'can-transformers-do-enumerative-geometry'],
+  ['title words', 'gradient noise', 'adding-gradient-noise-improves-learning-for-very-deep-networks'],
+  ['title words', 'relative representations', 'relative-representations-enable-zero-shot-latent-space-communication'],
+  ['title words', 'principles of deep learning theory', 'the-principles-of-deep-learning-theory'],
+  ['title words', 'structured state spaces long sequences', 'efficiently-modeling-long-sequences-with-structured-state-spaces'],
+  ['title words', 'graph mamba', 'graph-mamba-towards-learning-on-graphs-with-state-space-models'],
+  ['title words', 'neural ranking models information retrieval', 'a-deep-look-into-neural-ranking-models-for-information-retrieval'],
+  ['misspelt', 'equivarient polynomails', 'equivariant-polynomials-for-graph-neural-networks'],
+  ['misspelt', 'metamorphosys', 'neural-metamorphosis'],
+  ['misspelt', 'stichable networks', 'stitchable-neural-networks'],
+  ['misspelt', 'poiner netwroks', 'pointer-networks'],
+  ['misspelt', 'enumeritive geometry', 'can-transformers-do-enumerative-geometry'],
+  ['misspelt', 'fourier nueral operator', 'multi-grid-tensorized-fourier-neural-operator-for-high-resolution-pdes'],
+  ['misspelt', 'hebian networks', 'dense-hebbian-neural-networks-a-replica-symmetric-picture-of-supervised-learning'],
+  ['misspelt', 'snowflaks', 'neural-snowflakes-universal-latent-graph-inference-via-trainable-latent'],
+  ['misspelt', 'permutaions binary inputs', 'exact-learning-of-permutations-for-nonzero-binary-inputs-with-logarithmic'],
+  ['abstract only', 'weisfeiler-lehman', 'equivariant-polynomials-for-graph-neural-networks'],
+  ['abstract only', 'catastrophic forgetting', 'continual-learning-with-dependency-preserving-hypernetworks'],
+  ['abstract only', 'handwriting recognition', 'a-critical-review-of-recurrent-neural-networks-for-sequence-learning'],
+  ['abstract only', 'over-squashing', 'graph-mamba-towards-learning-on-graphs-with-state-space-models'],
+  ['abstract only', 'hopfield', 'parallel-learning-by-multitasking-neural-networks'],
+  ['abstract only', 'adjoint sensitivities', 'opening-the-blackbox-accelerating-neural-differential-equations-by-regularizing'],
+  ['abstract only', 'convlstm', 'convolutional-state-space-models-for-long-range-spatiotemporal-modeling'],
+  ['abstract only', 'moduli curves', 'can-transformers-do-enumerative-geometry'],
+  ['partial', 'equivar', 'equivariant-polynomials-for-graph-neural-networks'],
+  ['partial', 'metamorph', 'neural-metamorphosis'],
+  ['partial', 'stitcha', 'stitchable-neural-networks'],
+  ['partial', 'tensoriz', 'multi-grid-tensorized-fourier-neural-operator-for-high-resolution-pdes'],
+  ['partial', 'blackbo', 'opening-the-blackbox-accelerating-neural-differential-equations-by-regularizing'],
+  ['partial', 'ladder resid', 'ladder-residual-parallelism-aware-architecture-for-accelerating-large-model'],
+  ['author', 'vinyals', 'pointer-networks'],
+  ['author', 'lipton', 'a-critical-review-of-recurrent-neural-networks-for-sequence-learning'],
+  ['author', 'agliari hebbian', 'dense-hebbian-neural-networks-a-replica-symmetric-picture-of-supervised-learning'],
+  ['author', 'akyurek', 'what-learning-algorithm-is-in-context-learning-investigations-with-linear-models'],
+];
+
+describe('search: known-item queries on the bundled index', () => {
+  it('the query set is at least 30 queries over ids that exist', () => {
+    assert.ok(KNOWN_ITEMS.length >= 30);
+    for (const [, , id] of KNOWN_ITEMS) assert.ok(catalog.get(id), `unknown id in the query set: ${id}`);
+  });
+
+  for (const [kind, query, expectedId] of KNOWN_ITEMS) {
+    it(`${kind}: "${query}" finds ${expectedId} in the top 3`, () => {
+      const top3 = catalog.search(query, 3).map((hit) => hit.paper.id);
+      assert.ok(top3.includes(expectedId), `top 3 were: ${top3.join(', ') || '(nothing)'}`);
+    });
+  }
+});
+
+describe('search: ranking and matches', () => {
+  it('ranks a title match above a paper that mentions the word only in its abstract', () => {
+    const papers = [
+      { id: 'abstract-only', title: 'Something else entirely', abstract: 'We study attention and memory in transformers.' },
+      { id: 'in-title', title: 'Attention for everyone', abstract: 'A short note.' },
+    ];
+    assert.deepEqual(createPaperSearch(papers).search('attention', 2).map((hit) => hit.paper.id), ['in-title', 'abstract-only']);
+  });
+
+  it('finds papers by author when authors exist', () => {
+    const papers = [
+      { id: 'a', title: 'Alpha', abstract: 'x', authors: ['Grace Hopper'] },
+      { id: 'b', title: 'Beta', abstract: 'y', authors: ['Alan Turing'] },
+    ];
+    assert.deepEqual(createPaperSearch(papers).search('turing', 5).map((hit) => hit.paper.id), ['b']);
+  });
+
+  it('returns the matched ranges, which point at the query in the matched field', () => {
+    const [hit] = catalog.search('pointer networks', 1);
+    const title = hit.matches.find((match) => match.field === 'title');
+    assert.ok(title, 'expected a title match');
+    const matchedText = title.ranges.map(([start, end]) => hit.paper.title.slice(start, end).toLowerCase());
+    assert.ok(matchedText.includes('pointer') && matchedText.includes('networks'), matchedText.join('|'));
+  });
+
+  it('requires every word to match somewhere, in any field', () => {
+    assert.equal(catalog.search('pointer zzzzqqq', 5).length, 0);
+    assert.ok(catalog.search('vinyals pointer', 1)[0].paper.id === 'pointer-networks');
+  });
+
+  it('treats fuse.js operator characters as plain text instead of failing', () => {
+    for (const query of ['!pointer', '^pointer', '=pointer', "'pointer", 'pointer$', '|', '""']) {
+      assert.doesNotThrow(() => catalog.search(query, 5), query);
+    }
+  });
+
+  it('lists papers in index order for an empty query', () => {
+    assert.deepEqual(catalog.search('  ', 2).map((hit) => hit.paper.id), catalog.papers.slice(0, 2).map((paper) => paper.id));
+  });
+});
+
+describe('snippetAround', () => {
+  const text = 'word '.repeat(100) + 'needle ' + 'word '.repeat(100);
+  it('centres on the match, cuts at word boundaries, and marks the cuts', () => {
+    const start = text.indexOf('needle');
+    const snippet = snippetAround(text, [[start, start + 6]], 80);
+    assert.ok(snippet.includes('needle'));
+    assert.ok(snippet.startsWith('…') && snippet.endsWith('…'));
+    assert.ok(snippet.length <= 82);
+    assert.doesNotMatch(snippet, /…\S*wor\b|\bor…/);
+  });
+  it('returns short text unchanged', () => {
+    assert.equal(snippetAround('short text', [[0, 5]]), 'short text');
+  });
+});

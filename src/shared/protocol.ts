@@ -33,3 +33,28 @@ export type WebviewMessage =
 export interface AbstractPanelState {
   readonly paperId: string;
 }
+
+/**
+ * Whether a value received from the webview is a well-formed `WebviewMessage`. The webview displays text
+ * from index files, so the host treats what it sends as untrusted input and drops anything else.
+ */
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case 'ready':
+      return true;
+    case 'insertCitation':
+    case 'copyKey':
+      return typeof message.paperId === 'string';
+    case 'openLink':
+      return typeof message.href === 'string';
+    default:
+      return false;
+  }
+}
+
+/** Whether a value restored by the panel serializer is an `AbstractPanelState`. */
+export function isAbstractPanelState(value: unknown): value is AbstractPanelState {
+  return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>).paperId === 'string';
+}

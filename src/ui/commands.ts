@@ -1,0 +1,95 @@
+/**
+ * The palette commands. Each resolves the paper it needs (from an argument or the picker) and hands it
+ * to the feature that acts on it.
+ */
+import * as vscode from 'vscode';
+import type { ConfigStore } from '../config';
+import type { LoadedPaper } from '../index/paper';
+import type { AbstractPanels } from './abstractPanel';
+import { copyCitationKey } from './copyCitationKey';
+import { insertCitation } from './insertCitation';
+import type { PaperLibrary } from './paperLibrary';
+import { pickPaper, type PickerOptions } from './paperPicker';
+
+export interface CommandServices {
+  readonly config: ConfigStore;
+  readonly library: PaperLibrary;
+  readonly panels: AbstractPanels;
+}
+
+/** Arguments accepted by `paperLookup.insertCitation` (from links, the panel, and tests). */
+export interface InsertCitationArgs {
+  /** Insert this paper without showing the picker. */
+  readonly paperId?: string;
+  /** Open the picker with this query already typed. */
+  readonly query?: string;
+}
+
+export function registerCommands(services: CommandServices): vscode.Disposable[] {
+  const { config, library, panels } = services;
+
+  const itemActions = (editor: () => vscode.TextEditor | undefined): PickerOptions['itemActions'] => [
+    {
+      button: { iconPath: new vscode.ThemeIcon('quote'), tooltip: 'Insert Citation' },
+      run: (paper) => insertCitation(editor(), paper, config.value),
+    },
+    { button: { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy Citation Key' }, run: copyCitationKey },
+  ];
+
+  /** A paper from an id argument, or from the picker; a message when the id is unknown. */
+  const resolvePaper = async (paperId: unknown, picker: Omit<PickerOptions, 'maxResults'>): Promise<LoadedPaper | undefined> => {
+    const catalog = await library.catalog();
+    if (typeof paperId === 'string' && paperId !== '') {
+      const paper = catalog.get(paperId);
+      if (!paper) void vscode.window.showWarningMessage(`Paper Lookup: no loaded paper has the id "${paperId}".`);
+      return paper;
+    }
+    return pickPaper(catalog, { ...picker, maxResults: config.value.maxResults });
+  };
+
+  return [
+    vscode.commands.registerCommand('paperLookup.search', async (query?: unknown) => {
+      const editor = vscode.window.activeTextEditor;
+      const paper = await resolvePaper(undefined, {
+        title: 'Search Papers',
+        placeholder: 'Type words from a title, an author or an abstract (typos are fine)',
+        initialQuery: typeof query === 'string' ? query : undefined,
+        itemActions: itemActions(() => editor),
+      });
+      if (paper) panels.show(paper);
+    }),
+
+    vscode.commands.registerCommand('paperLookup.insertCitation', async (args?: InsertCitationArgs) => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        void vscode.window.showWarningMessage('Paper Lookup: open a Markdown, LaTeX or other text file to insert a citation into.');
+        return false;
+      }
+      const paper = await resolvePaper(args?.paperId, {
+        title: 'Insert Citation',
+        placeholder: 'Search papers to cite — Enter inserts at every cursor',
+        initialQuery: args?.query,
+        itemActions: itemActions(() => editor),
+      });
+      return paper ? insertCitation(editor, paper, config.value) : false;
+    }),
+
+    vscode.commands.registerCommand('paperLookup.showAbstract', async (paperId?: unknown) => {
+      const paper = await resolvePaper(paperId, {
+        title: 'Show Abstract',
+        placeholder: 'Search papers to read',
+      });
+      if (paper) panels.show(paper);
+    }),
+
+    vscode.commands.registerCommand('paperLookup.copyCitationKey', async (paperId?: unknown) => {
+      const paper = await resolvePaper(paperId, { title: 'Copy Citation Key', placeholder: 'Search papers' });
+      if (paper) await copyCitationKey(paper);
+    }),
+
+    vscode.commands.registerCommand('paperLookup.reloadIndexes', async () => {
+      const catalog = await library.reload();
+      vscode.window.setStatusBarMessage(`Paper Lookup: ${catalog.papers.length} papers loaded`, 3000);
+    }),
+  ];
+}

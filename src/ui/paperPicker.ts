@@ -1,0 +1,80 @@
+/**
+ * The paper QuickPick. Every keystroke re-ranks with our search; VS Code's own filter is kept out of
+ * the way (`alwaysShow`, no description/detail matching) so misspelt and abstract-only queries still list.
+ */
+import * as vscode from 'vscode';
+import type { PaperCatalog } from '../index/catalog';
+import type { LoadedPaper } from '../index/paper';
+import { snippetAround, type SearchHit } from '../index/search';
+
+export interface PaperPickItem extends vscode.QuickPickItem {
+  readonly paper: LoadedPaper;
+}
+
+export interface PickerOptions {
+  readonly title: string;
+  readonly placeholder: string;
+  readonly maxResults: number;
+  /** Text to start with, as if the user had typed it. */
+  readonly initialQuery?: string;
+  /** Buttons on every item, and what they do; the picker stays open. */
+  readonly itemActions?: readonly { readonly button: vscode.QuickInputButton; run(paper: LoadedPaper): unknown }[];
+}
+
+/** Shows the picker; resolves with the accepted paper, or undefined when the user dismisses it. */
+export function pickPaper(catalog: PaperCatalog, options: PickerOptions): Promise<LoadedPaper | undefined> {
+  const picker = vscode.window.createQuickPick<PaperPickItem>();
+  picker.title = options.title;
+  picker.placeholder = options.placeholder;
+  picker.matchOnDescription = false;
+  picker.matchOnDetail = false;
+  picker.value = options.initialQuery ?? '';
+  const buttons = options.itemActions?.map((action) => action.button) ?? [];
+  const refresh = (): void => {
+    picker.items = catalog.search(picker.value, options.maxResults).map((hit) => toItem(hit, buttons));
+  };
+  refresh();
+
+  return new Promise<LoadedPaper | undefined>((resolve) => {
+    const subscriptions = [
+      picker.onDidChangeValue(refresh),
+      picker.onDidTriggerItemButton(({ button, item }) => {
+        void options.itemActions?.find((action) => action.button === button)?.run(item.paper);
+      }),
+      picker.onDidAccept(() => {
+        const [chosen] = picker.selectedItems;
+        if (!chosen) return;
+        resolve(chosen.paper);
+        picker.hide();
+      }),
+      picker.onDidHide(() => {
+        resolve(undefined);
+        for (const subscription of subscriptions) subscription.dispose();
+        picker.dispose();
+      }),
+    ];
+    picker.show();
+  });
+}
+
+function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInputButton[]): PaperPickItem {
+  const { paper } = hit;
+  const abstractRanges = hit.matches.find((match) => match.field === 'abstract')?.ranges ?? [];
+  return {
+    paper,
+    label: paper.title,
+    description: describeAuthorsAndYear(paper),
+    detail: paper.abstract ? snippetAround(paper.abstract, abstractRanges) : undefined,
+    // Our ranking decides what is listed; without this VS Code would hide items whose label lacks the query.
+    alwaysShow: true,
+    buttons,
+  };
+}
+
+/** "Puny, Lim, Kiani et al. · 2023" — whatever of the two is known. */
+export function describeAuthorsAndYear(paper: LoadedPaper): string | undefined {
+  const authors = paper.authors ?? [];
+  const names = authors.slice(0, 3).join(', ') + (authors.length > 3 ? ' et al.' : '');
+  const parts = [names, paper.year !== undefined ? String(paper.year) : ''].filter((part) => part !== '');
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}

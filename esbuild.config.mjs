@@ -1,5 +1,7 @@
-// One esbuild config for every bundle: the extension host, the command line, and the webview script.
+// One esbuild config for every bundle: the extension host, the command line, the webview script,
+// and (except with --production) the integration tests.
 // Usage: node esbuild.config.mjs [--production] [--watch]
+import { chmod, rm } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -14,6 +16,20 @@ const shared = {
   legalComments: 'none',
 };
 
+// For the Node bundles, prefer ES module builds: jsonc-parser's UMD build loads its parts with a
+// require() that esbuild cannot follow, so the bundled extension failed with "Cannot find module './impl/format'".
+const nodeMainFields = ['module', 'main'];
+
+/** `dist/cli.js` is the package's `bin`: it must be executable after every build, including watch rebuilds. */
+const makeExecutable = {
+  name: 'make-executable',
+  setup(build) {
+    build.onEnd(async (result) => {
+      if (result.errors.length === 0) await chmod(build.initialOptions.outfile, 0o755);
+    });
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
@@ -21,6 +37,7 @@ const bundles = [
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     platform: 'node',
+    mainFields: nodeMainFields,
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
@@ -30,9 +47,11 @@ const bundles = [
     entryPoints: ['src/cli.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',
+    mainFields: nodeMainFields,
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [makeExecutable],
   },
   {
     ...shared,
@@ -42,7 +61,22 @@ const bundles = [
     format: 'esm',
     target: 'es2022',
   },
+  // Loaded by VS Code's extension host from test/integration/index.ts, which runs every *.test.js beside it.
+  ...(production ? [] : [{
+    ...shared,
+    entryPoints: ['test/integration/index.ts', 'test/integration/**/*.test.ts'],
+    outdir: 'out/test/integration',
+    outbase: 'test/integration',
+    platform: 'node',
+    mainFields: nodeMainFields,
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+  }]),
 ];
+
+// The test entry runs whatever *.test.js it finds: drop the output of test files deleted since the last build.
+await rm('out/test/integration', { recursive: true, force: true });
 
 if (watch) {
   const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));

@@ -1,0 +1,184 @@
+/**
+ * The extension's commands in the real VS Code extension host: the picker is driven through the real
+ * QuickPick (accepting its selected item as a user pressing Enter would), edits are read back from the
+ * real documents.
+ */
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { PaperLookupApi } from '../../src/extension';
+
+const EXTENSION_ID = 'paper-lookup.paper-lookup';
+
+async function api(): Promise<PaperLookupApi> {
+  const extension = vscode.extensions.getExtension<PaperLookupApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed in the test host`);
+  const exports = await extension.activate();
+  assert.ok(exports, 'activate() returned no API: activation failed');
+  return exports;
+}
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test host must open the fixture workspace');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function openAtEnd(text: string, language: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ content: text, language });
+  const editor = await vscode.window.showTextDocument(document);
+  const end = document.positionAt(text.length);
+  editor.selection = new vscode.Selection(end, end);
+  return editor;
+}
+
+/**
+ * Runs a command that shows our picker and presses Enter in it: accepts the active item until the
+ * command settles (accepting before the picker is visible does nothing, so retrying is safe).
+ */
+async function runPickerCommand<T>(command: string, ...args: unknown[]): Promise<T> {
+  let settled = false;
+  const result = Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)).finally(() => {
+    settled = true;
+  });
+  for (let attempt = 0; !settled && attempt < 100; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  }
+  return result;
+}
+
+describe('Papers commands', function () {
+  this.timeout(30_000);
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Insert Citation puts [@key] into a Markdown document through the picker', async () => {
+    const editor = await openAtEnd('# Notes\n\nPointers are handy ', 'markdown');
+    const inserted = await runPickerCommand<boolean>('paperLookup.insertCitation', { query: 'poiner netwroks' });
+    assert.equal(inserted, true);
+    assert.equal(editor.document.getText(), '# Notes\n\nPointers are handy [@vinyalsPointerNetworks2015]');
+  });
+
+  it('Insert Citation puts \\cite{key} into a LaTeX document through the picker', async () => {
+    const document = await vscode.workspace.openTextDocument(workspaceFile('paper.tex'));
+    const editor = await vscode.window.showTextDocument(document);
+    const anchor = document.getText().indexOf('\\end{document}');
+    assert.ok(anchor > 0, 'paper.tex fixture has \\end{document}');
+    const position = document.positionAt(anchor);
+    editor.selection = new vscode.Selection(position, position);
+    const inserted = await runPickerCommand<boolean>('paperLookup.insertCitation', { query: 'structured state spaces' });
+    assert.equal(inserted, true);
+    assert.ok(
+      document.getText().includes('\\cite{guEfficientlyModelingLong2021}\\end{document}'),
+      document.getText(),
+    );
+  });
+
+  it('inserts at every cursor, replacing selections, as one undoable edit', async () => {
+    const editor = await openAtEnd('see X and Y', 'markdown');
+    const text = editor.document.getText();
+    editor.selections = [
+      new vscode.Selection(editor.document.positionAt(text.indexOf('X')), editor.document.positionAt(text.indexOf('X') + 1)),
+      new vscode.Selection(editor.document.positionAt(text.length), editor.document.positionAt(text.length)),
+    ];
+    assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'pointer-networks' }), true);
+    assert.equal(editor.document.getText(), 'see [@vinyalsPointerNetworks2015] and Y[@vinyalsPointerNetworks2015]');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), 'see X and Y');
+  });
+
+  it('writes the configured plain reference into other languages', async () => {
+    const editor = await openAtEnd('# ref: ', 'python');
+    assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'pointer-networks' }), true);
+    assert.equal(
+      editor.document.getText(),
+      '# ref: Oriol Vinyals, Meire Fortunato, and Navdeep Jaitly (2015). Pointer Networks. https://arxiv.org/abs/1506.03134',
+    );
+  });
+
+  it('with no editor open, Insert Citation changes nothing and reports it', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.equal(vscode.window.activeTextEditor, undefined);
+    assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'pointer-networks' }), false);
+  });
+
+  it('does not edit a read-only document', async () => {
+    const scheme = 'paperlookup-readonly';
+    const content = new TextEncoder().encode('read only text');
+    const provider: vscode.FileSystemProvider = {
+      onDidChangeFile: new vscode.EventEmitter<vscode.FileChangeEvent[]>().event,
+      watch: () => new vscode.Disposable(() => undefined),
+      stat: () => ({ type: vscode.FileType.File, ctime: 0, mtime: 0, size: content.length }),
+      readDirectory: () => [],
+      createDirectory: () => undefined,
+      readFile: () => content,
+      writeFile: () => {
+        throw vscode.FileSystemError.NoPermissions();
+      },
+      delete: () => undefined,
+      rename: () => undefined,
+    };
+    const registration = vscode.workspace.registerFileSystemProvider(scheme, provider, { isReadonly: true });
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme, path: '/notes.md' }));
+      await vscode.window.showTextDocument(document);
+      assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'pointer-networks' }), false);
+      assert.equal(document.getText(), 'read only text');
+    } finally {
+      registration.dispose();
+    }
+  });
+});
+
+describe('Abstract panel', function () {
+  this.timeout(30_000);
+
+  it('opens for a paper with a nonce CSP and no inline script permission', async () => {
+    const extension = await api();
+    await vscode.commands.executeCommand('paperLookup.showAbstract', 'pointer-networks');
+    const panel = extension.abstractPanel();
+    assert.ok(panel, 'no abstract panel was shown');
+    assert.equal(panel.paperId, 'pointer-networks');
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(panel.html)?.[1];
+    assert.ok(csp, 'the panel HTML has no CSP meta tag');
+    assert.match(csp, /default-src 'none'/);
+    const scriptSrc = /script-src ([^;]+)/.exec(csp)?.[1] ?? '';
+    assert.match(scriptSrc, /'nonce-[A-Za-z0-9+/=]{16,}'/);
+    assert.doesNotMatch(scriptSrc, /unsafe-inline|unsafe-eval/);
+    const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1];
+    for (const script of panel.html.match(/<script[^>]*>/g) ?? []) assert.ok(script.includes(`nonce="${nonce}"`), script);
+    assert.ok(!panel.html.includes('Pointer Networks'), 'paper data must reach the webview by message, not inside the HTML');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
+
+describe('Index files', function () {
+  this.timeout(30_000);
+
+  afterEach(async () => {
+    await vscode.workspace.getConfiguration('paperLookup').update('indexes', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('a broken index file is reported with its position and the bundled papers stay searchable', async () => {
+    const extension = await api();
+    const broken = workspaceFile('broken-index.json');
+    await vscode.workspace.fs.writeFile(broken, new TextEncoder().encode('{\n  "version": 1,\n  "papers": [\n    { "title": "Ok", "abstract": "" },,\n  ]\n}\n'));
+    const reloaded = new Promise<void>((resolve) => {
+      const subscription = vscode.workspace.onDidChangeConfiguration(() => {
+        subscription.dispose();
+        resolve();
+      });
+    });
+    await vscode.workspace.getConfiguration('paperLookup').update('indexes', ['broken-index.json', 'lab-index.json'], vscode.ConfigurationTarget.Workspace);
+    await reloaded;
+    const catalog = await vscode.commands.executeCommand<unknown>('paperLookup.reloadIndexes').then(() => extension.catalog());
+    const error = catalog.problems.find((problem) => problem.file.endsWith('broken-index.json'));
+    assert.ok(error, `no problem reported for broken-index.json: ${JSON.stringify(catalog.problems)}`);
+    assert.equal(error.severity, 'error');
+    assert.deepEqual([error.line, error.column], [4, 39]);
+    assert.equal(catalog.search('pointer networks', 1)[0]?.paper.id, 'pointer-networks');
+    assert.equal(catalog.search('attention is all you need', 1)[0]?.paper.source, 'Lab reading list');
+  });
+});

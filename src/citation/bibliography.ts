@@ -1,0 +1,181 @@
+/**
+ * A document's bibliography: which .bib files it declares, what they already hold, and how to add to one.
+ * Pure: no `vscode` import and no file access; callers read the files and resolve the paths.
+ */
+import type { Entry } from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
+import type { Paper } from '../index/paper';
+import { foldTitle } from '../index/slug';
+import type { CitationLanguage } from './citationContext';
+
+/**
+ * The bibliography files a document declares, as written there (relative paths are relative to the document's
+ * folder, or for LaTeX to the root file's). LaTeX: `\bibliography{a,b}` (BibTeX adds `.bib`, so we do too) and
+ * `\addbibresource{refs.bib}`. Markdown: `bibliography:` in the YAML front matter, one path or a list.
+ */
+export function declaredBibliographies(text: string, language: CitationLanguage): string[] {
+  return language === 'latex' ? latexBibliographies(text) : markdownBibliographies(text);
+}
+
+/** `\bibliography{a, b}` → a.bib, b.bib; `\addbibresource[opts]{refs.bib}` → refs.bib unless it is remote. */
+const LATEX_BIBLIOGRAPHY = /\\(bibliography|addbibresource)\s*(?:\[([^\]]*)\])?\s*\{([^}]*)\}/g;
+
+/** Text with LaTeX comments removed: a `%` that is not escaped starts one, up to the end of its line. */
+function withoutLatexComments(text: string): string {
+  return text.replace(/(?<!\\)((?:\\\\)*)%.*$/gm, '$1');
+}
+
+function latexBibliographies(text: string): string[] {
+  const files: string[] = [];
+  for (const [, command, options, argument] of withoutLatexComments(text).matchAll(LATEX_BIBLIOGRAPHY)) {
+    if (command === 'addbibresource') {
+      if (!/\blocation\s*=\s*remote\b/.test(options ?? '')) files.push(argument.trim());
+      continue;
+    }
+    for (const name of argument.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+      files.push(/\.bib$/i.test(name) ? name : `${name}.bib`);
+    }
+  }
+  return files;
+}
+
+/**
+ * The root file named by a `% !TEX root = main.tex` magic comment (TeXShop, TeXstudio and LaTeX Workshop
+ * read it), as written: relative to the folder of the file that holds it.
+ */
+export function texRootOf(text: string): string | undefined {
+  return /^[ \t]*%[ \t]*!TEX[ \t]+root[ \t]*=[ \t]*(.*?)[ \t]*$/im.exec(text)?.[1] || undefined;
+}
+
+/** The YAML front matter: `---` on the first line, up to a line of `---` or `...`. */
+const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+
+/**
+ * The `bibliography:` value of the YAML front matter. Only this key is read, so a small reader covers the forms
+ * pandoc documents use — `bibliography: refs.bib`, `["a.bib", 'b.bib']`, and a block list of `- a.bib` lines —
+ * without a YAML dependency.
+ */
+function markdownBibliographies(text: string): string[] {
+  const frontMatter = FRONT_MATTER.exec(text)?.[1];
+  if (frontMatter === undefined) return [];
+  const lines = frontMatter.split(/\r?\n/);
+  const keyLine = lines.findIndex((line) => /^bibliography[ \t]*:/.test(line));
+  if (keyLine < 0) return [];
+  const inline = yamlScalar(lines[keyLine].replace(/^bibliography[ \t]*:/, ''));
+  if (inline.startsWith('[')) {
+    return inline.replace(/^\[|\]$/g, '').split(',').map(yamlScalar).filter((file) => file !== '');
+  }
+  if (inline !== '') return [inline];
+  const items: string[] = [];
+  for (const line of lines.slice(keyLine + 1)) {
+    const item = /^[ \t]*-[ \t]+(.*)$/.exec(line);
+    if (!item) break;
+    items.push(yamlScalar(item[1]));
+  }
+  return items.filter((file) => file !== '');
+}
+
+/** A plain, single- or double-quoted YAML scalar, without a trailing `# comment`. */
+function yamlScalar(raw: string): string {
+  const value = raw.trim();
+  const quoted = /^(["'])(.*)\1$/.exec(value);
+  if (quoted) return quoted[2];
+  return value.replace(/(?:^|\s+)#.*$/, '').trim();
+}
+
+/** What a .bib file says about one of its entries, enough to show it and to recognise the paper it is. */
+export interface BibEntry {
+  readonly key: string;
+  readonly type: string;
+  readonly title?: string;
+  readonly authors: readonly string[];
+  readonly year?: string;
+  readonly doi?: string;
+  readonly arxivId?: string;
+  readonly url?: string;
+}
+
+/**
+ * The entries of a .bib text, in file order. The parser picks up again at the next `@` after an entry it cannot
+ * read, which it lists by its key alone: a half-written entry in the user's file must not hide the others.
+ *
+ * Async because @retorquere/bibtex-parser is loaded on first use: its CommonJS build does not load in plain Node
+ * (only its ES module build does), and loading it lazily also keeps it off the extension's activation path.
+ */
+export async function parseBibEntries(bibText: string): Promise<BibEntry[]> {
+  const { parse } = await import('@retorquere/bibtex-parser');
+  // No sentence-casing (we show titles as written) and no failure on macros the parser does not know.
+  const library = parse(bibText, { english: false, unsupported: 'ignore' });
+  return library.entries.map(({ key, type, fields }) => ({
+    key,
+    type,
+    title: fields.title !== undefined ? plainText(fields.title) : undefined,
+    authors: (fields.author ?? []).map((creator) =>
+      plainText(creator.name ?? [creator.firstName, creator.prefix, creator.lastName, creator.suffix].filter(Boolean).join(' ')),
+    ),
+    year: fields.year ?? fields.date?.slice(0, 4),
+    doi: fields.doi,
+    arxivId: arxivIdOf(fields),
+    url: fields.url,
+  }));
+}
+
+/** Plain, composed text: the parser marks up italics and the like as HTML, and turns `{\'e}` into e + U+0301. */
+function plainText(markup: string): string {
+  return markup.replace(/<\/?[a-z][^>]*>/gi, '').normalize('NFC');
+}
+
+/** An arXiv id, new style ("2302.11556") or old ("hep-th/9901001"), then an optional version that is not kept. */
+const ARXIV_ID = String.raw`(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?`;
+
+/** Where .bib files keep an arXiv id: `eprint`, an arxiv.org `url`, or Google Scholar's `journal = {arXiv preprint arXiv:…}`. */
+const ARXIV_ID_IN = {
+  eprint: new RegExp(String.raw`^\s*(?:arXiv:)?${ARXIV_ID}\s*$`),
+  url: new RegExp(String.raw`arxiv\.org/(?:abs|pdf)/${ARXIV_ID}`),
+  journal: new RegExp(String.raw`arXiv:\s*${ARXIV_ID}`),
+};
+
+function arxivIdOf(fields: Entry['fields']): string | undefined {
+  // An eprint of another archive (PubMed, HAL…) is no arXiv id, even if it looks like one.
+  const archive = (fields.archiveprefix ?? fields.eprinttype ?? 'arXiv').toLowerCase();
+  const inEprint = archive === 'arxiv' && fields.eprint ? ARXIV_ID_IN.eprint.exec(fields.eprint) : null;
+  return (inEprint ?? ARXIV_ID_IN.url.exec(fields.url ?? '') ?? ARXIV_ID_IN.journal.exec(fields.journal ?? ''))?.[1];
+}
+
+/** A DOI as compared: case-insensitive (DOIs are), without a resolver or `doi:` prefix. */
+function normalisedDoi(doi: string): string {
+  return doi.trim().replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:\s*)/i, '').toLowerCase();
+}
+
+/**
+ * The key of an entry in the .bib that is the same paper, so it is cited under that key instead of being added
+ * twice: the same arXiv id, else the same DOI, else the same title once case, accents and punctuation are folded.
+ */
+export function findExistingKey(entries: readonly BibEntry[], paper: Pick<Paper, 'title' | 'arxivId' | 'doi'>): string | undefined {
+  const samePaper: ((entry: BibEntry) => boolean)[] = [];
+  const arxivId = paper.arxivId?.replace(/v\d+$/, '');
+  if (arxivId) samePaper.push((entry) => entry.arxivId === arxivId);
+  const doi = paper.doi && normalisedDoi(paper.doi);
+  if (doi) samePaper.push((entry) => entry.doi !== undefined && normalisedDoi(entry.doi) === doi);
+  const title = foldTitle(paper.title);
+  // A title that folds to nothing (no Latin letters or digits) would match every other such title.
+  if (title) samePaper.push((entry) => entry.title !== undefined && foldTitle(entry.title) === title);
+  for (const matches of samePaper) {
+    const entry = entries.find(matches);
+    if (entry) return entry.key;
+  }
+  return undefined;
+}
+
+/**
+ * The text to append to a .bib file to add `entry`: a blank line between it and what is there, the entry, and a
+ * final line break, in the file's own line-break style. Existing text is never changed, only added to.
+ */
+export function appendEntryText(bibText: string, entry: string): string {
+  const eol = /\r\n/.test(bibText) ? '\r\n' : '\n';
+  const content = bibText.trimEnd();
+  const trailingBreaks = (bibText.slice(content.length).match(/\n/g) ?? []).length;
+  const hasContent = content !== '';
+  // After content, enough breaks for one blank line; in an empty or blank file, only finish an unfinished line.
+  const breaksNeeded = hasContent ? Math.max(0, 2 - trailingBreaks) : bibText === '' || trailingBreaks > 0 ? 0 : 1;
+  return eol.repeat(breaksNeeded) + entry.trim().replace(/\r?\n/g, eol) + eol;
+}

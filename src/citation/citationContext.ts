@@ -1,0 +1,249 @@
+/**
+ * Where the cursor stands relative to citations in LaTeX and Markdown text: inside an existing citation (so a new
+ * key extends it) or right where a key is being typed (so completion applies). Pure: no `vscode` import.
+ * Offsets are UTF-16 offsets into the document text, which is what VS Code's `offsetAt` and `positionAt` use.
+ */
+
+export type CitationLanguage = 'latex' | 'markdown';
+
+export interface OffsetRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface CitedKey {
+  readonly key: string;
+  readonly range: OffsetRange;
+}
+
+/** A citation that contains the cursor. */
+export interface ExistingCitation {
+  /** The whole citation: `\citep[see][p.~3]{a,b}` or `[see @a, p. 3; @b]`. */
+  readonly range: OffsetRange;
+  readonly keys: readonly CitedKey[];
+  /** Where a new key goes: right after the key the cursor is in, or at the end. */
+  readonly keyOffset: number;
+  /** What goes before the new key there: `,` or `; @`, or less where the cursor is in an empty slot. */
+  readonly keyPrefix: string;
+}
+
+export interface TextInsertion {
+  readonly offset: number;
+  readonly text: string;
+}
+
+/** The key typed so far where a completion list applies. */
+export interface KeyCompletionContext {
+  readonly prefix: string;
+  /** The range of the prefix, ending at the cursor. */
+  readonly range: OffsetRange;
+}
+
+export function citationAt(text: string, cursor: number, language: CitationLanguage): ExistingCitation | undefined {
+  return language === 'latex' ? latexCitationAt(text, cursor) : markdownCitationAt(text, cursor);
+}
+
+/** The edit that adds `key` to an existing citation: `\cite{a}` → `\cite{a,key}`, `[@a]` → `[@a; @key]`. */
+export function keyInsertion(citation: ExistingCitation, key: string): TextInsertion {
+  return { offset: citation.keyOffset, text: citation.keyPrefix + key };
+}
+
+export function completionContext(text: string, cursor: number, language: CitationLanguage): KeyCompletionContext | undefined {
+  return language === 'latex' ? latexCompletionContext(text, cursor) : markdownCompletionContext(text, cursor);
+}
+
+/** A blank line: neither a LaTeX command's argument nor a pandoc citation can span one. */
+const BLANK_LINE = /\n[ \t]*\r?\n/g;
+
+/** The paragraph around the cursor, which bounds every search here. */
+function paragraphAround(text: string, cursor: number): OffsetRange {
+  let start = 0;
+  for (const blank of text.slice(0, cursor).matchAll(BLANK_LINE)) start = (blank.index ?? 0) + blank[0].length;
+  const after = text.slice(cursor).search(BLANK_LINE);
+  return { start, end: after < 0 ? text.length : cursor + after };
+}
+
+/** A trimmed piece of text between separators: a slot of a LaTeX key list, an item of a pandoc citation. */
+interface TextPiece {
+  readonly text: string;
+  readonly range: OffsetRange;
+}
+
+/** The pieces of `text[start, end)` between separators, empty ones included. */
+function splitWithRanges(text: string, start: number, end: number, separator: string): TextPiece[] {
+  const pieces: TextPiece[] = [];
+  let pieceStart = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && text[i] !== separator) continue;
+    const raw = text.slice(pieceStart, i);
+    const leading = raw.length - raw.trimStart().length;
+    const trimmed = raw.trim();
+    pieces.push({ text: trimmed, range: { start: pieceStart + leading, end: pieceStart + leading + trimmed.length } });
+    pieceStart = i + 1;
+  }
+  return pieces;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// LaTeX
+
+/**
+ * Citation commands: any command whose name contains "cite" — \cite, \citep, \citet, \citeauthor, \parencite,
+ * \autocite, \textcite, \footcite, \Cite… — with an optional star. The arguments are parsed by `parseLatexCitation`.
+ */
+const LATEX_CITE_COMMAND = /\\[A-Za-z]*[cC]ite[A-Za-z]*\*?/;
+
+interface LatexCitation {
+  /** Offset of the backslash. */
+  readonly start: number;
+  /** Offset just after the `{` of the key list. */
+  readonly keysStart: number;
+  /** Offset of the `}` that closes the key list, if the paragraph has one. */
+  readonly keysEnd: number | undefined;
+}
+
+/** Skips spaces and single line breaks, which LaTeX allows between a command's arguments. */
+function skipSpace(text: string, offset: number, end: number): number {
+  let i = offset;
+  while (i < end && /\s/.test(text[i])) i++;
+  return i;
+}
+
+/** The offset just after the `]` that closes the optional argument opening at `open`, with braces nesting inside. */
+function optionalArgumentEnd(text: string, open: number, end: number): number | undefined {
+  let depth = 0;
+  for (let i = open + 1; i < end; i++) {
+    const char = text[i];
+    if (char === '{') depth++;
+    else if (char === '}') depth--;
+    else if (char === ']' && depth === 0) return i + 1;
+  }
+  return undefined;
+}
+
+/** A citation command's arguments: at most two optional `[...]`, then the `{keys}`. */
+function parseLatexCitation(text: string, start: number, commandEnd: number, end: number): LatexCitation | undefined {
+  let i = skipSpace(text, commandEnd, end);
+  for (let optional = 0; optional < 2 && text[i] === '['; optional++) {
+    const argumentEnd = optionalArgumentEnd(text, i, end);
+    if (argumentEnd === undefined) return undefined;
+    i = skipSpace(text, argumentEnd, end);
+  }
+  if (text[i] !== '{') return undefined;
+  // Keys hold no braces: a `{` before the first `}` means this key list is still open.
+  const close = text.slice(i + 1, end).search(/[{}]/);
+  return { start, keysStart: i + 1, keysEnd: close >= 0 && text[i + 1 + close] === '}' ? i + 1 + close : undefined };
+}
+
+function* latexCitationsIn(text: string, paragraph: OffsetRange): Generator<LatexCitation> {
+  // A regex of its own: the search resumes from its `lastIndex`, which the generator's callers must not share.
+  const command = new RegExp(LATEX_CITE_COMMAND.source, 'g');
+  command.lastIndex = paragraph.start;
+  for (let match = command.exec(text); match && match.index < paragraph.end; match = command.exec(text)) {
+    const citation = parseLatexCitation(text, match.index, match.index + match[0].length, paragraph.end);
+    if (citation) yield citation;
+  }
+}
+
+function latexCitationAt(text: string, cursor: number): ExistingCitation | undefined {
+  for (const citation of latexCitationsIn(text, paragraphAround(text, cursor))) {
+    const { start, keysStart, keysEnd } = citation;
+    if (keysEnd === undefined || cursor <= start || cursor > keysEnd) continue;
+    const slots = splitWithRanges(text, keysStart, keysEnd, ',');
+    const keys = slots.filter((slot) => slot.text !== '').map(({ text: key, range }) => ({ key, range }));
+    const range = { start, end: keysEnd + 1 };
+    // No slot holds the cursor when it is in the command name or an optional argument: the new key goes last.
+    const slot = slots.find((candidate) => cursorInPiece(text, candidate, cursor));
+    if (slot?.text === '') return { range, keys, keyOffset: cursor, keyPrefix: '' };
+    const after = slot ?? keys[keys.length - 1];
+    return after ? { range, keys, keyOffset: after.range.end, keyPrefix: ',' } : { range, keys, keyOffset: keysEnd, keyPrefix: '' };
+  }
+  return undefined;
+}
+
+/** Whether the cursor is in a piece, counting the blanks around it up to the separators on either side. */
+function cursorInPiece(text: string, piece: TextPiece, cursor: number): boolean {
+  let start = piece.range.start;
+  while (start > 0 && /\s/.test(text[start - 1])) start--;
+  let end = piece.range.end;
+  while (end < text.length && /\s/.test(text[end])) end++;
+  return cursor >= start && cursor <= end;
+}
+
+function latexCompletionContext(text: string, cursor: number): KeyCompletionContext | undefined {
+  // Read only up to the cursor: a key list that holds the cursor is one still open there.
+  let keysStart: number | undefined;
+  for (const citation of latexCitationsIn(text, { start: paragraphAround(text, cursor).start, end: cursor })) {
+    if (citation.keysEnd === undefined) keysStart = citation.keysStart;
+  }
+  if (keysStart === undefined) return undefined;
+  const prefix = /[^,\s]*$/.exec(text.slice(keysStart, cursor))?.[0] ?? '';
+  return { prefix, range: { start: cursor - prefix.length, end: cursor } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Markdown (pandoc citations)
+
+/**
+ * A pandoc citation key after its `@`: a letter, digit or `_`, then those or internal punctuation
+ * (`:.#$%&-+?<>~/` followed by another key character); or any text in braces.
+ */
+const MARKDOWN_KEY = String.raw`(?:[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/](?=[\p{L}\p{N}_]))*|\{[^}]*\})`;
+
+/** `@key` or `-@key` not glued to a word before it, so `a@b.com` is no citation. */
+const MARKDOWN_CITED_KEY = new RegExp(String.raw`(?<![\p{L}\p{N}_])-?@(${MARKDOWN_KEY})`, 'u');
+
+/** What may stand right before the `@` of a key being typed: `[`, `;`, `-` (author suppressed) or a blank. */
+const BEFORE_TYPED_KEY = /(?:^|[\s[;])-?$/;
+
+/** Characters a key being typed may hold so far (it may end in punctuation while it is typed). */
+const TYPED_KEY = /[\p{L}\p{N}_:.#$%&\-+?<>~/]*$/u;
+
+/** An item that is only the `@` (or `-@`) of a key still to be typed. */
+const BARE_AT = /^-?@$/;
+
+/** The unescaped `[` before the cursor and `]` after it in the paragraph, if no other bracket stands between. */
+function enclosingBrackets(text: string, cursor: number): OffsetRange | undefined {
+  const paragraph = paragraphAround(text, cursor);
+  let open = cursor - 1;
+  while (open >= paragraph.start && !(isUnescaped(text, open) && /[[\]]/.test(text[open]))) open--;
+  let close = cursor;
+  while (close < paragraph.end && !(isUnescaped(text, close) && /[[\]]/.test(text[close]))) close++;
+  const found = open >= paragraph.start && close < paragraph.end && text[open] === '[' && text[close] === ']';
+  return found ? { start: open, end: close + 1 } : undefined;
+}
+
+function isUnescaped(text: string, offset: number): boolean {
+  let backslashes = 0;
+  while (offset - backslashes > 0 && text[offset - backslashes - 1] === '\\') backslashes++;
+  return backslashes % 2 === 0;
+}
+
+function markdownCitationAt(text: string, cursor: number): ExistingCitation | undefined {
+  const brackets = enclosingBrackets(text, cursor);
+  // `![…]` is an image, `[…](…)` and `[…][…]` are links: the text in them only looks like a citation.
+  if (!brackets || text[brackets.start - 1] === '!' || /[([]/.test(text[brackets.end] ?? '')) return undefined;
+  const items = splitWithRanges(text, brackets.start + 1, brackets.end - 1, ';');
+  const keys: CitedKey[] = [];
+  for (const item of items) {
+    if (item.text === '' || BARE_AT.test(item.text)) continue;
+    const match = MARKDOWN_CITED_KEY.exec(item.text);
+    // pandoc reads the brackets as a citation only when every item cites a key.
+    if (!match) return undefined;
+    const start = item.range.start + match.index + match[0].length - match[1].length;
+    keys.push({ key: match[1], range: { start, end: start + match[1].length } });
+  }
+  if (keys.length === 0 && !items.some((item) => BARE_AT.test(item.text))) return undefined;
+  const item = items.find((candidate) => cursorInPiece(text, candidate, cursor)) ?? items[items.length - 1];
+  if (item.text === '') return { range: brackets, keys, keyOffset: cursor, keyPrefix: '@' };
+  return { range: brackets, keys, keyOffset: item.range.end, keyPrefix: BARE_AT.test(item.text) ? '' : '; @' };
+}
+
+function markdownCompletionContext(text: string, cursor: number): KeyCompletionContext | undefined {
+  const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
+  const beforeCursor = text.slice(lineStart, cursor);
+  const prefix = TYPED_KEY.exec(beforeCursor)?.[0] ?? '';
+  const at = beforeCursor.length - prefix.length - 1;
+  if (beforeCursor[at] !== '@' || !BEFORE_TYPED_KEY.test(beforeCursor.slice(0, at))) return undefined;
+  return { prefix, range: { start: cursor - prefix.length, end: cursor } };
+}

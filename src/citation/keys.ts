@@ -45,15 +45,86 @@ function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
 }
 
-/** The key for one paper before collisions with other papers are resolved. */
-export function baseCitationKey(paper: Pick<Paper, 'title' | 'authors' | 'year'>): string {
-  const firstAuthor = paper.authors?.[0];
-  const author = firstAuthor ? asciiWords(familyName(firstAuthor)).join('').toLowerCase() : '';
-  const significant = asciiWords(paper.title).filter((word) => !FUNCTION_WORDS.has(word.toLowerCase()));
-  const shortTitle = significant.slice(0, 3).map(capitalise).join('');
-  const year = paper.year !== undefined ? String(paper.year) : '';
-  const key = author ? `${author}${shortTitle}${year}` : `${shortTitle.charAt(0).toLowerCase()}${shortTitle.slice(1)}${year}`;
-  return key || 'untitled';
+/** Better BibTeX's default formula, written in our template language. */
+export const DEFAULT_KEY_TEMPLATE = '[auth:lower][shorttitle3_3][year]';
+
+type KeyFields = Pick<Paper, 'title' | 'authors' | 'year'>;
+
+/**
+ * The parts a key template can use. `[shorttitleN_M]` is Better BibTeX's shorttitle(N, M): the first N
+ * significant title words, the first M of them capitalised; `[shorttitle]` is `[shorttitle3_3]`.
+ */
+const KEY_PARTS: Readonly<Record<string, (paper: KeyFields, n: number, m: number) => string>> = {
+  auth: (paper) => asciiWords(familyName(paper.authors?.[0] ?? '')).join(''),
+  authors: (paper, n) => (paper.authors ?? []).slice(0, n || undefined).map((author) => asciiWords(familyName(author)).join('')).join(''),
+  year: (paper) => (paper.year !== undefined ? String(paper.year) : ''),
+  shorttitle: (paper, n, m) => significantWords(paper.title).slice(0, n || 3).map((word, i) => (i < (n ? m : 3) ? capitalise(word) : word.toLowerCase())).join(''),
+  veryshorttitle: (paper) => significantWords(paper.title).slice(0, 1).map(capitalise).join(''),
+  title: (paper) => significantWords(paper.title).map(capitalise).join(''),
+};
+
+const MODIFIERS: Readonly<Record<string, (text: string) => string>> = {
+  lower: (text) => text.toLowerCase(),
+  upper: (text) => text.toUpperCase(),
+  capitalize: (text) => text.charAt(0).toUpperCase() + text.slice(1),
+};
+
+function significantWords(title: string): string[] {
+  return asciiWords(title).filter((word) => !FUNCTION_WORDS.has(word.toLowerCase()));
+}
+
+interface Placeholder {
+  readonly part: string;
+  readonly n: number;
+  readonly m: number;
+  readonly modifiers: readonly string[];
+}
+
+const PLACEHOLDER = /\[([a-z]+?)(\d+)?(?:_(\d+))?((?::[a-z]+)*)\]/g;
+
+/** A template as literal text and placeholders, in order; or the first problem with it. */
+function parseKeyTemplate(template: string): { pieces: (string | Placeholder)[] } | { problem: string } {
+  const pieces: (string | Placeholder)[] = [];
+  let literalStart = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    pieces.push(template.slice(literalStart, match.index));
+    literalStart = match.index + match[0].length;
+    const [, part, n, m, modifierText] = match;
+    if (!(part in KEY_PARTS)) return { problem: `unknown part [${part}]` };
+    const modifiers = modifierText.split(':').slice(1);
+    const unknown = modifiers.find((modifier) => !(modifier in MODIFIERS));
+    if (unknown) return { problem: `unknown modifier :${unknown} in [${part}${modifierText}]` };
+    pieces.push({ part, n: Number(n ?? 0), m: Number(m ?? n ?? 0), modifiers });
+  }
+  pieces.push(template.slice(literalStart));
+  const badLiteral = pieces.find((piece): piece is string => typeof piece === 'string' && !/^[A-Za-z0-9]*$/.test(piece));
+  if (badLiteral !== undefined) return { problem: `only letters, digits and [placeholders] may appear, found "${badLiteral}"` };
+  if (!pieces.some((piece) => typeof piece !== 'string')) return { problem: 'the template has no [placeholder]' };
+  return { pieces };
+}
+
+/** Why a key template cannot be used, or undefined when it can. */
+export function keyTemplateProblem(template: string): string | undefined {
+  const parsed = parseKeyTemplate(template);
+  return 'problem' in parsed ? parsed.problem : undefined;
+}
+
+/** The key for one paper before collisions are resolved. An unusable template falls back to the default. */
+export function baseCitationKey(paper: KeyFields, template = DEFAULT_KEY_TEMPLATE): string {
+  const parsed = parseKeyTemplate(template);
+  const pieces = 'pieces' in parsed ? parsed.pieces : (parseKeyTemplate(DEFAULT_KEY_TEMPLATE) as { pieces: (string | Placeholder)[] }).pieces;
+  const key = pieces
+    .map((piece) => {
+      if (typeof piece === 'string') return piece;
+      const value = KEY_PARTS[piece.part](paper, piece.n, piece.m);
+      return piece.modifiers.reduce((text, modifier) => MODIFIERS[modifier](text), value);
+    })
+    .join('')
+    .replace(/[^A-Za-z0-9]/g, '');
+  // A key that does not start with an author name starts with a title word: lower-case it, as Better BibTeX does.
+  const first = pieces.find((piece) => piece !== '');
+  const startsWithAuthor = typeof first === 'object' && first.part.startsWith('auth') && Boolean(paper.authors?.length);
+  return (startsWithAuthor ? key : key.charAt(0).toLowerCase() + key.slice(1)) || 'untitled';
 }
 
 /**
@@ -61,10 +132,10 @@ export function baseCitationKey(paper: Pick<Paper, 'title' | 'authors' | 'year'>
  * ones get the suffixes a, b, …, z, aa, ab, … in list order (bundled papers come first, so their keys
  * never move when a user adds an index).
  */
-export function assignCitationKeys(papers: readonly Pick<Paper, 'title' | 'authors' | 'year'>[]): string[] {
+export function assignCitationKeys(papers: readonly KeyFields[], template = DEFAULT_KEY_TEMPLATE): string[] {
   const taken = new Set<string>();
   return papers.map((paper) => {
-    const base = baseCitationKey(paper);
+    const base = baseCitationKey(paper, template);
     let key = base;
     for (let n = 0; taken.has(key); n++) key = base + alphabeticSuffix(n);
     taken.add(key);

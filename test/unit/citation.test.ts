@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { citationStyleFor, formatCitation, formatPlainReference } from '../../src/citation/format';
-import { assignCitationKeys, baseCitationKey, familyName, foldToAscii } from '../../src/citation/keys';
+import { assignCitationKeys, baseCitationKey, DEFAULT_KEY_TEMPLATE, familyName, foldToAscii, keyTemplateProblem } from '../../src/citation/keys';
 import type { LoadedPaper } from '../../src/index/paper';
 
 const paper = (fields: Partial<LoadedPaper>): LoadedPaper => ({ id: 'x', title: 'T', abstract: '', key: 'k', source: 's', ...fields });
@@ -72,5 +72,27 @@ describe('citation formats', () => {
 
   it('never links a non-https url', () => {
     assert.equal(formatPlainReference(paper({ title: 'T', url: 'javascript:alert(1)' }), '${title} ${link}'), 'T');
+  });
+});
+
+describe('citation key templates', () => {
+  const puny = { title: 'Equivariant Polynomials for Graph Neural Networks', authors: ['Omri Puny', 'Derek Lim'], year: 2023 };
+  it('the default template is Better BibTeX default', () => {
+    assert.equal(baseCitationKey(puny, DEFAULT_KEY_TEMPLATE), baseCitationKey(puny));
+    assert.equal(DEFAULT_KEY_TEMPLATE, '[auth:lower][shorttitle3_3][year]');
+  });
+  it('supports author, year and title parts with modifiers and literals', () => {
+    assert.equal(baseCitationKey(puny, '[auth:lower][year]'), 'puny2023');
+    assert.equal(baseCitationKey(puny, '[auth][year][veryshorttitle:lower]'), 'Puny2023equivariant');
+    assert.equal(baseCitationKey(puny, '[authors2]x[shorttitle2_1]'), 'PunyLimxEquivariantpolynomials');
+    assert.equal(baseCitationKey({ title: 'Pointer Networks', year: 2015 }, '[auth:lower][year]'), '2015');
+  });
+  it('reports unusable templates and falls back to the default for them', () => {
+    assert.match(keyTemplateProblem('[bogus]') ?? '', /unknown part \[bogus\]/);
+    assert.match(keyTemplateProblem('[auth:shout]') ?? '', /unknown modifier :shout/);
+    assert.match(keyTemplateProblem('[auth]-[year]') ?? '', /found "-"/);
+    assert.match(keyTemplateProblem('plain') ?? '', /no \[placeholder\]/);
+    assert.equal(keyTemplateProblem('[auth:lower][year]'), undefined);
+    assert.equal(baseCitationKey(puny, '[bogus]'), 'punyEquivariantPolynomialsGraph2023');
   });
 });

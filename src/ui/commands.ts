@@ -38,13 +38,12 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
   /** A paper from an id argument, or from the picker; a message when the id is unknown. */
   const resolvePaper = async (paperId: unknown, picker: Omit<PickerOptions, 'maxResults'>): Promise<LoadedPaper | undefined> => {
-    const catalog = await library.catalog();
     if (typeof paperId === 'string' && paperId !== '') {
-      const paper = catalog.get(paperId);
+      const paper = (await library.catalog()).get(paperId);
       if (!paper) void vscode.window.showWarningMessage(`Paper Lookup: no loaded paper has the id "${paperId}".`);
       return paper;
     }
-    return pickPaper(catalog, { ...picker, maxResults: config.value.maxResults });
+    return pickPaper(library.catalog(), { ...picker, maxResults: config.value.maxResults });
   };
 
   return [

@@ -21,19 +21,28 @@ export interface PickerOptions {
   readonly itemActions?: readonly { readonly button: vscode.QuickInputButton; run(paper: LoadedPaper): unknown }[];
 }
 
-/** Shows the picker; resolves with the accepted paper, or undefined when the user dismisses it. */
-export function pickPaper(catalog: PaperCatalog, options: PickerOptions): Promise<LoadedPaper | undefined> {
+/**
+ * Shows the picker at once (busy until the catalog has loaded, so nothing typed meanwhile lands in the
+ * editor); resolves with the accepted paper, or undefined when the user dismisses it.
+ */
+export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: PickerOptions): Promise<LoadedPaper | undefined> {
   const picker = vscode.window.createQuickPick<PaperPickItem>();
   picker.title = options.title;
   picker.placeholder = options.placeholder;
   picker.matchOnDescription = false;
   picker.matchOnDetail = false;
   picker.value = options.initialQuery ?? '';
+  picker.busy = true;
   const buttons = options.itemActions?.map((action) => action.button) ?? [];
+  let catalog: PaperCatalog | undefined;
   const refresh = (): void => {
-    picker.items = catalog.search(picker.value, options.maxResults).map((hit) => toItem(hit, buttons));
+    if (catalog) picker.items = catalog.search(picker.value, options.maxResults).map((hit) => toItem(hit, buttons));
   };
-  refresh();
+  void catalogLoading.then((loaded) => {
+    catalog = loaded;
+    picker.busy = false;
+    refresh();
+  });
 
   return new Promise<LoadedPaper | undefined>((resolve) => {
     const subscriptions = [

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PLAIN_TEMPLATE, formatCitation, type CitationStyle } from './citation/format';
+import { formatCitation, type CitationStyle } from './citation/format';
 import { PaperCatalog, type IndexSource } from './index/catalog';
 import { formatProblem, parseIndexText } from './index/parseIndex';
 
@@ -119,7 +119,7 @@ function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle, io: 
     io.stderr(`paper-lookup: no paper has the id or key "${idOrKey}". Try: paper-lookup search "<words>"`);
     return 1;
   }
-  io.stdout(formatCitation(paper, style, { plainTemplate: DEFAULT_PLAIN_TEMPLATE }));
+  io.stdout(formatCitation(paper, style));
   return 0;
 }
 

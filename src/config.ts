@@ -3,12 +3,21 @@
  * `getConfiguration` itself, so a feature can be tested with a plain object.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_PLAIN_TEMPLATE } from './citation/format';
+import { DEFAULT_PLAIN_TEMPLATE, type CitationOptions } from './citation/format';
+import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './citation/keys';
+
+export type AddToBibliography = 'always' | 'ask' | 'never';
 
 export interface Config {
   /** Extra index files, workspace-relative or absolute. */
   readonly indexes: readonly string[];
-  readonly plainTemplate: string;
+  readonly citation: CitationOptions;
+  readonly keyTemplate: string;
+  /** Set when the configured key template is unusable (the default is used instead). */
+  readonly keyTemplateProblem?: string;
+  readonly addToBibliography: AddToBibliography;
+  /** A .bib for documents that declare none: workspace-relative or absolute; '' for none. */
+  readonly bibliographyFile: string;
   readonly reusePanel: boolean;
   readonly maxResults: number;
 }
@@ -18,9 +27,21 @@ export const CONFIG_SECTION = 'paperLookup';
 export function readConfig(): Config {
   const settings = vscode.workspace.getConfiguration(CONFIG_SECTION);
   const indexes = settings.get<unknown>('indexes');
+  const keyTemplate = settings.get<string>('citation.keyTemplate') || DEFAULT_KEY_TEMPLATE;
+  const problem = keyTemplateProblem(keyTemplate);
+  const languages = settings.get<Record<string, unknown>>('citation.languages') ?? {};
+  const addToBibliography = settings.get<string>('citation.addToBibliography');
   return Object.freeze({
     indexes: Object.freeze(Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : []),
-    plainTemplate: settings.get<string>('citation.plainTemplate') || DEFAULT_PLAIN_TEMPLATE,
+    citation: Object.freeze({
+      plainTemplate: settings.get<string>('citation.plainTemplate') || DEFAULT_PLAIN_TEMPLATE,
+      latexCommand: (settings.get<string>('citation.latexCommand') || 'cite').replace(/^\\/, ''),
+      languages: Object.freeze(Object.fromEntries(Object.entries(languages).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''))),
+    }),
+    keyTemplate: problem ? DEFAULT_KEY_TEMPLATE : keyTemplate,
+    ...(problem ? { keyTemplateProblem: `paperLookup.citation.keyTemplate "${keyTemplate}": ${problem}; using ${DEFAULT_KEY_TEMPLATE}.` } : {}),
+    addToBibliography: addToBibliography === 'always' || addToBibliography === 'never' ? addToBibliography : 'ask',
+    bibliographyFile: (settings.get<string>('bibliographyFile') ?? '').trim(),
     reusePanel: settings.get<boolean>('panel.reuse', true),
     maxResults: clamp(settings.get<number>('search.maxResults', 50), 1, 500),
   });

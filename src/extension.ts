@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ConfigStore } from './config';
 import type { PaperCatalog } from './index/catalog';
 import { AbstractPanels } from './ui/abstractPanel';
+import { Bibliographies } from './ui/bibliographies';
 import { registerCommands } from './ui/commands';
 import { copyCitationKey } from './ui/copyCitationKey';
 import { insertCitation } from './ui/insertCitation';
@@ -24,14 +25,15 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
   try {
     const config = new ConfigStore();
     const library = new PaperLibrary(context.extensionUri, config, output);
+    const bibliographies = new Bibliographies(config);
     const panels = new AbstractPanels({
       extensionUri: context.extensionUri,
       getPaper: async (id) => (await library.catalog()).get(id),
-      insertCitation: (paper, editor) => insertCitation(editor, paper, config.value),
+      insertCitation: (paper, editor) => insertCitation(editor, paper, { config, bibliographies }),
       copyKey: copyCitationKey,
       reusePanel: () => config.value.reusePanel,
     });
-    context.subscriptions.push(config, library, panels, panels.registerSerializer(), ...registerCommands({ config, library, panels }));
+    context.subscriptions.push(config, library, panels, panels.registerSerializer(), ...registerCommands({ config, library, panels, bibliographies }));
     return {
       catalog: () => library.catalog(),
       abstractPanel: () => panels.current,

@@ -11,32 +11,50 @@ export interface CitationOptions {
    * `${venue}`, `${link}`, `${key}`. A placeholder with no value is dropped with the punctuation around it.
    */
   readonly plainTemplate: string;
+  /** The LaTeX citation command without its backslash: `cite`, `citep`, `parencite`, … */
+  readonly latexCommand: string;
+  /**
+   * Per VS Code language id: `"markdown"`, `"latex"` or `"plain"` to use that style, or a template with the
+   * placeholders above (`":cite:`${key}`"` for reStructuredText). Overrides the built-in choice.
+   */
+  readonly languages: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_PLAIN_TEMPLATE = '${authors} (${year}). ${title}. ${link}';
 
-/** Which citation style a VS Code language id gets. */
-export function citationStyleFor(languageId: string): CitationStyle {
-  switch (languageId) {
-    case 'markdown':
-    case 'quarto':
-    case 'rmd':
-      return 'markdown';
-    case 'latex':
-    case 'tex':
-    case 'context':
-      return 'latex';
-    default:
-      return 'plain';
-  }
+export const DEFAULT_CITATION_OPTIONS: CitationOptions = Object.freeze({
+  plainTemplate: DEFAULT_PLAIN_TEMPLATE,
+  latexCommand: 'cite',
+  languages: Object.freeze({}),
+});
+
+/** The LaTeX commands offered in settings; any other biblatex/natbib command name also works. */
+export const LATEX_CITE_COMMANDS = ['cite', 'citep', 'citet', 'parencite', 'autocite', 'textcite', 'footcite'] as const;
+
+/** Built-in choices: pandoc's syntax for Markdown dialects, `\cite` for TeX, sphinxcontrib-bibtex for rST. */
+const BUILT_IN_LANGUAGES: Readonly<Record<string, string>> = {
+  markdown: 'markdown',
+  quarto: 'markdown',
+  rmd: 'markdown',
+  latex: 'latex',
+  tex: 'latex',
+  context: 'latex',
+  restructuredtext: ':cite:`${key}`',
+};
+
+/** How a language cites: one of the styles, or a template of its own. */
+export function citationStyleFor(languageId: string, options: Pick<CitationOptions, 'languages'> = DEFAULT_CITATION_OPTIONS): CitationStyle | { template: string } {
+  const choice = options.languages[languageId] ?? BUILT_IN_LANGUAGES[languageId] ?? 'plain';
+  return choice === 'markdown' || choice === 'latex' || choice === 'plain' ? choice : { template: choice };
 }
 
-export function formatCitation(paper: LoadedPaper, style: CitationStyle, options: CitationOptions): string {
+export function formatCitation(paper: LoadedPaper, style: CitationStyle | { template: string }, options: CitationOptions = DEFAULT_CITATION_OPTIONS): string {
+  if (typeof style === 'object') return formatPlainReference(paper, style.template);
   switch (style) {
     case 'markdown':
       return `[@${paper.key}]`;
     case 'latex':
-      return `\\cite{${paper.key}}`;
+      return `\\${options.latexCommand}{${paper.key}}`;
     case 'plain':
       return formatPlainReference(paper, options.plainTemplate);
   }

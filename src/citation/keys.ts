@@ -135,12 +135,17 @@ export function baseCitationKey(paper: KeyFields, template = DEFAULT_KEY_TEMPLAT
 export function assignCitationKeys(papers: readonly KeyFields[], template = DEFAULT_KEY_TEMPLATE): string[] {
   const taken = new Set<string>();
   return papers.map((paper) => {
-    const base = baseCitationKey(paper, template);
-    let key = base;
-    for (let n = 0; taken.has(key); n++) key = base + alphabeticSuffix(n);
+    const key = uniqueKey(baseCitationKey(paper, template), taken);
     taken.add(key);
     return key;
   });
+}
+
+/** `base`, or `base` with the first suffix a, b, …, z, aa, … that no key in `taken` has. */
+export function uniqueKey(base: string, taken: ReadonlySet<string>): string {
+  let key = base;
+  for (let n = 0; taken.has(key); n++) key = base + alphabeticSuffix(n);
+  return key;
 }
 
 /** 0 → a, 25 → z, 26 → aa, … */

@@ -2,7 +2,7 @@
  * The catalog: every loaded paper from every index source, with unique ids and citation keys, and one
  * search over all of them. Pure: no `vscode` import; the extension and the CLI both build it.
  */
-import { assignCitationKeys } from '../citation/keys';
+import { assignCitationKeys, DEFAULT_KEY_TEMPLATE } from '../citation/keys';
 import type { IndexProblem } from './parseIndex';
 import type { LoadedPaper, Paper } from './paper';
 import { createPaperSearch, type PaperSearch, type SearchHit } from './search';
@@ -25,8 +25,11 @@ export class PaperCatalog {
   private readonly byKey = new Map<string, LoadedPaper>();
   private readonly engine: PaperSearch<LoadedPaper>;
 
-  /** Sources in priority order: the bundled index first, so its papers keep their ids and keys. */
-  constructor(readonly sources: readonly IndexSource[]) {
+  /**
+   * Sources in priority order: the bundled index first, so its papers keep their ids and keys.
+   * `keyTemplate` must be valid (see `keyTemplateProblem`).
+   */
+  constructor(readonly sources: readonly IndexSource[], keyTemplate = DEFAULT_KEY_TEMPLATE) {
     const problems: IndexProblem[] = sources.flatMap((source) => source.problems);
     const accepted: { paper: Paper; source: IndexSource }[] = [];
     const idOwner = new Map<string, IndexSource>();
@@ -47,7 +50,7 @@ export class PaperCatalog {
         accepted.push({ paper, source });
       }
     }
-    const keys = assignCitationKeys(accepted.map(({ paper }) => paper));
+    const keys = assignCitationKeys(accepted.map(({ paper }) => paper), keyTemplate);
     this.papers = accepted.map(({ paper, source }, i) => Object.freeze({ ...paper, key: keys[i], source: source.name }));
     for (const paper of this.papers) {
       this.byId.set(paper.id, paper);

@@ -3,16 +3,15 @@
  * to the feature that acts on it.
  */
 import * as vscode from 'vscode';
-import type { ConfigStore } from '../config';
+import type { AddToBibliography } from '../config';
 import type { LoadedPaper } from '../index/paper';
 import type { AbstractPanels } from './abstractPanel';
 import { copyCitationKey } from './copyCitationKey';
-import { insertCitation } from './insertCitation';
+import { addPaperToBibliography, insertCitation, type InsertServices } from './insertCitation';
 import type { PaperLibrary } from './paperLibrary';
 import { pickPaper, type PickerOptions } from './paperPicker';
 
-export interface CommandServices {
-  readonly config: ConfigStore;
+export interface CommandServices extends InsertServices {
   readonly library: PaperLibrary;
   readonly panels: AbstractPanels;
 }
@@ -25,13 +24,22 @@ export interface InsertCitationArgs {
   readonly query?: string;
 }
 
+/** Arguments accepted by `paperLookup.addToBibliography` (from hovers, completions, and tests). */
+export interface AddToBibliographyArgs extends InsertCitationArgs {
+  /** The document whose bibliography gets the paper; default: the active editor's. */
+  readonly documentUri?: string;
+  /** Default "always"; a completion passes the `paperLookup.citation.addToBibliography` setting. */
+  readonly mode?: AddToBibliography;
+}
+
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const { config, library, panels } = services;
 
   const itemActions = (editor: () => vscode.TextEditor | undefined): PickerOptions['itemActions'] => [
     {
-      button: { iconPath: new vscode.ThemeIcon('quote'), tooltip: 'Insert Citation' },
-      run: (paper) => insertCitation(editor(), paper, config.value),
+      // Keeps the picker open, and a second paper joins the citation the first one made: [@a; @b].
+      button: { iconPath: new vscode.ThemeIcon('quote'), tooltip: 'Insert Citation and Keep Picking' },
+      run: (paper) => insertCitation(editor(), paper, services, { joinPrevious: true }),
     },
     { button: { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy Citation Key' }, run: copyCitationKey },
   ];
@@ -70,7 +78,23 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         initialQuery: args?.query,
         itemActions: itemActions(() => editor),
       });
-      return paper ? insertCitation(editor, paper, config.value) : false;
+      return paper ? insertCitation(editor, paper, services) : false;
+    }),
+
+    vscode.commands.registerCommand('paperLookup.addToBibliography', async (args?: AddToBibliographyArgs) => {
+      const document = args?.documentUri
+        ? vscode.workspace.textDocuments.find((open) => open.uri.toString() === args.documentUri)
+        : vscode.window.activeTextEditor?.document;
+      if (!document) {
+        void vscode.window.showWarningMessage('Paper Lookup: open the Markdown or LaTeX document whose bibliography the paper should go into.');
+        return undefined;
+      }
+      const paper = await resolvePaper(args?.paperId, {
+        title: 'Add to Bibliography',
+        placeholder: 'Search papers to add to the bibliography',
+        initialQuery: args?.query,
+      });
+      return paper ? addPaperToBibliography(document, paper, services, args?.mode) : undefined;
     }),
 
     vscode.commands.registerCommand('paperLookup.showAbstract', async (paperId?: unknown) => {

@@ -45,7 +45,7 @@ export class PaperLibrary implements vscode.Disposable {
   private async load(): Promise<PaperCatalog> {
     const bundled = await this.readSource(vscode.Uri.joinPath(this.extensionUri, 'data', 'papers.json'), BUNDLED_INDEX_NAME);
     const userSources = await Promise.all(this.config.value.indexes.map((entry) => this.readUserIndex(entry)));
-    const catalog = new PaperCatalog([bundled, ...userSources]);
+    const catalog = new PaperCatalog([bundled, ...userSources], this.config.value.keyTemplate);
     this.report(catalog);
     this.changeEmitter.fire(catalog);
     return catalog;
@@ -80,6 +80,11 @@ export class PaperLibrary implements vscode.Disposable {
     const counts = catalog.sources.map((source) => `${source.name}: ${source.papers.length} papers`).join('; ');
     this.output.appendLine(`[${new Date().toISOString()}] Loaded ${catalog.papers.length} papers (${counts}).`);
     for (const problem of catalog.problems) this.output.appendLine(formatProblem(problem));
+    const { keyTemplateProblem } = this.config.value;
+    if (keyTemplateProblem) {
+      this.output.appendLine(keyTemplateProblem);
+      void vscode.window.showWarningMessage(`Paper Lookup: ${keyTemplateProblem}`);
+    }
     const errors = catalog.problems.filter((problem) => problem.severity === 'error');
     if (errors.length === 0) return;
     void vscode.window

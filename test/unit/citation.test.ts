@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { citationStyleFor, formatCitation, formatPlainReference } from '../../src/citation/format';
+import { citationStyleFor, DEFAULT_CITATION_OPTIONS, formatCitation, formatPlainReference } from '../../src/citation/format';
 import { assignCitationKeys, baseCitationKey, DEFAULT_KEY_TEMPLATE, familyName, foldToAscii, keyTemplateProblem } from '../../src/citation/keys';
 import type { LoadedPaper } from '../../src/index/paper';
 
@@ -54,12 +54,17 @@ describe('citation formats', () => {
     assert.equal(citationStyleFor('markdown'), 'markdown');
     assert.equal(citationStyleFor('latex'), 'latex');
     assert.equal(citationStyleFor('python'), 'plain');
+    assert.equal(citationStyleFor('quarto'), 'markdown');
+    assert.deepEqual(citationStyleFor('restructuredtext'), { template: ':cite:`${key}`' });
+    assert.deepEqual(citationStyleFor('python', { languages: { python: 'latex' } }), 'latex');
   });
 
   it('writes [@key] for Markdown and \\cite{key} for LaTeX', () => {
     const p = paper({ key: 'punyEquivariantPolynomialsGraph2023' });
-    assert.equal(formatCitation(p, 'markdown', { plainTemplate: '' }), '[@punyEquivariantPolynomialsGraph2023]');
-    assert.equal(formatCitation(p, 'latex', { plainTemplate: '' }), '\\cite{punyEquivariantPolynomialsGraph2023}');
+    assert.equal(formatCitation(p, 'markdown'), '[@punyEquivariantPolynomialsGraph2023]');
+    assert.equal(formatCitation(p, 'latex'), '\\cite{punyEquivariantPolynomialsGraph2023}');
+    assert.equal(formatCitation(p, 'latex', { ...DEFAULT_CITATION_OPTIONS, latexCommand: 'parencite' }), '\\parencite{punyEquivariantPolynomialsGraph2023}');
+    assert.equal(formatCitation(p, { template: ':cite:`${key}`' }), ':cite:`punyEquivariantPolynomialsGraph2023`');
   });
 
   it('fills the plain template and drops missing fields with their brackets', () => {

@@ -1,0 +1,173 @@
+/**
+ * Citing into a document that declares a bibliography: the citation goes into the text and the entry into
+ * the .bib, once, in the buffer if the .bib is open — in the real VS Code extension host.
+ */
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+
+const encoder = new TextEncoder();
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test host must open the fixture workspace');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+/** Writes the files to a fresh folder of the workspace and returns their URIs. */
+async function writeProject(folder: string, files: Record<string, string>): Promise<Record<string, vscode.Uri>> {
+  const uris: Record<string, vscode.Uri> = {};
+  for (const [name, text] of Object.entries(files)) {
+    uris[name] = workspaceFile(`${folder}/${name}`);
+    await vscode.workspace.fs.writeFile(uris[name], encoder.encode(text));
+  }
+  return uris;
+}
+
+/** Opens a document with the cursor at the first `$$CURSOR$$` marker, which is removed. */
+async function openAtMarker(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document);
+  const offset = document.getText().indexOf('$$CURSOR$$');
+  assert.ok(offset >= 0, `${uri.path} has no $$CURSOR$$ marker`);
+  const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + '$$CURSOR$$'.length));
+  await editor.edit((edit) => edit.delete(range));
+  editor.selection = new vscode.Selection(range.start, range.start);
+  return editor;
+}
+
+async function cite(paperId: string): Promise<void> {
+  assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId }), true);
+}
+
+async function diskText(uri: vscode.Uri): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+const entryCount = (bib: string): number => (bib.match(/^@\w+\{/gm) ?? []).length;
+
+const LATEX = '\\documentclass{article}\n\\usepackage{biblatex}\n\\addbibresource{refs.bib}\n\\begin{document}\nPointers $$CURSOR$$are handy.\n\\printbibliography\n\\end{document}\n';
+
+describe('Bibliography', function () {
+  this.timeout(30_000);
+  let project = 0;
+  const nextFolder = (): string => `bib-project-${++project}`;
+
+  beforeEach(async () => {
+    await vscode.workspace.getConfiguration('paperLookup').update('citation.addToBibliography', 'always', vscode.ConfigurationTarget.Workspace);
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('paperLookup').update('citation.addToBibliography', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('a LaTeX file with \\addbibresource{refs.bib} gets \\cite{key} and refs.bib gets one entry', async () => {
+    const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': '' });
+    const editor = await openAtMarker(files['main.tex']);
+    await cite('pointer-networks');
+    assert.match(editor.document.getText(), /Pointers \\cite\{vinyalsPointerNetworks2015\}are handy\./);
+    const bib = await diskText(files['refs.bib']);
+    assert.equal(entryCount(bib), 1, bib);
+    assert.match(bib, /^@\w+\{vinyalsPointerNetworks2015,$/m);
+    assert.match(bib, /title = \{\{Pointer Networks\}\}|title = \{.*Pointer.*Networks/);
+  });
+
+  it('citing the same paper twice adds no duplicate entry', async () => {
+    const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': '' });
+    const editor = await openAtMarker(files['main.tex']);
+    await cite('pointer-networks');
+    const end = editor.document.positionAt(editor.document.getText().indexOf('\\printbibliography'));
+    editor.selection = new vscode.Selection(end, end);
+    await cite('pointer-networks');
+    assert.equal((editor.document.getText().match(/\\cite\{vinyalsPointerNetworks2015\}/g) ?? []).length, 2);
+    assert.equal(entryCount(await diskText(files['refs.bib'])), 1);
+  });
+
+  it('an open refs.bib with unsaved text keeps that text, and the entry goes into its buffer', async () => {
+    const existing = '@misc{mine2020,\n  title = {My own entry},\n  year = {2020}\n}\n';
+    const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': existing });
+    const bibDocument = await vscode.workspace.openTextDocument(files['refs.bib']);
+    const bibEditor = await vscode.window.showTextDocument(bibDocument);
+    const unsaved = '% notes I have not saved yet\n';
+    await bibEditor.edit((edit) => edit.insert(new vscode.Position(0, 0), unsaved));
+    assert.ok(bibDocument.isDirty);
+
+    await openAtMarker(files['main.tex']);
+    await cite('pointer-networks');
+
+    const buffer = bibDocument.getText();
+    assert.ok(buffer.startsWith(unsaved + existing), buffer);
+    assert.equal(entryCount(buffer), 2, buffer);
+    assert.ok(bibDocument.isDirty, 'the user’s unsaved .bib must not be saved for them');
+    assert.equal(await diskText(files['refs.bib']), existing, 'the file on disk is untouched until the user saves');
+  });
+
+  it('reuses the key the .bib already has for the same paper (by arXiv id) and adds nothing', async () => {
+    const existing = '@article{vinyals2015pointer,\n  title = {Pointer Networks},\n  author = {Vinyals, Oriol},\n  eprint = {1506.03134},\n  archivePrefix = {arXiv},\n  year = {2015}\n}\n';
+    const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': existing });
+    const editor = await openAtMarker(files['main.tex']);
+    await cite('pointer-networks');
+    assert.match(editor.document.getText(), /\\cite\{vinyals2015pointer\}/);
+    assert.equal(await diskText(files['refs.bib']), existing);
+  });
+
+  it('finds the bibliography of the root file named by % !TEX root', async () => {
+    const files = await writeProject(nextFolder(), {
+      'main.tex': '\\documentclass{article}\n\\begin{document}\n\\input{chapter}\n\\bibliography{library}\n\\end{document}\n',
+      'chapter.tex': '% !TEX root = main.tex\nSee $$CURSOR$$.\n',
+    });
+    const editor = await openAtMarker(files['chapter.tex']);
+    await cite('pointer-networks');
+    assert.match(editor.document.getText(), /See \\cite\{vinyalsPointerNetworks2015\}\./);
+    const bib = await diskText(vscode.Uri.joinPath(files['main.tex'], '..', 'library.bib'));
+    assert.equal(entryCount(bib), 1, bib);
+  });
+
+  it('uses the bibliography of the Markdown front matter', async () => {
+    const files = await writeProject(nextFolder(), {
+      'notes.md': '---\ntitle: Notes\nbibliography: [refs.bib]\n---\n\nPointer networks $$CURSOR$$are old.\n',
+      'refs.bib': '',
+    });
+    const editor = await openAtMarker(files['notes.md']);
+    await cite('pointer-networks');
+    assert.match(editor.document.getText(), /Pointer networks \[@vinyalsPointerNetworks2015\]are old\./);
+    assert.equal(entryCount(await diskText(files['refs.bib'])), 1);
+  });
+
+  it('extends the citation the cursor is in: \\cite{a,key} and [@a; @key]', async () => {
+    await vscode.workspace.getConfiguration('paperLookup').update('citation.addToBibliography', 'never', vscode.ConfigurationTarget.Workspace);
+    const files = await writeProject(nextFolder(), {
+      'a.tex': 'As shown \\citep[p.~3]{other$$CURSOR$$} before.\n',
+      'b.md': 'As shown [see @other, p. 3$$CURSOR$$] before.\n',
+    });
+    const latex = await openAtMarker(files['a.tex']);
+    await cite('pointer-networks');
+    assert.equal(latex.document.getText(), 'As shown \\citep[p.~3]{other,vinyalsPointerNetworks2015} before.\n');
+    const markdown = await openAtMarker(files['b.md']);
+    await cite('pointer-networks');
+    assert.equal(markdown.document.getText(), 'As shown [see @other, p. 3; @vinyalsPointerNetworks2015] before.\n');
+  });
+
+  it('writes the configured LaTeX command', async () => {
+    await vscode.workspace.getConfiguration('paperLookup').update('citation.latexCommand', 'parencite', vscode.ConfigurationTarget.Workspace);
+    try {
+      const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': '' });
+      const editor = await openAtMarker(files['main.tex']);
+      await cite('pointer-networks');
+      assert.match(editor.document.getText(), /\\parencite\{vinyalsPointerNetworks2015\}/);
+    } finally {
+      await vscode.workspace.getConfiguration('paperLookup').update('citation.latexCommand', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('Add to Bibliography adds the entry without touching the document', async () => {
+    const files = await writeProject(nextFolder(), { 'main.tex': LATEX.replace('$$CURSOR$$', ''), 'refs.bib': '' });
+    const document = await vscode.workspace.openTextDocument(files['main.tex']);
+    await vscode.window.showTextDocument(document);
+    const before = document.getText();
+    const key = await vscode.commands.executeCommand('paperLookup.addToBibliography', { paperId: 'pointer-networks' });
+    assert.equal(key, 'vinyalsPointerNetworks2015');
+    assert.equal(document.getText(), before);
+    assert.equal(entryCount(await diskText(files['refs.bib'])), 1);
+  });
+});

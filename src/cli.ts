@@ -2,24 +2,29 @@
  * `paper-lookup`: the command line over the same pure modules the extension uses.
  *
  *   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json]
- *   paper-lookup cite <id-or-key> --format markdown|latex|text [--index FILE]...
+ *   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]...
+ *   paper-lookup bib [--index FILE]...
  *
  * Exit codes: 0 success, 1 nothing found, 2 bad arguments or a bad index file (one line on stderr).
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { toBibtexEntry, toBibtexFile } from './citation/bibtex';
 import { formatCitation, type CitationStyle } from './citation/format';
 import { PaperCatalog, type IndexSource } from './index/catalog';
 import { formatProblem, parseIndexText } from './index/parseIndex';
 
 const USAGE = `Usage:
   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json]
-  paper-lookup cite <id-or-key> --format markdown|latex|text [--index FILE]...
+  paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]...
+  paper-lookup bib [--index FILE]...
 
-Searches the bundled papers plus every --index file (JSON index schema version 1).`;
+search ranks papers; cite prints one citation (bibtex: its .bib entry); bib prints a .bib with
+an entry for every loaded paper. Papers come from the bundled index plus every --index file
+(JSON index schema version 1).`;
 
-const FORMATS: Readonly<Record<string, CitationStyle>> = { markdown: 'markdown', latex: 'latex', text: 'plain' };
+const FORMATS: Readonly<Record<string, CitationStyle | 'bibtex'>> = { markdown: 'markdown', latex: 'latex', text: 'plain', bibtex: 'bibtex' };
 
 class UsageError extends Error {}
 
@@ -60,6 +65,11 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       const style = FORMATS[values.format ?? ''];
       if (!style) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}`);
       return cite(loadCatalog(io, values.index ?? []), rest[0], style, io);
+    }
+    if (command === 'bib') {
+      if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index');
+      io.stdout(toBibtexFile(loadCatalog(io, values.index ?? []).papers).trimEnd());
+      return 0;
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -113,13 +123,13 @@ function search(catalog: PaperCatalog, query: string, limit: number, json: boole
   return hits.length > 0 ? 0 : 1;
 }
 
-function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle, io: CliIo): number {
+function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | 'bibtex', io: CliIo): number {
   const paper = catalog.get(idOrKey) ?? catalog.getByKey(idOrKey);
   if (!paper) {
     io.stderr(`paper-lookup: no paper has the id or key "${idOrKey}". Try: paper-lookup search "<words>"`);
     return 1;
   }
-  io.stdout(formatCitation(paper, style));
+  io.stdout(style === 'bibtex' ? toBibtexEntry(paper).trimEnd() : formatCitation(paper, style));
   return 0;
 }
 

@@ -93,8 +93,15 @@ export function formatPlainReference(paper: LoadedPaper, template: string): stri
       if (value === '') return '';
       return whole.replace(/\$\{\w+\}/, value);
     })
-    .replace(/^[\s.,;:]+/, '')
+    // Separators left in front by an empty leading placeholder: ". Title." → "Title.". Only then: a
+    // template may itself start with punctuation (reStructuredText's ":cite:").
+    .replace(leadingPlaceholderIsEmpty(template, values) ? /^[\s.,;:]+/ : /^\s+/, '')
     .replace(/([.,;:])(\s*[.,;:])+/g, '$1')
     .replace(/\s{2,}/g, ' ')
     .trim();
+}
+
+function leadingPlaceholderIsEmpty(template: string, values: Readonly<Record<string, string>>): boolean {
+  const name = /^\s*[([]?\$\{(\w+)\}/.exec(template)?.[1];
+  return name !== undefined && values[name] === '';
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseBibEntries } from '../../src/citation/bibliography';
 import { runCli } from '../../src/cli';
 
 const root = path.join(__dirname, '..', '..');
@@ -72,5 +73,23 @@ describe('paper-lookup CLI', () => {
     const result = spawnSync(bin, ['cite', 'pointer-networks', '--format', 'latex'], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, '\\cite{vinyalsPointerNetworks2015}\n');
+  });
+});
+
+describe('paper-lookup CLI: BibTeX', () => {
+  it('cite --format bibtex prints the entry', () => {
+    const result = run('cite', 'pointer-networks', '--format', 'bibtex');
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^@\w+\{vinyalsPointerNetworks2015,\n/);
+    assert.match(result.stdout, /eprint = \{1506\.03134\}/);
+  });
+
+  it('bib prints one entry per loaded paper, with unique keys', async () => {
+    const result = run('bib', '--index', path.join(fixtures, 'valid.json'));
+    assert.equal(result.code, 0);
+    const keys = [...result.stdout.matchAll(/^@\w+\{([^,]+),$/gm)].map((match) => match[1]);
+    assert.equal(keys.length, 47);
+    assert.equal(new Set(keys).size, 47);
+    assert.equal((await parseBibEntries(result.stdout)).length, 47);
   });
 });

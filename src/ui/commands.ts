@@ -22,6 +22,8 @@ export interface InsertCitationArgs {
   readonly paperId?: string;
   /** Open the picker with this query already typed. */
   readonly query?: string;
+  /** Join a citation that ends at the cursor, as the picker's "keep picking" button does. */
+  readonly joinPrevious?: boolean;
 }
 
 /** Arguments accepted by `paperLookup.addToBibliography` (from hovers, completions, and tests). */
@@ -78,7 +80,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         initialQuery: args?.query,
         itemActions: itemActions(() => editor),
       });
-      return paper ? insertCitation(editor, paper, services) : false;
+      return paper ? insertCitation(editor, paper, services, { joinPrevious: args?.joinPrevious }) : false;
     }),
 
     vscode.commands.registerCommand('paperLookup.addToBibliography', async (args?: AddToBibliographyArgs) => {

@@ -148,6 +148,21 @@ describe('Bibliography', function () {
     assert.equal(markdown.document.getText(), 'As shown [see @other, p. 3; @vinyalsPointerNetworks2015] before.\n');
   });
 
+  it('gathers papers picked one after another into one citation', async () => {
+    await vscode.workspace.getConfiguration('paperLookup').update('citation.addToBibliography', 'never', vscode.ConfigurationTarget.Workspace);
+    const files = await writeProject(nextFolder(), { 'a.md': 'Networks $$CURSOR$$here.\n', 'b.tex': 'Networks $$CURSOR$$here.\n' });
+    for (const [name, expected] of [
+      ['a.md', 'Networks [@vinyalsPointerNetworks2015; @ongLearnableCommutativeMonoids2022]here.\n'],
+      ['b.tex', 'Networks \\cite{vinyalsPointerNetworks2015,ongLearnableCommutativeMonoids2022}here.\n'],
+    ]) {
+      const editor = await openAtMarker(files[name]);
+      for (const paperId of ['pointer-networks', 'learnable-commutative-monoids-for-graph-neural-networks']) {
+        assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId, joinPrevious: true }), true);
+      }
+      assert.equal(editor.document.getText(), expected);
+    }
+  });
+
   it('writes the configured LaTeX command', async () => {
     await vscode.workspace.getConfiguration('paperLookup').update('citation.latexCommand', 'parencite', vscode.ConfigurationTarget.Workspace);
     try {

@@ -92,6 +92,9 @@ export interface BibEntry {
   readonly doi?: string;
   readonly arxivId?: string;
   readonly url?: string;
+  readonly abstract?: string;
+  /** `journal` or `booktitle`. */
+  readonly venue?: string;
 }
 
 /**
@@ -116,7 +119,13 @@ export async function parseBibEntries(bibText: string): Promise<BibEntry[]> {
     doi: fields.doi,
     arxivId: arxivIdOf(fields),
     url: fields.url,
+    abstract: optionalPlainText(fields.abstract),
+    venue: optionalPlainText(fields.journal || fields.booktitle),
   }));
+}
+
+function optionalPlainText(markup: string | undefined): string | undefined {
+  return markup ? plainText(markup) : undefined;
 }
 
 /** Plain, composed text: the parser marks up italics and the like as HTML, and turns `{\'e}` into e + U+0301. */

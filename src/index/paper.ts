@@ -33,3 +33,8 @@ export interface IndexFileV1 {
 }
 
 export const INDEX_SCHEMA_VERSION = 1;
+
+/** The object without its `undefined` properties, so optional fields are absent rather than present-but-empty. */
+export function withoutUndefined<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+}

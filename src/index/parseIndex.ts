@@ -5,7 +5,7 @@
  * costs the good ones: the result always carries every paper that validated.
  */
 import { type Node, type ParseError, parseTree, printParseErrorCode, getNodeValue } from 'jsonc-parser';
-import { INDEX_SCHEMA_VERSION, type Paper } from './paper';
+import { INDEX_SCHEMA_VERSION, withoutUndefined, type Paper } from './paper';
 import { slugify } from './slug';
 
 export interface IndexProblem {
@@ -143,7 +143,7 @@ function validatePaper(entry: Node, index: number, report: Reporter): Paper | un
     else report('warning', yearNode, `${labelled}: "year" should be a four-digit integer; ignored.`);
   }
 
-  return dropUndefined({
+  return withoutUndefined({
     id,
     title,
     abstract,
@@ -172,10 +172,6 @@ function cleanText(value: unknown): string {
 
 function truncate(text: string, length: number): string {
   return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
-}
-
-function dropUndefined<T extends object>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
 
 /** "ValueExpected" → "value expected". */

@@ -112,6 +112,8 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       if (paper) await copyCitationKey(paper);
     }),
 
+    vscode.commands.registerCommand('paperLookup.showIndexStatus', () => library.showStatus()),
+
     vscode.commands.registerCommand('paperLookup.reloadIndexes', async () => {
       const catalog = await library.reload();
       vscode.window.setStatusBarMessage(`Paper Lookup: ${catalog.papers.length} papers loaded`, 3000);

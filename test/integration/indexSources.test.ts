@@ -1,0 +1,70 @@
+/**
+ * The user's own indexes in the real extension host: globs, BibTeX files, and reloading when a file changes.
+ */
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import type { PaperLookupApi } from '../../src/extension';
+
+const encoder = new TextEncoder();
+
+async function api(): Promise<PaperLookupApi> {
+  const exports = await vscode.extensions.getExtension<PaperLookupApi>('paper-lookup.paper-lookup')?.activate();
+  assert.ok(exports, 'the extension did not activate');
+  return exports;
+}
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test host must open the fixture workspace');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+const index = (title: string): string => JSON.stringify({ version: 1, name: `Index with ${title}`, papers: [{ id: title.toLowerCase().replace(/\W+/g, '-'), title, abstract: 'x' }] });
+
+/** Waits until the library has reloaded and `check` holds, or fails after a few seconds. */
+async function eventually(extension: PaperLookupApi, check: (titles: string[]) => boolean): Promise<string[]> {
+  let titles: string[] = [];
+  for (let attempt = 0; attempt < 50; attempt++) {
+    titles = (await extension.catalog()).papers.map((paper) => paper.title);
+    if (check(titles)) return titles;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`condition not met; titles: ${titles.slice(-5).join(' | ')}`);
+}
+
+describe('Index sources', function () {
+  this.timeout(30_000);
+
+  afterEach(async () => {
+    await vscode.workspace.getConfiguration('paperLookup').update('indexes', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('loads every file a glob matches, and .bib files as indexes', async () => {
+    const extension = await api();
+    await vscode.workspace.fs.writeFile(workspaceFile('globbed/a.json'), encoder.encode(index('Glob Paper Alpha')));
+    await vscode.workspace.fs.writeFile(workspaceFile('globbed/b.json'), encoder.encode(index('Glob Paper Beta')));
+    await vscode.workspace.fs.writeFile(
+      workspaceFile('library.bib'),
+      encoder.encode('@article{smith2020bib,\n  title = {A Paper From A Bib File},\n  author = {Smith, Ann},\n  year = {2020},\n  abstract = {Loaded from BibTeX.}\n}\n'),
+    );
+    await vscode.workspace.getConfiguration('paperLookup').update('indexes', ['globbed/*.json', 'library.bib'], vscode.ConfigurationTarget.Workspace);
+    const titles = await eventually(extension, (loaded) => loaded.includes('A Paper From A Bib File'));
+    assert.ok(titles.includes('Glob Paper Alpha') && titles.includes('Glob Paper Beta'), titles.slice(-5).join(' | '));
+    const catalog = await extension.catalog();
+    const fromBib = catalog.search('loaded from bibtex', 1)[0]?.paper;
+    assert.equal(fromBib?.title, 'A Paper From A Bib File');
+    assert.equal(fromBib?.source, 'library.bib');
+    assert.deepEqual(fromBib?.authors, ['Ann Smith']);
+  });
+
+  it('reloads when an index file changes on disk', async () => {
+    const extension = await api();
+    const file = workspaceFile('watched-index.json');
+    await vscode.workspace.fs.writeFile(file, encoder.encode(index('Before The Change')));
+    await vscode.workspace.getConfiguration('paperLookup').update('indexes', ['watched-index.json'], vscode.ConfigurationTarget.Workspace);
+    await eventually(extension, (titles) => titles.includes('Before The Change'));
+    await vscode.workspace.fs.writeFile(file, encoder.encode(index('After The Change')));
+    const titles = await eventually(extension, (loaded) => loaded.includes('After The Change'));
+    assert.ok(!titles.includes('Before The Change'));
+  });
+});

@@ -4,7 +4,8 @@
  */
 import { assignCitationKeys, DEFAULT_KEY_TEMPLATE } from '../citation/keys';
 import type { IndexProblem } from './parseIndex';
-import type { LoadedPaper, Paper } from './paper';
+import { withoutUndefined, type LoadedPaper, type Paper } from './paper';
+import { foldTitle } from './slug';
 import { createPaperSearch, type PaperSearch, type SearchHit } from './search';
 
 /** One index file after parsing: where it came from, what it held, what was wrong with it. */
@@ -31,10 +32,24 @@ export class PaperCatalog {
    */
   constructor(readonly sources: readonly IndexSource[], keyTemplate = DEFAULT_KEY_TEMPLATE) {
     const problems: IndexProblem[] = sources.flatMap((source) => source.problems);
-    const accepted: { paper: Paper; source: IndexSource }[] = [];
+    const accepted: { paper: Paper; sourceNames: string[]; otherIds: string[] }[] = [];
     const idOwner = new Map<string, IndexSource>();
+    const byIdentity = new Map<string, number>();
     for (const source of sources) {
+      const mergedHere = new Set<number>();
       for (const paper of source.papers) {
+        // The same paper from another source (same arXiv id, DOI or title) merges into the first copy:
+        // fields the first copy lacks are filled in, and both sources are named.
+        const identities = identitiesOf(paper);
+        const earlier = identities.map((identity) => byIdentity.get(identity)).find((index) => index !== undefined);
+        if (earlier !== undefined && !mergedHere.has(earlier) && !accepted[earlier].sourceNames.includes(source.name)) {
+          const kept = accepted[earlier];
+          kept.paper = { ...withoutUndefined({ ...paper, id: undefined, title: undefined }), ...kept.paper };
+          kept.sourceNames.push(source.name);
+          if (!idOwner.has(paper.id)) kept.otherIds.push(paper.id);
+          mergedHere.add(earlier);
+          continue;
+        }
         const owner = idOwner.get(paper.id);
         if (owner) {
           problems.push({
@@ -47,15 +62,16 @@ export class PaperCatalog {
           continue;
         }
         idOwner.set(paper.id, source);
-        accepted.push({ paper, source });
+        for (const identity of identities) if (!byIdentity.has(identity)) byIdentity.set(identity, accepted.length);
+        accepted.push({ paper, sourceNames: [source.name], otherIds: [] });
       }
     }
     const keys = assignCitationKeys(accepted.map(({ paper }) => paper), keyTemplate);
-    this.papers = accepted.map(({ paper, source }, i) => Object.freeze({ ...paper, key: keys[i], source: source.name }));
-    for (const paper of this.papers) {
-      this.byId.set(paper.id, paper);
+    this.papers = accepted.map(({ paper, sourceNames }, i) => Object.freeze({ ...paper, key: keys[i], source: sourceNames.join(' + ') }));
+    this.papers.forEach((paper, i) => {
+      for (const id of [paper.id, ...accepted[i].otherIds]) this.byId.set(id, paper);
       this.byKey.set(paper.key, paper);
-    }
+    });
     this.problems = problems;
     this.engine = createPaperSearch(this.papers);
   }
@@ -71,4 +87,14 @@ export class PaperCatalog {
   search(query: string, limit: number): SearchHit<LoadedPaper>[] {
     return this.engine.search(query, limit);
   }
+}
+
+/** What makes two records the same paper: the arXiv id without version, the DOI, the folded title. */
+function identitiesOf(paper: Paper): string[] {
+  const identities: string[] = [];
+  if (paper.arxivId) identities.push(`arxiv:${paper.arxivId.replace(/v\d+$/, '').toLowerCase()}`);
+  if (paper.doi) identities.push(`doi:${paper.doi.toLowerCase()}`);
+  const title = foldTitle(paper.title);
+  if (title) identities.push(`title:${title}`);
+  return identities;
 }

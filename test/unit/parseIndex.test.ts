@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { PaperCatalog } from '../../src/index/catalog';
 import { parseIndexText } from '../../src/index/parseIndex';
 
 const fixture = (name: string): string => readFileSync(path.join(__dirname, '..', 'fixtures', 'indexes', name), 'utf8');
@@ -87,5 +88,35 @@ describe('parseIndexText on a truncated file', () => {
     const errors = result.problems.filter((problem) => problem.severity === 'error');
     assert.ok(errors.some((problem) => problem.message.startsWith('Invalid JSON')), JSON.stringify(errors));
     assert.ok(errors.every((problem) => !problem.message.includes('"papers"')), JSON.stringify(errors));
+  });
+});
+
+describe('PaperCatalog merging sources', () => {
+  const source = (name: string, papers: object[]) => ({ name, location: `/x/${name}`, papers: papers as never, problems: [] });
+
+  it('merges the same paper from two sources by arXiv id, DOI or title, filling missing fields', () => {
+    const catalog = new PaperCatalog([
+      source('Bundled papers', [{ id: 'pointer', title: 'Pointer Networks', abstract: 'A', arxivId: '1506.03134' }]),
+      source('mine.bib', [
+        { id: 'vinyals2015', title: 'Pointer networks.', abstract: '', arxivId: '1506.03134v2', doi: '10.5555/1', venue: 'NIPS' },
+        { id: 'other', title: 'Other Paper', abstract: 'B' },
+      ]),
+    ]);
+    assert.equal(catalog.papers.length, 2);
+    const merged = catalog.get('pointer');
+    assert.equal(merged?.abstract, 'A');
+    assert.equal(merged?.doi, '10.5555/1');
+    assert.equal(merged?.venue, 'NIPS');
+    assert.equal(merged?.source, 'Bundled papers + mine.bib');
+    assert.equal(catalog.get('vinyals2015'), merged, 'the second copy’s id finds the merged paper');
+  });
+
+  it('skips a different paper whose id is taken, with a warning', () => {
+    const catalog = new PaperCatalog([
+      source('a.json', [{ id: 'same', title: 'First', abstract: '' }]),
+      source('b.json', [{ id: 'same', title: 'Second', abstract: '' }]),
+    ]);
+    assert.deepEqual(catalog.papers.map((paper) => paper.title), ['First']);
+    assert.match(catalog.problems[0].message, /already loaded from a\.json/);
   });
 });

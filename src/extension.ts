@@ -7,6 +7,7 @@ import { ConfigStore } from './config';
 import type { PaperCatalog } from './index/catalog';
 import { AbstractPanels } from './ui/abstractPanel';
 import { Bibliographies } from './ui/bibliographies';
+import { registerCitationProviders } from './ui/citationProviders';
 import { registerCommands } from './ui/commands';
 import { copyCitationKey } from './ui/copyCitationKey';
 import { insertCitation } from './ui/insertCitation';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
       reusePanel: () => config.value.reusePanel,
     });
     context.subscriptions.push(config, library, panels, panels.registerSerializer(), ...registerCommands({ config, library, panels, bibliographies }));
+    context.subscriptions.push(...registerCitationProviders({ library, config, bibliographies }));
     return {
       catalog: () => library.catalog(),
       abstractPanel: () => panels.current,

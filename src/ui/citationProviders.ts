@@ -1,0 +1,197 @@
+/**
+ * Completion and hover on citation keys in Markdown (pandoc `[@key]`) and LaTeX (`\cite{key}`).
+ *
+ * Completion offers papers from our own search — title, authors and abstract, typos forgiven — not only keys
+ * that start with what was typed; accepting one can also add it to the document's .bib. Hover tells what a cited
+ * key is: our paper, with links to its abstract and to add it, or else what the document's .bib says.
+ *
+ * Registering costs nothing at activation: the catalog loads on the first completion or hover. Neither provider
+ * ever throws into VS Code: a provider that fails offers nothing, as if it had nothing to say.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findExistingKey, parseBibEntries, type BibEntry } from '../citation/bibliography';
+import { citationAt, completionContext } from '../citation/citationContext';
+import { bibEntryHover, paperDocumentation, paperHover, type CommandLink } from '../citation/paperSummary';
+import type { ConfigStore } from '../config';
+import type { PaperCatalog } from '../index/catalog';
+import type { LoadedPaper } from '../index/paper';
+import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } from './bibliographies';
+import type { AddToBibliographyArgs } from './commands';
+import type { PaperLibrary } from './paperLibrary';
+
+export interface CitationProviderServices {
+  readonly library: PaperLibrary;
+  readonly config: ConfigStore;
+  readonly bibliographies: Bibliographies;
+}
+
+/** Markdown dialects (pandoc citations) and TeX; see `bibliographyLanguage`. */
+const CITATION_LANGUAGES: vscode.DocumentSelector = ['markdown', 'quarto', 'rmd', 'latex', 'tex'];
+
+/** `\cite{`, `\cite{a,`, `[@`: where a key starts. */
+const TRIGGER_CHARACTERS = ['{', ',', '@'];
+
+const SHOW_ABSTRACT = 'paperLookup.showAbstract';
+const ADD_TO_BIBLIOGRAPHY = 'paperLookup.addToBibliography';
+
+export function registerCitationProviders(services: CitationProviderServices): vscode.Disposable[] {
+  const bibliographyEntries = new BibliographyEntries(services.bibliographies);
+  return [
+    vscode.languages.registerCompletionItemProvider(
+      CITATION_LANGUAGES,
+      { provideCompletionItems: (document, position, token) => quietly(() => completeKey(document, position, token, services, bibliographyEntries)) },
+      ...TRIGGER_CHARACTERS,
+    ),
+    vscode.languages.registerHoverProvider(CITATION_LANGUAGES, {
+      provideHover: (document, position, token) => quietly(() => describeKey(document, position, token, services, bibliographyEntries)),
+    }),
+  ];
+}
+
+/**
+ * Runs a provider. A failure (a catalog that cannot load, a .bib the parser chokes on) means nothing to offer:
+ * VS Code would log a thrown error for every keystroke, and the user can do nothing about it there.
+ */
+async function quietly<T>(provide: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await provide();
+  } catch {
+    return undefined;
+  }
+}
+
+async function completeKey(
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  token: vscode.CancellationToken,
+  services: CitationProviderServices,
+  bibliographyEntries: BibliographyEntries,
+): Promise<vscode.CompletionList | undefined> {
+  const language = bibliographyLanguage(document.languageId);
+  const typed = language && completionContext(document.getText(), document.offsetAt(position), language);
+  if (!typed) return undefined;
+  const [catalog, bibliography] = await Promise.all([services.library.catalog(), bibliographyEntries.of(document)]);
+  if (token.isCancellationRequested) return undefined;
+
+  const { addToBibliography, maxResults } = services.config.value;
+  const range = new vscode.Range(document.positionAt(typed.range.start), document.positionAt(typed.range.end));
+  const items = papersMatching(catalog, typed.prefix, maxResults).map((paper, rank) => {
+    // Cite a paper the .bib already has under the .bib's key: that is the key LaTeX and pandoc will find.
+    const bibKey = findExistingKey(bibliography.entries, paper);
+    const item = new vscode.CompletionItem(bibKey ?? paper.key, vscode.CompletionItemKind.Reference);
+    item.detail = paper.title;
+    item.documentation = new vscode.MarkdownString(paperDocumentation(paper));
+    item.range = range;
+    // Our search already chose and ranked these; VS Code's filter would drop every hit whose key does not
+    // fuzzy-match the typed text (a title word, an author, a typo), so each item matches exactly what was typed.
+    item.filterText = typed.prefix;
+    item.sortText = rank.toString().padStart(4, '0');
+    if (!bibKey && addToBibliography !== 'never') {
+      const args: AddToBibliographyArgs = { paperId: paper.id, documentUri: document.uri.toString(), mode: addToBibliography };
+      item.command = { title: 'Add to Bibliography', command: ADD_TO_BIBLIOGRAPHY, arguments: [args] };
+    }
+    return item;
+  });
+  // Incomplete: every keystroke asks again, so the list follows our search rather than VS Code's filter.
+  return new vscode.CompletionList(items, true);
+}
+
+/**
+ * At most `limit` papers for a typed prefix: first those whose key starts with it (someone typing a key they
+ * know), then our search's hits for it. An empty prefix lists papers in index order.
+ */
+function papersMatching(catalog: PaperCatalog, prefix: string, limit: number): LoadedPaper[] {
+  const lowerPrefix = prefix.toLowerCase();
+  const byKey = catalog.papers.filter((paper) => paper.key.toLowerCase().startsWith(lowerPrefix)).slice(0, limit);
+  const chosen = new Set(byKey);
+  const bySearch = prefix === '' ? [] : catalog.search(prefix, limit).map((hit) => hit.paper).filter((paper) => !chosen.has(paper));
+  return [...byKey, ...bySearch].slice(0, limit);
+}
+
+async function describeKey(
+  document: vscode.TextDocument,
+  position: vscode.Position,
+  token: vscode.CancellationToken,
+  services: CitationProviderServices,
+  bibliographyEntries: BibliographyEntries,
+): Promise<vscode.Hover | undefined> {
+  const language = bibliographyLanguage(document.languageId);
+  if (!language) return undefined;
+  const offset = document.offsetAt(position);
+  const cited = citationAt(document.getText(), offset, language)?.keys.find(({ range }) => range.start <= offset && offset <= range.end);
+  if (!cited) return undefined;
+  // pandoc allows keys in braces, `@{my key}`; the braces are not part of the key.
+  const key = cited.key.replace(/^\{(.*)\}$/, '$1');
+  const range = new vscode.Range(document.positionAt(cited.range.start), document.positionAt(cited.range.end));
+
+  const [catalog, bibliography] = await Promise.all([services.library.catalog(), bibliographyEntries.of(document)]);
+  if (token.isCancellationRequested) return undefined;
+  const bibEntry = bibliography.entries.find((entry) => entry.key === key);
+  // A key of the .bib's own may still name one of our papers (same arXiv id, DOI or title): show ours, it has the abstract.
+  const paper = catalog.getByKey(key) ?? (bibEntry && catalog.papers.find((candidate) => findExistingKey([bibEntry], candidate) !== undefined));
+  if (paper) return new vscode.Hover(trustedMarkdown(paperHover(paper, paperActions(paper, document, bibliography))), range);
+  if (bibEntry && bibliography.target) {
+    return new vscode.Hover(new vscode.MarkdownString(bibEntryHover(bibEntry, path.basename(bibliography.target.uri.path))), range);
+  }
+  return undefined;
+}
+
+/** "Open abstract", and "Add to bibliography" unless the document's .bib has the paper already (then: under which key). */
+function paperActions(paper: LoadedPaper, document: vscode.TextDocument, bibliography: DocumentBibliography): (CommandLink | string)[] {
+  const openAbstract: CommandLink = { label: 'Open abstract', command: SHOW_ABSTRACT, args: [paper.id] };
+  const bibKey = bibliography.target && findExistingKey(bibliography.entries, paper);
+  if (bibliography.target && bibKey) return [openAbstract, `in ${path.basename(bibliography.target.uri.path)} as ${bibKey}`];
+  // No mode: clicking the link is the request, so the command adds without asking (the command's default).
+  const args: AddToBibliographyArgs = { paperId: paper.id, documentUri: document.uri.toString() };
+  return [openAbstract, { label: 'Add to bibliography', command: ADD_TO_BIBLIOGRAPHY, args: [args] }];
+}
+
+/** Markdown whose command links may run exactly our two commands, nothing else. */
+function trustedMarkdown(markdown: string): vscode.MarkdownString {
+  const trusted = new vscode.MarkdownString(markdown);
+  trusted.isTrusted = { enabledCommands: [SHOW_ABSTRACT, ADD_TO_BIBLIOGRAPHY] };
+  return trusted;
+}
+
+interface DocumentBibliography {
+  readonly target?: BibliographyTarget;
+  readonly entries: readonly BibEntry[];
+}
+
+/**
+ * The entries of the .bib a document cites into, parsed again only when that .bib's text changes: completion
+ * asks on every keystroke, and parsing a .bib of a thousand entries takes longer than a keystroke.
+ */
+class BibliographyEntries {
+  private lastParsed: { readonly uri: string; readonly text: string; readonly entries: Promise<BibEntry[]> } | undefined;
+
+  constructor(private readonly bibliographies: Bibliographies) {}
+
+  /** A .bib that is missing or cannot be read or parsed counts as empty: our papers are still offered and shown. */
+  async of(document: vscode.TextDocument): Promise<DocumentBibliography> {
+    try {
+      const target = await this.bibliographies.targetFor(document);
+      if (!target) return { entries: [] };
+      const text = await readText(target.uri);
+      if (text === undefined) return { target, entries: [] };
+      const uri = target.uri.toString();
+      if (this.lastParsed?.uri !== uri || this.lastParsed.text !== text) this.lastParsed = { uri, text, entries: parseBibEntries(text) };
+      return { target, entries: await this.lastParsed.entries };
+    } catch {
+      return { entries: [] };
+    }
+  }
+}
+
+/** A file's text: its open buffer (saved or not, as `Bibliographies` reads it), else the disk; undefined when missing. */
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
+    throw error;
+  }
+}

@@ -61,10 +61,10 @@ const LOG_TAIL_LINES = 60;
 
 /**
  * A fresh temporary folder for one run: a copy of the sample workspace, a user-data-dir with
- * USER_SETTINGS and an empty extensions dir. Fresh every time, because hot exit and extension
- * state would otherwise carry over from the last run.
+ * USER_SETTINGS (plus `settings`, which win) and an empty extensions dir. Fresh every time, because
+ * hot exit and extension state would otherwise carry over from the last run.
  */
-export async function createSession() {
+export async function createSession({ settings = {} } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'paper-lookup-'));
   const forget = cleanUpOnInterrupt(() => session.remove());
   const session = {
@@ -79,7 +79,7 @@ export async function createSession() {
   };
   await cp(SAMPLE_WORKSPACE, session.workspaceFolder, { recursive: true });
   await mkdir(path.join(session.userDataDir, 'User'), { recursive: true });
-  await writeFile(path.join(session.userDataDir, 'User', 'settings.json'), `${JSON.stringify(USER_SETTINGS, null, 2)}\n`);
+  await writeFile(path.join(session.userDataDir, 'User', 'settings.json'), `${JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2)}\n`);
   await mkdir(session.extensionsDir);
   return session;
 }

@@ -4,6 +4,7 @@
  *   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json]
  *   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]...
  *   paper-lookup bib [--index FILE]...
+ *   paper-lookup bench [--sizes 1000,100000] [--json]
  *
  * Exit codes: 0 success, 1 nothing found, 2 bad arguments or a bad index file (one line on stderr).
  */
@@ -14,15 +15,19 @@ import { toBibtexEntry, toBibtexFile } from './citation/bibtex';
 import { formatCitation, type CitationStyle } from './citation/format';
 import { PaperCatalog, type IndexSource } from './index/catalog';
 import { formatProblem, parseIndexText } from './index/parseIndex';
+import { runSearchBench } from './bench/searchBench';
+import { KNOWN_ITEMS } from '../test/fixtures/knownItems';
 
 const USAGE = `Usage:
   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json]
   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]...
   paper-lookup bib [--index FILE]...
+  paper-lookup bench [--sizes 1000,100000] [--json]
 
 search ranks papers; cite prints one citation (bibtex: its .bib entry); bib prints a .bib with
 an entry for every loaded paper. Papers come from the bundled index plus every --index file
-(JSON index schema version 1).`;
+(JSON index schema version 1). bench times the search engine against plain fuse.js on synthetic
+corpora of the given sizes (default 1000,10000,100000,1000000); --json prints one JSON array.`;
 
 const FORMATS: Readonly<Record<string, CitationStyle | 'bibtex'>> = { markdown: 'markdown', latex: 'latex', text: 'plain', bibtex: 'bibtex' };
 
@@ -46,6 +51,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         limit: { type: 'string', default: '10' },
         json: { type: 'boolean', default: false },
         format: { type: 'string' },
+        sizes: { type: 'string', default: '1000,10000,100000,1000000' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -70,6 +76,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index');
       io.stdout(toBibtexFile(loadCatalog(io, values.index ?? []).papers).trimEnd());
       return 0;
+    }
+    if (command === 'bench') {
+      if (rest.length !== 0) throw new UsageError('bench takes no arguments besides --sizes and --json');
+      return bench(io, values.sizes ?? '', values.json ?? false);
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -130,6 +140,17 @@ function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | 'bi
     return 1;
   }
   io.stdout(style === 'bibtex' ? toBibtexEntry(paper).trimEnd() : formatCitation(paper, style));
+  return 0;
+}
+
+function bench(io: CliIo, sizesText: string, json: boolean): number {
+  const sizes = sizesText.split(',').map((size) => Number(size.trim()));
+  if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 1)) {
+    throw new UsageError(`--sizes must be positive whole numbers separated by commas, got "${sizesText}"`);
+  }
+  const seed = readSource(io.bundledIndex, 'Bundled papers').papers;
+  const rows = runSearchBench({ sizes, seed, knownItems: KNOWN_ITEMS, log: json ? io.stderr : io.stdout });
+  if (json) io.stdout(JSON.stringify(rows, null, 2));
   return 0;
 }
 

@@ -9,15 +9,22 @@ import { AbstractPanels } from './ui/abstractPanel';
 import { Bibliographies } from './ui/bibliographies';
 import { registerCitationProviders } from './ui/citationProviders';
 import { registerCommands } from './ui/commands';
-import { copyCitationKey } from './ui/copyCitationKey';
-import { insertCitation } from './ui/insertCitation';
+import type { InsertServices } from './ui/insertCitation';
+import { LivePreview } from './ui/livePreview';
 import { PaperLibrary } from './ui/paperLibrary';
+import { PaperReader } from './ui/paperReader';
+import { PapersView } from './ui/papersView';
+import { ReadingList } from './ui/readingList';
 
 /** What `activate` returns: used by the integration tests, and by other extensions that want our papers. */
 export interface PaperLookupApi {
   catalog(): Promise<PaperCatalog>;
   /** The HTML and paper id of the abstract panel shown last, if any. */
   abstractPanel(): { readonly html: string; readonly paperId: string } | undefined;
+  /** The side view's HTML and the paper it shows, once VS Code has shown the view. */
+  papersView(): { readonly html: string; readonly paperId?: string } | undefined;
+  /** Saved paper ids, most recently saved first, and recently opened or cited ones, most recent first. */
+  readingList(): { readonly saved: readonly string[]; readonly recent: readonly string[] };
 }
 
 export function activate(context: vscode.ExtensionContext): PaperLookupApi | undefined {
@@ -27,18 +34,21 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     const config = new ConfigStore();
     const library = new PaperLibrary(context.extensionUri, config, output);
     const bibliographies = new Bibliographies(config);
-    const panels = new AbstractPanels({
-      extensionUri: context.extensionUri,
-      getPaper: async (id) => (await library.catalog()).get(id),
-      insertCitation: (paper, editor) => insertCitation(editor, paper, { config, bibliographies }),
-      copyKey: copyCitationKey,
-      reusePanel: () => config.value.reusePanel,
-    });
-    context.subscriptions.push(config, library, panels, panels.registerSerializer(), ...registerCommands({ config, library, panels, bibliographies }));
+    const readingList = new ReadingList(context.globalState);
+    // A citation inserted from the palette, the picker, the panel or the side view makes its paper a recent one.
+    const insertServices: InsertServices = { config, bibliographies, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
+    const reader = new PaperReader({ ...insertServices, library, readingList });
+    const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
+    const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader });
+    const livePreview = new LivePreview(papersView, panels, library);
+    context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
+    context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview }));
     context.subscriptions.push(...registerCitationProviders({ library, config, bibliographies }));
     return {
       catalog: () => library.catalog(),
       abstractPanel: () => panels.current,
+      papersView: () => papersView.current,
+      readingList: () => ({ saved: readingList.saved, recent: readingList.recent }),
     };
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

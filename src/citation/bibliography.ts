@@ -128,9 +128,16 @@ function optionalPlainText(markup: string | undefined): string | undefined {
   return markup ? plainText(markup) : undefined;
 }
 
+/**
+ * The HTML tags @retorquere/bibtex-parser marks text up with (`\emph`, `\textsc`, case protection, …). Only these are
+ * removed: its output does not escape a literal `<`, so `\textless{}script\textgreater{}` comes out as `<script>`,
+ * which is the title's own text. A title that spells out one of these tags loses it.
+ */
+const PARSER_MARKUP = /<\/?(?:a|b|br|code|i|li|ncx|p|span|sub|sup)(?:\s[^>]*)?>/g;
+
 /** Plain, composed text: the parser marks up italics and the like as HTML, and turns `{\'e}` into e + U+0301. */
 function plainText(markup: string): string {
-  return markup.replace(/<\/?[a-z][^>]*>/gi, '').normalize('NFC');
+  return markup.replace(PARSER_MARKUP, '').normalize('NFC');
 }
 
 /** An arXiv id, new style ("2302.11556") or old ("hep-th/9901001"), then an optional version that is not kept. */

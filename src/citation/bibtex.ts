@@ -41,9 +41,14 @@ const VENUE_FIELD: Readonly<Record<BibtexEntryType, string>> = {
   misc: 'howpublished',
 };
 
-/** The TeX spelling of each character that is syntax to TeX or BibTeX, braces aside (see `braceEscapes`). */
+/**
+ * The TeX spelling of each character that is syntax to TeX or BibTeX, braces aside (see `braceEscapes`), and of `<`
+ * and `>`, which TeX's default font encoding (OT1) prints as ¡ and ¿.
+ */
 const TEX_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\textbackslash{}',
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
   '&': '\\&',
   '%': '\\%',
   $: '\\$',
@@ -67,8 +72,14 @@ function braceEscapes(text: string): Readonly<Record<string, string>> {
   return depth === 0 ? { '{': '\\{', '}': '\\}' } : { '{': '\\textbraceleft{}', '}': '\\textbraceright{}' };
 }
 
-/** Characters that are syntax to TeX or BibTeX. */
-const TEX_SYNTAX = /[\\{}&%$#_~^]/gu;
+/** Characters that are syntax to TeX or BibTeX, or that it prints as other characters (see `TEX_ESCAPES`). */
+const TEX_SYNTAX = /[\\{}&%$#_~^<>]/gu;
+
+/**
+ * Where TeX would join two characters into one glyph: `--` into an en dash, ``` `` ``` and `''` into curly quotes,
+ * `,,` into „, `!`` and `?`` into ¡ and ¿. An empty group there keeps the characters as the index has them.
+ */
+const TEX_LIGATURE = /(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=,)(?=,)|(?<=[!?])(?=`)/g;
 
 /** Words that each hold a capital, separated by single spaces: "A Critical Review", "MgNO", "Über". */
 const CAPITALISED_WORDS = '[\\p{L}\\p{M}\\p{N}]*\\p{Lu}[\\p{L}\\p{M}\\p{N}]*(?: [\\p{L}\\p{M}\\p{N}]*\\p{Lu}[\\p{L}\\p{M}\\p{N}]*)*';
@@ -77,12 +88,15 @@ const TEX_SYNTAX_OR_CAPITALISED_WORDS = new RegExp(`${TEX_SYNTAX.source}|${CAPIT
 
 /**
  * Plain text as BibTeX field text: TeX syntax escaped, and whatever else `pattern` matches wrapped in braces.
- * Whitespace is collapsed because a blank line inside a field would end the paragraph in TeX.
+ * Whitespace is collapsed because a blank line inside a field would end the paragraph in TeX; control characters
+ * with it, as TeX ignores some (NUL) and rejects others (DEL).
  */
 function texText(text: string, pattern: RegExp): string {
-  const clean = text.normalize('NFC').replace(/\s+/g, ' ').trim();
+  // eslint-disable-next-line no-control-regex
+  const clean = text.normalize('NFC').replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
   const escapes = { ...TEX_ESCAPES, ...braceEscapes(clean) };
-  return clean.replace(pattern, (match) => escapes[match] ?? `{${match}}`);
+  // `Object.hasOwn`, not `escapes[match]`: a matched word such as "valueOf" would find Object.prototype's method.
+  return clean.replace(pattern, (match) => (Object.hasOwn(escapes, match) ? escapes[match] : `{${match}}`)).replace(TEX_LIGATURE, '{}');
 }
 
 /** Plain text with TeX syntax escaped and letter case left to the style. */
@@ -107,12 +121,14 @@ function protectedText(text: string): string {
 }
 
 /**
- * One author for the `author` list. A name that BibTeX would misread as several (it contains the word "and")
- * or cannot split ("von Last, Jr, First" allows two commas at most) is braced whole, which BibTeX prints as is.
+ * One author for the `author` list. A name that BibTeX would misread as several (it contains the word "and" between
+ * blanks, where BibTeX splits; "and_" or "Smith-and-Jones" it leaves alone) or cannot split ("von Last, Jr, First"
+ * allows two commas at most) is braced whole, which BibTeX prints as is. An `=` is braced so that biblatex and the
+ * Better BibTeX parser do not read "A=, B=" as their `family=…, given=…` name format.
  */
 function authorName(name: string): string {
-  const escaped = escapedText(name);
-  return /\band\b/i.test(escaped) || (escaped.match(/,/g) ?? []).length > 2 ? `{${escaped}}` : escaped;
+  const escaped = escapedText(name).replace(/=/g, '{=}');
+  return /(?:^|\s)and(?:\s|$)/i.test(escaped) || (escaped.match(/,/g) ?? []).length > 2 ? `{${escaped}}` : escaped;
 }
 
 /**

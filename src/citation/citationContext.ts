@@ -57,6 +57,10 @@ const BLANK_LINE = /\n[ \t]*\r?\n/g;
 
 /** The paragraph around the cursor, which bounds every search here. */
 function paragraphAround(text: string, cursor: number): OffsetRange {
+  // A cursor on a blank line stands between two paragraphs, in neither: no citation reaches across it to the cursor.
+  const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
+  const lineEnd = text.indexOf('\n', cursor);
+  if (lineStart > 0 && lineEnd >= 0 && /^[ \t]*\r?$/.test(text.slice(lineStart, lineEnd))) return { start: cursor, end: cursor };
   let start = 0;
   for (const blank of text.slice(0, cursor).matchAll(BLANK_LINE)) start = (blank.index ?? 0) + blank[0].length;
   const after = text.slice(cursor).search(BLANK_LINE);

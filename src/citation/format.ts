@@ -2,6 +2,7 @@
  * Citation text for each kind of document. Pure: no `vscode` import.
  */
 import type { LoadedPaper } from '../index/paper';
+import { httpsUrl } from '../shared/paperView';
 
 export type CitationStyle = 'markdown' | 'latex' | 'plain';
 
@@ -60,11 +61,14 @@ export function formatCitation(paper: LoadedPaper, style: CitationStyle | { temp
   }
 }
 
-/** The best link for a paper: its arXiv abstract page, else its DOI, else its own https URL. */
+/**
+ * The best link for a paper: its arXiv abstract page, else its DOI, else its own https URL — normalised, because a
+ * url that only starts with "https://" may be no URL at all ("https://", "https://a b").
+ */
 export function paperLink(paper: Pick<LoadedPaper, 'arxivId' | 'doi' | 'url'>): string | undefined {
   if (paper.arxivId) return `https://arxiv.org/abs/${paper.arxivId}`;
   if (paper.doi) return `https://doi.org/${paper.doi}`;
-  return paper.url && /^https:\/\//i.test(paper.url) ? paper.url : undefined;
+  return paper.url ? httpsUrl(paper.url.trim()) : undefined;
 }
 
 /** "A", "A and B", "A, B, and C", or "A et al." for more than three authors. */
@@ -91,7 +95,8 @@ export function formatPlainReference(paper: LoadedPaper, template: string): stri
       const value = values[name];
       if (value === undefined) return whole;
       if (value === '') return '';
-      return whole.replace(/\$\{\w+\}/, value);
+      // A function, not the string: `$&`, `$'` or `$$` in a title are text, not replacement patterns.
+      return whole.replace(/\$\{\w+\}/, () => value);
     })
     // Separators left in front by an empty leading placeholder: ". Title." → "Title.". Only then: a
     // template may itself start with punctuation (reStructuredText's ":cite:").

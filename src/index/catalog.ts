@@ -6,7 +6,9 @@ import { assignCitationKeys, DEFAULT_KEY_TEMPLATE } from '../citation/keys';
 import type { IndexProblem } from './parseIndex';
 import { withoutUndefined, type LoadedPaper, type Paper } from './paper';
 import { foldTitle } from './slug';
-import { createPaperSearch, type PaperSearch, type SearchHit } from './search';
+import { createRelatedPapers, DEFAULT_RELATED_COUNT, type RelatedPapers } from './related';
+import { createScaledSearch } from './scaledSearch';
+import type { PaperSearch, SearchHit } from './search';
 
 /** One index file after parsing: where it came from, what it held, what was wrong with it. */
 export interface IndexSource {
@@ -25,6 +27,8 @@ export class PaperCatalog {
   private readonly byId = new Map<string, LoadedPaper>();
   private readonly byKey = new Map<string, LoadedPaper>();
   private readonly engine: PaperSearch<LoadedPaper>;
+  /** Built on first use: most sessions never ask for related papers. */
+  private relatedIndex: RelatedPapers<LoadedPaper> | undefined;
 
   /**
    * Sources in priority order: the bundled index first, so its papers keep their ids and keys.
@@ -73,7 +77,7 @@ export class PaperCatalog {
       this.byKey.set(paper.key, paper);
     });
     this.problems = problems;
-    this.engine = createPaperSearch(this.papers);
+    this.engine = createScaledSearch(this.papers);
   }
 
   get(id: string): LoadedPaper | undefined {
@@ -86,6 +90,12 @@ export class PaperCatalog {
 
   search(query: string, limit: number): SearchHit<LoadedPaper>[] {
     return this.engine.search(query, limit);
+  }
+
+  /** The `k` papers most similar to `paper` by title and abstract (see ./related.ts). */
+  relatedPapers(paper: LoadedPaper, k = DEFAULT_RELATED_COUNT): LoadedPaper[] {
+    this.relatedIndex ??= createRelatedPapers(this.papers);
+    return this.relatedIndex.related(paper, k);
   }
 }
 

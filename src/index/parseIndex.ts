@@ -41,17 +41,23 @@ export function parseIndexText(text: string, file: string): ParsedIndex {
     return { papers: [], problems };
   }
 
+  // jsonc-parser recurses once per nesting level and overflows the stack a few thousand levels down, so only the
+  // text before the first bracket nested too deeply is parsed, and that bracket is reported like a syntax error.
+  const tooDeepAt = offsetNestedBeyond(body, MAX_NESTING_DEPTH);
+  const parsedText = tooDeepAt === undefined ? body : body.slice(0, tooDeepAt);
   const syntaxErrors: ParseError[] = [];
-  const root = parseTree(body, syntaxErrors, { allowTrailingComma: false, disallowComments: true });
+  const root = parseTree(parsedText, syntaxErrors, { allowTrailingComma: false, disallowComments: true });
   // jsonc-parser recovers from syntax errors; entries that end before the first error parsed exactly as
   // written, so they still load, and nothing after the error (which may be mis-recovered) does.
-  const firstSyntaxError = syntaxErrors[0];
-  const trustedEnd = firstSyntaxError ? firstSyntaxError.offset : Infinity;
+  // Errors at the cut come from the cut, not from the file.
+  const firstSyntaxError = syntaxErrors.find((error) => tooDeepAt === undefined || error.offset < tooDeepAt);
+  const trustedEnd = firstSyntaxError?.offset ?? tooDeepAt ?? Infinity;
   if (firstSyntaxError) report('error', firstSyntaxError.offset + bomLength, `Invalid JSON: ${describeParseError(firstSyntaxError)}.`);
+  else if (tooDeepAt !== undefined) report('error', tooDeepAt + bomLength, `Invalid JSON: nested more than ${MAX_NESTING_DEPTH} levels deep.`);
   if (!root) return { papers: [], problems };
   const at = (node: Node): number => node.offset + bomLength;
   // After a syntax error the recovered structure is a guess: complaining about its shape is noise.
-  const reportShape: typeof report = firstSyntaxError ? () => undefined : report;
+  const reportShape: typeof report = trustedEnd !== Infinity ? () => undefined : report;
 
   if (root.type !== 'object') {
     reportShape('error', at(root), 'Expected a JSON object { "version": 1, "papers": [...] } at the top level.');
@@ -67,7 +73,9 @@ export function parseIndexText(text: string, file: string): ParsedIndex {
   }
 
   const nameNode = propertyNode(root, 'name');
-  const name = typeof nameNode?.value === 'string' && nameNode.value.trim() ? nameNode.value.trim() : undefined;
+  // Cleaned like a title: the name appears in one-line messages ("already loaded from <name>").
+  const name = cleanText(nameNode?.value) || undefined;
+  if (nameNode && nameNode.type !== 'string' && nameNode.type !== 'null') report('warning', at(nameNode), '"name" should be a string; ignored.');
 
   const papersNode = propertyNode(root, 'papers');
   if (!papersNode || papersNode.type !== 'array') {
@@ -78,7 +86,8 @@ export function parseIndexText(text: string, file: string): ParsedIndex {
   const papers: Paper[] = [];
   const seenIds = new Map<string, number>();
   (papersNode.children ?? []).forEach((entry, index) => {
-    if (entry.offset + entry.length > trustedEnd) return;
+    // An entry the end of the text cut short also ends at the error, but without its closing brace.
+    if (entry.offset + entry.length > trustedEnd || (entry.type === 'object' && !isClosedObject(entry, parsedText))) return;
     const paper = validatePaper(entry, index, (severity, node, message) => report(severity, at(node), message));
     if (!paper) return;
     const firstIndex = seenIds.get(paper.id);
@@ -90,6 +99,48 @@ export function parseIndexText(text: string, file: string): ParsedIndex {
     papers.push(paper);
   });
   return { name, papers, problems };
+}
+
+/** Far deeper than an index needs (4 levels), far shallower than what overflows jsonc-parser's recursion. */
+const MAX_NESTING_DEPTH = 128;
+
+/**
+ * The offset of the first `[` or `{` nested more than `maxDepth` deep, or undefined. Strings and comments are
+ * skipped as jsonc-parser's scanner skips them; a closing bracket only counts when it matches the innermost open
+ * one, as jsonc-parser only returns from an array at `]` and from an object at `}`. So the depth counted here is
+ * never less than the depth the parser recurses to.
+ */
+function offsetNestedBeyond(text: string, maxDepth: number): number | undefined {
+  const openBrackets: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22 /* " */) {
+      // A string ends at its closing quote or, unterminated, at a line break; a backslash escapes any character.
+      for (i++; i < text.length; i++) {
+        const stringCode = text.charCodeAt(i);
+        if (stringCode === 0x5c /* \ */) i++;
+        else if (stringCode === 0x22 || stringCode === 0x0a || stringCode === 0x0d) break;
+      }
+    } else if (code === 0x2f /* / */ && text.charCodeAt(i + 1) === 0x2f) {
+      while (i < text.length && text.charCodeAt(i) !== 0x0a && text.charCodeAt(i) !== 0x0d) i++;
+    } else if (code === 0x2f && text.charCodeAt(i + 1) === 0x2a /* * */) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+    } else if (code === 0x5b /* [ */ || code === 0x7b /* { */) {
+      if (openBrackets.length === maxDepth) return i;
+      openBrackets.push(code);
+    } else if ((code === 0x5d /* ] */ && openBrackets.at(-1) === 0x5b) || (code === 0x7d /* } */ && openBrackets.at(-1) === 0x7b)) {
+      openBrackets.pop();
+    }
+  }
+  return undefined;
+}
+
+/** Whether an object node ends with its own `}`; one cut short by the end of the text ends with its last property. */
+function isClosedObject(node: Node, text: string): boolean {
+  const end = node.offset + node.length;
+  const lastProperty = node.children?.at(-1);
+  return text.charCodeAt(end - 1) === 0x7d && (lastProperty ? lastProperty.offset + lastProperty.length < end : node.length >= 2);
 }
 
 type Reporter = (severity: IndexProblem['severity'], node: Node, message: string) => void;
@@ -122,6 +173,13 @@ function validatePaper(entry: Node, index: number, report: Reporter): Paper | un
   if (!abstractNode) report('warning', entry, `${labelled}: missing "abstract".`);
   else abstract = optionalString('abstract') ?? '';
 
+  // The schema allows only https links; any other scheme (javascript:, command:, file:, …) must not reach a .bib or a link.
+  const httpsLink = (url: string | undefined): string | undefined => {
+    if (url === undefined || /^https:\/\/\S+$/.test(url)) return url;
+    report('warning', propertyNode(entry, 'url') ?? entry, `${labelled}: "url" should be an https:// link; ignored.`);
+    return undefined;
+  };
+
   // A title of only non-Latin script has an empty slug; its position still gives a stable id within the file.
   const id = optionalString('id') ?? (slugify(title) || `paper-${index + 1}`);
 
@@ -151,7 +209,7 @@ function validatePaper(entry: Node, index: number, report: Reporter): Paper | un
     year,
     arxivId: optionalString('arxivId'),
     doi: optionalString('doi'),
-    url: optionalString('url'),
+    url: httpsLink(optionalString('url')),
     venue: optionalString('venue'),
   });
 }
@@ -164,10 +222,16 @@ function propertyNode(object: Node, name: string): Node | undefined {
   return undefined;
 }
 
+/**
+ * Runs of whitespace and control characters, except a lone space: that needs no replacing and is most of them,
+ * and replacing each one made a 10 MB abstract take seconds.
+ */
+// eslint-disable-next-line no-control-regex
+const WHITESPACE_TO_COLLAPSE = /[\s\u0000-\u001f\u007f]{2,}|[^\S ]|[\u0000-\u001f\u007f]/g;
+
 /** Collapses whitespace (including CR/LF and control characters) so titles render on one line. */
 function cleanText(value: unknown): string {
-  // eslint-disable-next-line no-control-regex
-  return typeof value === 'string' ? value.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim() : '';
+  return typeof value === 'string' ? value.replace(WHITESPACE_TO_COLLAPSE, ' ').trim() : '';
 }
 
 function truncate(text: string, length: number): string {

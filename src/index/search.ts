@@ -35,6 +35,19 @@ export interface PaperSearch<P extends Paper = Paper> {
  */
 const FIELD_WEIGHTS: Readonly<Record<SearchField, number>> = { title: 4, authors: 2, abstract: 1 };
 
+/**
+ * How much of each field is searched: ten times the longest abstract we have seen. fuse.js spreads all of a field's
+ * matches into one call's arguments, so a 10 MB abstract overflowed the stack; it also scans every character.
+ */
+const MAX_SEARCHED_LENGTH = 20_000;
+
+/** A paper's field as fuse.js searches it: cut to `MAX_SEARCHED_LENGTH`, so match ranges still index the full text. */
+function searchedText(paper: Paper, field: SearchField): string | string[] | undefined {
+  const value = paper[field];
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value.slice(0, MAX_SEARCHED_LENGTH) : value.map((author) => author.slice(0, MAX_SEARCHED_LENGTH));
+}
+
 /** Fuse treats a leading `!`, `^`, `=`, `'` or a trailing `$` as operators; a user's words are plain words. */
 function queryTokens(query: string): string[] {
   return query
@@ -48,7 +61,7 @@ function queryTokens(query: string): string[] {
 
 export function createPaperSearch<P extends Paper>(papers: readonly P[]): PaperSearch<P> {
   const options: IFuseOptions<P> = {
-    keys: (Object.keys(FIELD_WEIGHTS) as SearchField[]).map((name) => ({ name, weight: FIELD_WEIGHTS[name] })),
+    keys: (Object.keys(FIELD_WEIGHTS) as SearchField[]).map((name) => ({ name, weight: FIELD_WEIGHTS[name], getFn: (paper: P) => searchedText(paper, name) })),
     includeScore: true,
     includeMatches: true,
     ignoreLocation: true,

@@ -1,9 +1,11 @@
 /**
- * Turns a loaded paper into what the abstract webview renders, and decides which links may leave the
- * editor. Pure module (no `vscode` import) so the link rules are unit-tested in plain Node.
+ * Turns loaded papers into what the webviews render (the reader's paper, list items with highlighted
+ * matches), and decides which links may leave the editor. Pure module (no `vscode` import) so these
+ * rules are unit-tested in plain Node.
  */
 import type { LoadedPaper, Paper } from '../index/paper';
-import type { PaperView } from './protocol';
+import { snippetAround, type FieldMatch } from '../index/search';
+import type { HighlightedText, PaperListItem, PaperView } from './protocol';
 
 export type PaperLink = PaperView['links'][number];
 
@@ -59,6 +61,62 @@ export function httpsUrl(candidate: string): string | undefined {
     return undefined;
   }
   return parsed.protocol === 'https:' && parsed.hostname !== '' ? parsed.href : undefined;
+}
+
+/**
+ * A paper as a list entry. A search result passes its hit's `matches`: the matched parts of the title are
+ * highlighted, and a snippet of the abstract around its longest match shows why it was found. Other lists
+ * (related papers, the reading list) have no matches and show no snippet.
+ */
+export function toPaperListItem(paper: LoadedPaper, matches?: readonly FieldMatch[]): PaperListItem {
+  const rangesIn = (field: FieldMatch['field']) => matches?.find((match) => match.field === field)?.ranges ?? [];
+  const description = describeAuthorsAndYear(paper);
+  return {
+    id: paper.id,
+    title: { text: paper.title, highlights: mergedRanges(rangesIn('title'), paper.title.length) },
+    ...(description ? { description } : {}),
+    ...(matches && paper.abstract ? { snippet: highlightedSnippet(paper.abstract, rangesIn('abstract')) } : {}),
+  };
+}
+
+/** "Puny, Lim, Kiani et al. · 2023" — whatever of the two is known. */
+export function describeAuthorsAndYear(paper: Pick<Paper, 'authors' | 'year'>): string | undefined {
+  const authors = paper.authors ?? [];
+  const names = authors.slice(0, 3).join(', ') + (authors.length > 3 ? ' et al.' : '');
+  const parts = [names, paper.year !== undefined ? String(paper.year) : ''].filter((part) => part !== '');
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+/**
+ * The picker's one-line snippet of `text` (see `snippetAround`) with the matched ranges that fall inside it,
+ * moved to the snippet's offsets. The snippet is one unbroken piece of `text` between optional ellipses,
+ * so finding that piece gives the shift.
+ */
+export function highlightedSnippet(text: string, ranges: readonly (readonly [number, number])[], width?: number): HighlightedText {
+  const snippet = snippetAround(text, ranges, width);
+  const leading = snippet.startsWith('…') ? 1 : 0;
+  const trailing = snippet.endsWith('…') ? 1 : 0;
+  const piece = snippet.slice(leading, snippet.length - trailing);
+  const start = text.indexOf(piece);
+  if (start < 0) return { text: snippet, highlights: [] };
+  const shift = leading - start;
+  const inside = ranges
+    .map(([from, to]): [number, number] => [Math.max(from, start) + shift, Math.min(to, start + piece.length) + shift])
+    .filter(([from, to]) => from < to);
+  return { text: snippet, highlights: mergedRanges(inside, snippet.length) };
+}
+
+/** Ranges sorted, clipped to `[0, length)`, with overlapping and touching ones joined. */
+function mergedRanges(ranges: readonly (readonly [number, number])[], length: number): [number, number][] {
+  const merged: [number, number][] = [];
+  for (const [from, to] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const [start, end] = [Math.max(0, from), Math.min(length, to)];
+    if (start >= end) continue;
+    const last = merged.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
 }
 
 /** A title short enough for an editor tab: whitespace collapsed, cut at a character boundary with "…". */

@@ -1,21 +1,21 @@
 /**
- * The abstract panel: a webview beside the editor that shows one paper, with buttons to cite it.
- * Modelled on the webview-sample (create or reveal, a serializer to survive reloads, a nonce CSP). The
- * HTML is the same for every paper and carries no paper data: the paper travels by `postMessage` once
- * the webview says `ready`, and the webview renders it with `textContent`.
+ * The abstract panel: a webview beside the editor that shows one paper with the reader the side view also
+ * uses (./paperReader.ts on this side, src/webview/reader.ts in the webview). Modelled on the
+ * webview-sample (create or reveal, a serializer to survive reloads, a nonce CSP). The HTML is the same for
+ * every paper and carries no paper data: the paper travels by `postMessage` once the webview says `ready`.
  */
 import * as vscode from 'vscode';
 import type { LoadedPaper } from '../index/paper';
-import { isPaperLink, panelTitle, toPaperView } from '../shared/paperView';
-import { isAbstractPanelState, isWebviewMessage, type HostMessage } from '../shared/protocol';
+import { panelTitle } from '../shared/paperView';
+import { isAbstractPanelState, isPanelMessage, type HostMessage } from '../shared/protocol';
+import type { PaperReader } from './paperReader';
+import type { ReadingList } from './readingList';
+import { webviewHtml, webviewOptions } from './webviewHtml';
 
 export interface AbstractPanelHost {
   readonly extensionUri: vscode.Uri;
-  /** May be async: after a window reload the serializer runs before the catalog has loaded. */
-  getPaper(id: string): LoadedPaper | undefined | PromiseLike<LoadedPaper | undefined>;
-  /** Inserts the paper's citation into `editor` (the editor that was active before the panel took focus). */
-  insertCitation(paper: LoadedPaper, editor: vscode.TextEditor | undefined): PromiseLike<unknown>;
-  copyKey(paper: LoadedPaper): PromiseLike<unknown>;
+  readonly reader: PaperReader;
+  readonly readingList: ReadingList;
   /** Whether `paperLookup.panel.reuse` is on (one panel reused) — read at call time. */
   reusePanel(): boolean;
 }
@@ -25,20 +25,18 @@ type PanelContent =
   | { readonly kind: 'paper'; readonly paper: LoadedPaper }
   | { readonly kind: 'notFound'; readonly paperId: string };
 
-/** Opens, reuses and restores abstract panels, and remembers which text editor they cite into. */
+/** Opens, reuses and restores abstract panels. */
 export class AbstractPanels implements vscode.Disposable {
   static readonly viewType = 'paperLookup.abstract';
 
   /** Open panels, least recently shown or focused first: the last one is the one to reuse. */
   private readonly panels: AbstractPanel[] = [];
-  private lastTextEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly host: AbstractPanelHost) {
     this.subscriptions = [
-      vscode.window.onDidChangeActiveTextEditor((editor) => {
-        // Focusing a panel makes the active editor undefined; Insert must still target the editor the user left.
-        if (editor) this.lastTextEditor = editor;
+      host.readingList.onDidChange(() => {
+        for (const panel of this.panels) panel.postSaved();
       }),
     ];
   }
@@ -60,6 +58,16 @@ export class AbstractPanels implements vscode.Disposable {
     this.track(webviewPanel, content);
   }
 
+  /**
+   * Shows the paper in the panel shown last, without revealing or focusing it: the live preview while the
+   * user arrows through the picker. False when no panel is open.
+   */
+  preview(paper: LoadedPaper): boolean {
+    const panel = this.panels.at(-1);
+    panel?.setContent({ kind: 'paper', paper });
+    return panel !== undefined;
+  }
+
   registerSerializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(AbstractPanels.viewType, {
       deserializeWebviewPanel: async (webviewPanel, state: unknown) => {
@@ -72,7 +80,8 @@ export class AbstractPanels implements vscode.Disposable {
         webviewPanel.webview.options = webviewOptions(this.host.extensionUri);
         let paper: LoadedPaper | undefined;
         try {
-          paper = await this.host.getPaper(state.paperId);
+          // After a window reload this waits for the catalog to load.
+          paper = await this.host.reader.getPaper(state.paperId);
         } catch {
           // A catalog that failed to load reports itself elsewhere; the panel says the paper is missing.
         }
@@ -95,7 +104,8 @@ export class AbstractPanels implements vscode.Disposable {
   private track(webviewPanel: vscode.WebviewPanel, content: PanelContent): void {
     const panel = new AbstractPanel(webviewPanel, content, {
       extensionUri: this.host.extensionUri,
-      handleAction: (action, paper) => this.runAction(action, paper),
+      reader: this.host.reader,
+      readingList: this.host.readingList,
       onDidFocus: (focused) => this.markMostRecent(focused),
       onDidDispose: (disposed) => {
         const index = this.panels.indexOf(disposed);
@@ -109,22 +119,12 @@ export class AbstractPanels implements vscode.Disposable {
     const index = this.panels.indexOf(panel);
     if (index >= 0) this.panels.push(...this.panels.splice(index, 1));
   }
-
-  private async runAction(action: PanelAction, paper: LoadedPaper): Promise<void> {
-    try {
-      if (action === 'insertCitation') await this.host.insertCitation(paper, this.lastTextEditor);
-      else await this.host.copyKey(paper);
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Paper Lookup: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
 }
-
-type PanelAction = 'insertCitation' | 'copyKey';
 
 interface PanelOwner {
   readonly extensionUri: vscode.Uri;
-  handleAction(action: PanelAction, paper: LoadedPaper): Promise<void>;
+  readonly reader: PaperReader;
+  readonly readingList: ReadingList;
   onDidFocus(panel: AbstractPanel): void;
   onDidDispose(panel: AbstractPanel): void;
 }
@@ -137,7 +137,7 @@ class AbstractPanel implements vscode.Disposable {
 
   constructor(private readonly webviewPanel: vscode.WebviewPanel, content: PanelContent, private readonly owner: PanelOwner) {
     const webview = webviewPanel.webview;
-    this.html = panelHtml(webview, owner.extensionUri);
+    this.html = webviewHtml(webview, owner.extensionUri, 'panel');
     webview.html = this.html;
     this.content = content;
     this.subscriptions = [
@@ -172,76 +172,31 @@ class AbstractPanel implements vscode.Disposable {
     this.webviewPanel.dispose();
   }
 
+  /** Tells the webview whether its paper is on the reading list (after the list changed). */
+  postSaved(): void {
+    if (this.content.kind !== 'paper') return;
+    const { id } = this.content.paper;
+    void this.webviewPanel.webview.postMessage({ type: 'saved', paperId: id, saved: this.owner.readingList.isSaved(id) } satisfies HostMessage);
+  }
+
   private postContent(): void {
-    const message: HostMessage = this.content.kind === 'paper'
-      ? { type: 'show', paper: toPaperView(this.content.paper) }
-      : { type: 'notFound', paperId: this.content.paperId };
-    void this.webviewPanel.webview.postMessage(message);
+    const content = this.content;
+    const message: Promise<HostMessage> = content.kind === 'paper'
+      ? this.owner.reader.showMessage(content.paper)
+      : Promise.resolve({ type: 'notFound', paperId: content.paperId });
+    void message.then((ready) => {
+      // A newer paper may have been set while this one's related papers were computed.
+      if (this.content === content) void this.webviewPanel.webview.postMessage(ready);
+    });
   }
 
   private handleMessage(message: unknown): void {
-    if (!isWebviewMessage(message)) return;
-    const paper = this.content.kind === 'paper' ? this.content.paper : undefined;
-    switch (message.type) {
-      case 'ready':
-        // Sent on every load, including when a hidden panel is shown again (its context is not retained).
-        this.postContent();
-        return;
-      case 'insertCitation':
-      case 'copyKey':
-        // A click that raced a paper change names the old paper: ignore it rather than act on the wrong one.
-        if (paper && message.paperId === paper.id) void this.owner.handleAction(message.type, paper);
-        return;
-      case 'openLink':
-        if (paper && isPaperLink(paper, message.href)) void vscode.env.openExternal(vscode.Uri.parse(message.href, true));
-        return;
-      default:
-        assertNever(message);
+    if (!isPanelMessage(message)) return;
+    if (message.type === 'ready') {
+      // Sent on every load, including when a hidden panel is shown again (its context is not retained).
+      this.postContent();
+      return;
     }
+    void this.owner.reader.handle(message, (paper) => this.setContent({ kind: 'paper', paper }));
   }
-}
-
-/** Scripts on, and only the bundle and stylesheet folders loadable: never the workspace or other extension files. */
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
-}
-
-/** The webview page: a CSP that only allows our stylesheet and our nonce-tagged module script, and an empty body for the script to fill. */
-function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = createNonce();
-  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    `img-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${styleUri.toString()}">
-  <title>Paper abstract</title>
-</head>
-<body>
-  <main id="root" aria-busy="true"></main>
-  <script type="module" nonce="${nonce}" src="${scriptUri.toString()}"></script>
-</body>
-</html>`;
-}
-
-/** 128 random bits as hex: unguessable, and safe inside an HTML attribute and a CSP source expression. */
-function createNonce(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled webview message: ${JSON.stringify(value)}`);
 }

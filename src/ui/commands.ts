@@ -8,12 +8,16 @@ import type { LoadedPaper } from '../index/paper';
 import type { AbstractPanels } from './abstractPanel';
 import { copyCitationKey } from './copyCitationKey';
 import { addPaperToBibliography, insertCitation, type InsertServices } from './insertCitation';
+import type { LivePreview } from './livePreview';
 import type { PaperLibrary } from './paperLibrary';
 import { pickPaper, type PickerOptions } from './paperPicker';
+import { exportReadingList, pickSavedPaper, type ReadingList } from './readingList';
 
 export interface CommandServices extends InsertServices {
   readonly library: PaperLibrary;
   readonly panels: AbstractPanels;
+  readonly readingList: ReadingList;
+  readonly livePreview: LivePreview;
 }
 
 /** Arguments accepted by `paperLookup.insertCitation` (from links, the panel, and tests). */
@@ -26,6 +30,11 @@ export interface InsertCitationArgs {
   readonly joinPrevious?: boolean;
 }
 
+/** Arguments accepted by `paperLookup.saveToReadingList` and `paperLookup.removeFromReadingList`; without a paper, a picker asks. */
+export interface ReadingListArgs {
+  readonly paperId?: string;
+}
+
 /** Arguments accepted by `paperLookup.addToBibliography` (from hovers, completions, and tests). */
 export interface AddToBibliographyArgs extends InsertCitationArgs {
   /** The document whose bibliography gets the paper; default: the active editor's. */
@@ -35,7 +44,7 @@ export interface AddToBibliographyArgs extends InsertCitationArgs {
 }
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { config, library, panels } = services;
+  const { config, library, panels, readingList, livePreview } = services;
 
   const itemActions = (editor: () => vscode.TextEditor | undefined): PickerOptions['itemActions'] => [
     {
@@ -53,7 +62,18 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       if (!paper) void vscode.window.showWarningMessage(`Paper Lookup: no loaded paper has the id "${paperId}".`);
       return paper;
     }
-    return pickPaper(library.catalog(), { ...picker, maxResults: config.value.maxResults });
+    return pickPaper(library.catalog(), {
+      ...picker,
+      maxResults: config.value.maxResults,
+      familiarIds: readingList.familiarIds,
+      onDidChangeActive: (paper) => livePreview.showPickerItem(paper),
+    });
+  };
+
+  /** Shows the paper in the abstract panel; opening it makes it a recent paper. */
+  const openPaper = async (paper: LoadedPaper): Promise<void> => {
+    panels.show(paper);
+    await readingList.noteUsed(paper.id);
   };
 
   return [
@@ -65,7 +85,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         initialQuery: typeof query === 'string' ? query : undefined,
         itemActions: itemActions(() => editor),
       });
-      if (paper) panels.show(paper);
+      if (paper) await openPaper(paper);
     }),
 
     vscode.commands.registerCommand('paperLookup.insertCitation', async (args?: InsertCitationArgs) => {
@@ -104,7 +124,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         title: 'Show Abstract',
         placeholder: 'Search papers to read',
       });
-      if (paper) panels.show(paper);
+      if (paper) await openPaper(paper);
     }),
 
     vscode.commands.registerCommand('paperLookup.copyCitationKey', async (paperId?: unknown) => {
@@ -113,6 +133,22 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     }),
 
     vscode.commands.registerCommand('paperLookup.showIndexStatus', () => library.showStatus()),
+
+    vscode.commands.registerCommand('paperLookup.saveToReadingList', async (args?: ReadingListArgs) => {
+      const paper = await resolvePaper(args?.paperId, { title: 'Save to Reading List', placeholder: 'Search papers to read later' });
+      if (!paper) return false;
+      if (await readingList.save(paper.id)) vscode.window.setStatusBarMessage(`Saved “${paper.title}” to your reading list`, 3000);
+      return true;
+    }),
+
+    vscode.commands.registerCommand('paperLookup.removeFromReadingList', async (args?: ReadingListArgs) => {
+      const catalog = await library.catalog();
+      const paperId = args?.paperId ?? (await pickSavedPaper(readingList, catalog, 'Remove from Reading List'))?.id;
+      return paperId !== undefined && readingList.remove(paperId);
+    }),
+
+    vscode.commands.registerCommand('paperLookup.exportReadingList', async (target?: unknown) =>
+      exportReadingList(readingList, await library.catalog(), target instanceof vscode.Uri ? target : undefined)),
 
     vscode.commands.registerCommand('paperLookup.reloadIndexes', async () => {
       const catalog = await library.reload();

@@ -16,6 +16,8 @@ import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } fr
 export interface InsertServices {
   readonly config: ConfigStore;
   readonly bibliographies: Bibliographies;
+  /** Told about every paper cited, whichever way: the recent papers list it. */
+  readonly onDidInsert?: (paper: LoadedPaper) => unknown;
 }
 
 export interface InsertOptions {
@@ -70,6 +72,7 @@ export async function insertCitation(
     return false;
   }
   if (bibliography && !bibliography.existingKey) await addToBibliography(bibliography.target, cited, services);
+  await services.onDidInsert?.(paper);
   return true;
 }
 

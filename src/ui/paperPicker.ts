@@ -4,8 +4,10 @@
  */
 import * as vscode from 'vscode';
 import type { PaperCatalog } from '../index/catalog';
+import { searchFamiliarFirst } from '../index/familiarRanking';
 import type { LoadedPaper } from '../index/paper';
 import { snippetAround, type SearchHit } from '../index/search';
+import { describeAuthorsAndYear } from '../shared/paperView';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
@@ -19,6 +21,10 @@ export interface PickerOptions {
   readonly initialQuery?: string;
   /** Buttons on every item, and what they do; the picker stays open. */
   readonly itemActions?: readonly { readonly button: vscode.QuickInputButton; run(paper: LoadedPaper): unknown }[];
+  /** Papers the user knows (reading list, then recent), listed first for an empty or short query. */
+  readonly familiarIds?: readonly string[];
+  /** Called with the highlighted paper as the user arrows through the list: the live preview. */
+  readonly onDidChangeActive?: (paper: LoadedPaper) => void;
 }
 
 /**
@@ -36,7 +42,7 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   const buttons = options.itemActions?.map((action) => action.button) ?? [];
   let catalog: PaperCatalog | undefined;
   const refresh = (): void => {
-    if (catalog) picker.items = catalog.search(picker.value, options.maxResults).map((hit) => toItem(hit, buttons));
+    if (catalog) picker.items = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []).map((hit) => toItem(hit, buttons));
   };
   void catalogLoading.then((loaded) => {
     catalog = loaded;
@@ -47,6 +53,9 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   return new Promise<LoadedPaper | undefined>((resolve) => {
     const subscriptions = [
       picker.onDidChangeValue(refresh),
+      picker.onDidChangeActive(([active]) => {
+        if (active) options.onDidChangeActive?.(active.paper);
+      }),
       picker.onDidTriggerItemButton(({ button, item }) => {
         void options.itemActions?.find((action) => action.button === button)?.run(item.paper);
       }),
@@ -78,12 +87,4 @@ function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInput
     alwaysShow: true,
     buttons,
   };
-}
-
-/** "Puny, Lim, Kiani et al. · 2023" — whatever of the two is known. */
-export function describeAuthorsAndYear(paper: LoadedPaper): string | undefined {
-  const authors = paper.authors ?? [];
-  const names = authors.slice(0, 3).join(', ') + (authors.length > 3 ? ' et al.' : '');
-  const parts = [names, paper.year !== undefined ? String(paper.year) : ''].filter((part) => part !== '');
-  return parts.length > 0 ? parts.join(' · ') : undefined;
 }

@@ -11,11 +11,16 @@ const WORKBENCH_TIMEOUT_MS = 90_000;
 const UI_TIMEOUT_MS = 15_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 const PALETTE_RETRY_MS = 3_000;
+/** The first webview of a session waits for the webview service worker to register: many seconds on 2 cores. */
+const WEBVIEW_TIMEOUT_MS = 60_000;
 
-/** Starts code-server, opens its workbench in chromium, and resolves once the workbench is shown. */
-export async function openWorkbench({ viewport = { width: 1280, height: 800 } } = {}) {
+/**
+ * Starts code-server, opens its workbench in chromium, and resolves once the workbench is shown.
+ * `settings` are added to the session's user settings (a colour theme, say).
+ */
+export async function openWorkbench({ viewport = { width: 1280, height: 800 }, settings = {} } = {}) {
   await installCodeServer();
-  const session = await createSession();
+  const session = await createSession({ settings });
   let host;
   let browser;
   try {
@@ -81,6 +86,66 @@ export class Workbench {
       }
     }
     await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Opens an activity-bar container by clicking its icon. Extension containers appear once the extension
+   * host has registered the extension's contributions, so this waits for the icon first.
+   */
+  async openActivityBarContainer(title) {
+    await this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).click({ timeout: COMMAND_TIMEOUT_MS });
+  }
+
+  /**
+   * The Playwright frame of an extension's webview whose page satisfies `selector` (for example
+   * `body[data-webview="view"]`): VS Code nests each webview's page in an inner iframe, and reloads it
+   * whenever the webview is shown again, so this looks the frame up afresh each time.
+   */
+  async webviewFrame(selector, { timeout = WEBVIEW_TIMEOUT_MS } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const frame of this.page.frames()) {
+        // A frame can detach while it is asked; it is then not the one.
+        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      }
+      if (Date.now() > deadline) throw new Error(`No webview frame has ${selector} after ${timeout / 1000} s`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  /** The text of the active editor's visible lines, with the editor's non-breaking spaces made plain. */
+  async editorText() {
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines');
+    return (await lines.innerText({ timeout: UI_TIMEOUT_MS })).replace(/\u00a0/g, ' ');
+  }
+
+  /**
+   * Switches the colour theme through the Color Theme picker (Ctrl+K Ctrl+T), by the label it lists
+   * ("Dark Modern"), and resolves once the workbench has loaded it. Setting `workbench.colorTheme` in the
+   * session's user settings is not enough here: at startup this workbench falls back to the first theme
+   * of the preferred type (Light+, Abyss) instead of the configured built-in one. Until the built-in
+   * extensions are registered the picker lists no themes, so this closes it and tries again meanwhile.
+   */
+  async setColorTheme(label) {
+    const picker = this.quickInput();
+    const deadline = Date.now() + COMMAND_TIMEOUT_MS;
+    for (;;) {
+      await this.page.keyboard.press('Control+K');
+      await this.page.keyboard.press('Control+T');
+      await picker.locator('input').waitFor({ timeout: UI_TIMEOUT_MS });
+      await this.page.keyboard.type(label);
+      try {
+        await picker.locator('.monaco-list-row.focused', { hasText: label }).waitFor({ timeout: PALETTE_RETRY_MS });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
+    await this.page.keyboard.press('Enter');
+    // Built-in themes mark the workbench with their file name: "Dark Modern" → themes-dark_modern-json.
+    const themeClass = `vscode-theme-defaults-themes-${label.toLowerCase().replace(/\s+/g, '_')}-json`;
+    await this.page.locator(`.monaco-workbench.${themeClass}`).waitFor({ timeout: UI_TIMEOUT_MS });
   }
 
   /** The quick input widget: the command palette, Quick Open, or an extension's picker. */

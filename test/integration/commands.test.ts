@@ -5,23 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { PaperLookupApi } from '../../src/extension';
-
-const EXTENSION_ID = 'paper-lookup.paper-lookup';
-
-async function api(): Promise<PaperLookupApi> {
-  const extension = vscode.extensions.getExtension<PaperLookupApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed in the test host`);
-  const exports = await extension.activate();
-  assert.ok(exports, 'activate() returned no API: activation failed');
-  return exports;
-}
-
-function workspaceFile(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test host must open the fixture workspace');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
+import { api, runPickerCommand, setSetting, workspaceFile } from './helpers';
 
 async function openAtEnd(text: string, language: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ content: text, language });
@@ -29,22 +13,6 @@ async function openAtEnd(text: string, language: string): Promise<vscode.TextEdi
   const end = document.positionAt(text.length);
   editor.selection = new vscode.Selection(end, end);
   return editor;
-}
-
-/**
- * Runs a command that shows our picker and presses Enter in it: accepts the active item until the
- * command settles (accepting before the picker is visible does nothing, so retrying is safe).
- */
-async function runPickerCommand<T>(command: string, ...args: unknown[]): Promise<T> {
-  let settled = false;
-  const result = Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)).finally(() => {
-    settled = true;
-  });
-  for (let attempt = 0; !settled && attempt < 100; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-  }
-  return result;
 }
 
 describe('Papers commands', function () {
@@ -68,8 +36,14 @@ describe('Papers commands', function () {
     assert.ok(anchor > 0, 'paper.tex fixture has \\end{document}');
     const position = document.positionAt(anchor);
     editor.selection = new vscode.Selection(position, position);
-    const inserted = await runPickerCommand<boolean>('paperLookup.insertCitation', { query: 'structured state spaces' });
-    assert.equal(inserted, true);
+    // paper.tex declares no .bib: with the default "ask", a prompt to create references.bib would wait for an answer.
+    await setSetting('citation.addToBibliography', 'never');
+    try {
+      const inserted = await runPickerCommand<boolean>('paperLookup.insertCitation', { query: 'structured state spaces' });
+      assert.equal(inserted, true);
+    } finally {
+      await setSetting('citation.addToBibliography', undefined);
+    }
     assert.ok(
       document.getText().includes('\\cite{guEfficientlyModelingLong2021}\\end{document}'),
       document.getText(),

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { LoadedPaper } from '../../src/index/paper';
-import { httpsUrl, isPaperLink, panelTitle, paperLinks, toPaperView } from '../../src/shared/paperView';
-import { isAbstractPanelState, isWebviewMessage } from '../../src/shared/protocol';
+import type { FieldMatch } from '../../src/index/search';
+import { describeAuthorsAndYear, highlightedSnippet, httpsUrl, isPaperLink, panelTitle, paperLinks, toPaperListItem, toPaperView } from '../../src/shared/paperView';
+import { isAbstractPanelState, isPanelMessage, isPapersViewState, isViewMessage, PAPER_ACTIONS } from '../../src/shared/protocol';
 
 const paper = (fields: Partial<LoadedPaper> = {}): LoadedPaper => ({
   id: 'attention',
@@ -109,6 +110,54 @@ describe('paper view', () => {
     });
   });
 
+  describe('toPaperListItem', () => {
+    const found = paper({ title: 'Pointer Networks', abstract: 'We introduce a new neural architecture to learn pointers.', authors: ['Oriol Vinyals'], year: 2015 });
+
+    it('highlights the matched title ranges and the matched abstract words in a snippet for a search result', () => {
+      const matches: FieldMatch[] = [
+        { field: 'title', ranges: [[8, 16], [0, 7]] },
+        { field: 'abstract', ranges: [[49, 57]] },
+      ];
+      assert.deepEqual(toPaperListItem(found, matches), {
+        id: 'attention',
+        title: { text: 'Pointer Networks', highlights: [[0, 7], [8, 16]] },
+        description: 'Oriol Vinyals · 2015',
+        snippet: { text: 'We introduce a new neural architecture to learn pointers.', highlights: [[49, 57]] },
+      });
+    });
+
+    it('shows no snippet outside search results, and no description without authors or year', () => {
+      assert.deepEqual(toPaperListItem(paper()), { id: 'attention', title: { text: 'Attention Is All You Need', highlights: [] } });
+    });
+  });
+
+  describe('highlightedSnippet', () => {
+    const words = Array.from({ length: 60 }, (_, i) => `word${i}`);
+    const text = words.join(' ');
+
+    it('moves the ranges inside the snippet to its offsets and drops the rest', () => {
+      const target = text.indexOf('word40');
+      const snippet = highlightedSnippet(text, [[target, target + 6], [0, 5]], 80);
+      assert.ok(snippet.text.startsWith('…') && snippet.text.endsWith('…'), snippet.text);
+      assert.equal(snippet.highlights.length, 1);
+      const [[start, end]] = snippet.highlights;
+      assert.equal(snippet.text.slice(start, end), 'word40');
+    });
+
+    it('clips a range cut by the snippet and joins overlapping ones', () => {
+      const snippet = highlightedSnippet('short text here', [[0, 5], [3, 10], [12, 99]]);
+      assert.deepEqual(snippet, { text: 'short text here', highlights: [[0, 10], [12, 15]] });
+    });
+  });
+
+  describe('describeAuthorsAndYear', () => {
+    it('names three authors, then et al., and the year', () => {
+      assert.equal(describeAuthorsAndYear({ authors: ['A', 'B', 'C', 'D'], year: 2020 }), 'A, B, C et al. · 2020');
+      assert.equal(describeAuthorsAndYear({ year: 2020 }), '2020');
+      assert.equal(describeAuthorsAndYear({}), undefined);
+    });
+  });
+
   describe('panelTitle', () => {
     it('keeps a short title and collapses its whitespace', () => {
       assert.equal(panelTitle('  Attention   Is All\nYou Need '), 'Attention Is All You Need');
@@ -124,17 +173,49 @@ describe('paper view', () => {
 });
 
 describe('webview protocol guards', () => {
-  it('accepts every well-formed webview message', () => {
-    assert.equal(isWebviewMessage({ type: 'ready' }), true);
-    assert.equal(isWebviewMessage({ type: 'insertCitation', paperId: 'a' }), true);
-    assert.equal(isWebviewMessage({ type: 'copyKey', paperId: 'a' }), true);
-    assert.equal(isWebviewMessage({ type: 'openLink', href: 'https://arxiv.org/abs/1' }), true);
+  const readerMessages = [
+    ...PAPER_ACTIONS.map((type) => ({ type, paperId: 'a' })),
+    { type: 'open', paperId: 'a' },
+    { type: 'openLink', paperId: 'a', href: 'https://arxiv.org/abs/1' },
+  ];
+  const malformed = [
+    undefined, null, 'ready', 42, [], {}, { type: 'nope' }, { type: 'copyKey' }, { type: 'insertCitation', paperId: 7 },
+    { type: 'copyBibtex', paperId: ['a'] }, { type: 'open' }, { type: 'openLink', href: 'https://arxiv.org/abs/1' },
+    { type: 'openLink', paperId: 'a', href: { toString: () => 'x' } }, { type: 'toString', paperId: 'a' },
+  ];
+
+  it('accepts every well-formed panel message', () => {
+    for (const message of [{ type: 'ready' }, ...readerMessages]) assert.equal(isPanelMessage(message), true, JSON.stringify(message));
   });
 
-  it('rejects malformed messages', () => {
-    for (const message of [undefined, null, 'ready', 42, [], {}, { type: 'nope' }, { type: 'copyKey' }, { type: 'insertCitation', paperId: 7 }, { type: 'openLink', href: { toString: () => 'x' } }]) {
-      assert.equal(isWebviewMessage(message), false, JSON.stringify(message));
+  it('accepts every well-formed view message', () => {
+    for (const message of [
+      { type: 'viewReady', state: { query: '' } },
+      { type: 'viewReady', state: { query: 'ssm', paperId: 'a' } },
+      { type: 'search', query: 'state space' },
+      ...readerMessages,
+    ]) {
+      assert.equal(isViewMessage(message), true, JSON.stringify(message));
     }
+  });
+
+  it('rejects malformed messages, and messages meant for the other webview', () => {
+    for (const message of malformed) {
+      assert.equal(isPanelMessage(message), false, JSON.stringify(message));
+      assert.equal(isViewMessage(message), false, JSON.stringify(message));
+    }
+    assert.equal(isPanelMessage({ type: 'search', query: 'x' }), false);
+    assert.equal(isViewMessage({ type: 'ready' }), false);
+    assert.equal(isViewMessage({ type: 'viewReady' }), false);
+    assert.equal(isViewMessage({ type: 'viewReady', state: { query: 1 } }), false);
+    assert.equal(isViewMessage({ type: 'search' }), false);
+  });
+
+  it('recognises saved view state', () => {
+    assert.equal(isPapersViewState({ query: '' }), true);
+    assert.equal(isPapersViewState({ query: 'a', paperId: 'b' }), true);
+    assert.equal(isPapersViewState({ query: 'a', paperId: 2 }), false);
+    assert.equal(isPapersViewState({ paperId: 'b' }), false);
   });
 
   it('recognises saved panel state', () => {

@@ -9,52 +9,11 @@ import * as path from 'node:path';
 import { PaperCatalog } from '../../src/index/catalog';
 import { parseIndexText } from '../../src/index/parseIndex';
 import { createPaperSearch, snippetAround } from '../../src/index/search';
+import { KNOWN_ITEMS } from '../fixtures/knownItems';
 
 const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');
 const bundled = parseIndexText(readFileSync(bundledPath, 'utf8'), bundledPath);
 const catalog = new PaperCatalog([{ name: 'Bundled papers', location: bundledPath, ...bundled }]);
-
-type Kind = 'title words' | 'misspelt' | 'abstract only' | 'partial' | 'author';
-const KNOWN_ITEMS: readonly (readonly [Kind, string, string])[] = [
-  ['title words', 'pointer networks', 'pointer-networks'],
-  ['title words', 'equivariant polynomials', 'equivariant-polynomials-for-graph-neural-networks'],
-  ['title words', 'sliced recursive transformer', 'sliced-recursive-transformer'],
-  ['title words', 'neural metamorphosis', 'neural-metamorphosis'],
-  ['title words', 'enumerative geometry', 'can-transformers-do-enumerative-geometry'],
-  ['title words', 'gradient noise', 'adding-gradient-noise-improves-learning-for-very-deep-networks'],
-  ['title words', 'relative representations', 'relative-representations-enable-zero-shot-latent-space-communication'],
-  ['title words', 'principles of deep learning theory', 'the-principles-of-deep-learning-theory'],
-  ['title words', 'structured state spaces long sequences', 'efficiently-modeling-long-sequences-with-structured-state-spaces'],
-  ['title words', 'graph mamba', 'graph-mamba-towards-learning-on-graphs-with-state-space-models'],
-  ['title words', 'neural ranking models information retrieval', 'a-deep-look-into-neural-ranking-models-for-information-retrieval'],
-  ['misspelt', 'equivarient polynomails', 'equivariant-polynomials-for-graph-neural-networks'],
-  ['misspelt', 'metamorphosys', 'neural-metamorphosis'],
-  ['misspelt', 'stichable networks', 'stitchable-neural-networks'],
-  ['misspelt', 'poiner netwroks', 'pointer-networks'],
-  ['misspelt', 'enumeritive geometry', 'can-transformers-do-enumerative-geometry'],
-  ['misspelt', 'fourier nueral operator', 'multi-grid-tensorized-fourier-neural-operator-for-high-resolution-pdes'],
-  ['misspelt', 'hebian networks', 'dense-hebbian-neural-networks-a-replica-symmetric-picture-of-supervised-learning'],
-  ['misspelt', 'snowflaks', 'neural-snowflakes-universal-latent-graph-inference-via-trainable-latent'],
-  ['misspelt', 'permutaions binary inputs', 'exact-learning-of-permutations-for-nonzero-binary-inputs-with-logarithmic'],
-  ['abstract only', 'weisfeiler-lehman', 'equivariant-polynomials-for-graph-neural-networks'],
-  ['abstract only', 'catastrophic forgetting', 'continual-learning-with-dependency-preserving-hypernetworks'],
-  ['abstract only', 'handwriting recognition', 'a-critical-review-of-recurrent-neural-networks-for-sequence-learning'],
-  ['abstract only', 'over-squashing', 'graph-mamba-towards-learning-on-graphs-with-state-space-models'],
-  ['abstract only', 'hopfield', 'parallel-learning-by-multitasking-neural-networks'],
-  ['abstract only', 'adjoint sensitivities', 'opening-the-blackbox-accelerating-neural-differential-equations-by-regularizing'],
-  ['abstract only', 'convlstm', 'convolutional-state-space-models-for-long-range-spatiotemporal-modeling'],
-  ['abstract only', 'moduli curves', 'can-transformers-do-enumerative-geometry'],
-  ['partial', 'equivar', 'equivariant-polynomials-for-graph-neural-networks'],
-  ['partial', 'metamorph', 'neural-metamorphosis'],
-  ['partial', 'stitcha', 'stitchable-neural-networks'],
-  ['partial', 'tensoriz', 'multi-grid-tensorized-fourier-neural-operator-for-high-resolution-pdes'],
-  ['partial', 'blackbo', 'opening-the-blackbox-accelerating-neural-differential-equations-by-regularizing'],
-  ['partial', 'ladder resid', 'ladder-residual-parallelism-aware-architecture-for-accelerating-large-model'],
-  ['author', 'vinyals', 'pointer-networks'],
-  ['author', 'lipton', 'a-critical-review-of-recurrent-neural-networks-for-sequence-learning'],
-  ['author', 'agliari hebbian', 'dense-hebbian-neural-networks-a-replica-symmetric-picture-of-supervised-learning'],
-  ['author', 'akyurek', 'what-learning-algorithm-is-in-context-learning-investigations-with-linear-models'],
-];
 
 describe('search: known-item queries on the bundled index', () => {
   it('the query set is at least 30 queries over ids that exist', () => {

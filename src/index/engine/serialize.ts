@@ -1,0 +1,269 @@
+/**
+ * A prebuilt search index, and optionally its papers, as bytes: for the on-disk cache that makes the
+ * second start fast (keyed by the source's size and mtime; the glue that reads and writes the file is not
+ * here). Pure: no `vscode` import, no file access.
+ *
+ * Layout: "PLSI", a u32 format version, a u32 header length, a JSON header, then sections aligned to
+ * 8 bytes: the vocabulary (UTF-8, one term per line), the typed arrays of the index as they are in
+ * memory (little-endian), and the papers in columns: per field, UTF-8 text in blocks of 8192 papers plus
+ * each value's length, so loading is one decode per block and a slice per value, not a JSON parse.
+ *
+ * Big indexes outgrow one buffer (Node reads at most 2 GB with `readFile`, and a typed array holds at most
+ * 4 GB; a cached arXiv snapshot is more), so `serializeIndex` returns the file as a list of chunks to write
+ * in order, and `deserializeIndex` reads through a `ByteReader` (offset, length) → bytes, which the glue
+ * implements with `fs.readSync` on an open file; `bytesReader` wraps a file already in memory.
+ * What it reads is kept, never copied again. It throws on anything it does not recognise (another format
+ * version, a truncated file); the caller then rebuilds the index from the source.
+ */
+import type { Paper } from '../paper';
+import { INDEX_FORMAT_VERSION, type SearchIndex } from './invertedIndex';
+
+const MAGIC = 'PLSI';
+const BLOCK = 8192;
+const ABSENT = 0xffffffff;
+const STRING_FIELDS = ['id', 'title', 'abstract', 'authors', 'arxivId', 'doi', 'url', 'venue'] as const;
+type StringField = (typeof STRING_FIELDS)[number];
+/** Between the authors of one paper. */
+const AUTHOR_SEPARATOR = '\u001f';
+
+interface SectionInfo {
+  readonly name: string;
+  readonly offset: number;
+  readonly byteLength: number;
+}
+
+interface Header {
+  readonly docCount: number;
+  readonly termCount: number;
+  readonly postingCount: number;
+  readonly segments: number;
+  readonly paperCount: number | null;
+  readonly sections: SectionInfo[];
+}
+
+export interface DeserializedIndex {
+  readonly index: SearchIndex;
+  /** The papers, when they were serialized with the index. */
+  readonly papers?: Paper[];
+}
+
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('The search index cache assumes a little-endian machine.');
+
+/**
+ * Returns `length` bytes of the cache file from `offset`. Without `scratch`, in a buffer of its own: the
+ * index keeps it, so it must not be a view into memory that is reused or that holds the whole file. With
+ * `scratch` (at least `length` bytes), the reader may fill it and return a view of it: the bytes are only
+ * decoded (paper text), and reusing one buffer spares touching fresh memory for every block, which is most
+ * of the cost of loading.
+ */
+export type ByteReader = (offset: number, length: number, scratch?: Uint8Array) => Uint8Array;
+
+/** A reader over a cache file already in memory; what the index keeps is copied, so `bytes` can be dropped after loading. */
+export function bytesReader(bytes: Uint8Array): ByteReader {
+  return (offset, length, scratch) => {
+    if (offset + length > bytes.byteLength) throw new Error('Truncated search index cache.');
+    return scratch ? bytes.subarray(offset, offset + length) : bytes.slice(offset, offset + length);
+  };
+}
+
+/** The cache file for `index` (and its `papers`, to load without the source): chunks to write in this order. */
+export function serializeIndex(index: SearchIndex, papers?: readonly Paper[]): Uint8Array[] {
+  if (papers && papers.length !== index.docCount) throw new Error(`Index of ${index.docCount} papers, ${papers.length} given.`);
+  const encoder = new TextEncoder();
+  /** A section: one or more byte arrays written back to back. */
+  const parts: { name: string; chunks: Uint8Array[]; byteLength: number }[] = [];
+  const add = (name: string, ...views: ArrayBufferView[]): void => {
+    const chunks = views.map((view) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    parts.push({ name, chunks, byteLength: chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0) });
+  };
+  add('terms', encoder.encode(index.terms.join('\n')));
+  add('postStart', index.postStart);
+  add('postImpact', index.postImpact);
+  add('postByteStart', index.postByteStart);
+  add('postBytes', index.postBytes);
+  add('fwdSegStart', index.fwdSegStart);
+  add('fwdLow', index.fwdLow);
+  add('fwdImpact', index.fwdImpact);
+  if (papers) {
+    const years = new Float64Array(papers.length);
+    papers.forEach((paper, i) => (years[i] = paper.year ?? NaN));
+    add('year', years);
+    for (const field of STRING_FIELDS) {
+      // One buffer per column, sized up front (UTF-8 is as long as UTF-16 for ASCII; it grows for the
+      // rest): a million abstracts are a gigabyte, and growing piecemeal makes V8 collect garbage each time.
+      const lengths = new Uint32Array(papers.length);
+      let capacity = 1024;
+      for (const paper of papers) capacity += stringValue(paper, field)?.length ?? 0;
+      let text = new Uint8Array(Math.ceil(capacity * 1.05));
+      let at = 0;
+      // Where each block's bytes end, so a block can be decoded on its own.
+      const blockEnds = new Float64Array(Math.ceil(papers.length / BLOCK));
+      papers.forEach((paper, i) => {
+        const value = stringValue(paper, field);
+        lengths[i] = value === undefined ? ABSENT : value.length;
+        while (value) {
+          const { read, written } = encoder.encodeInto(value, text.subarray(at));
+          if (read === value.length) {
+            at += written;
+            break;
+          }
+          const bigger = new Uint8Array(Math.max(text.length * 2, at + 3 * value.length));
+          bigger.set(text.subarray(0, at));
+          text = bigger;
+        }
+        if ((i + 1) % BLOCK === 0 || i + 1 === papers.length) blockEnds[Math.floor(i / BLOCK)] = at;
+      });
+      add(`${field}.lengths`, lengths);
+      add(`${field}.blocks`, blockEnds);
+      add(`${field}.text`, text.subarray(0, at));
+    }
+  }
+
+  const sections: SectionInfo[] = [];
+  const headerFor = (dataStart: number): Header => {
+    let offset = dataStart;
+    sections.length = 0;
+    for (const part of parts) {
+      sections.push({ name: part.name, offset, byteLength: part.byteLength });
+      offset = align8(offset + part.byteLength);
+    }
+    return {
+      docCount: index.docCount,
+      termCount: index.terms.length,
+      postingCount: index.postImpact.length,
+      segments: index.segments,
+      paperCount: papers ? papers.length : null,
+      sections,
+    };
+  };
+  // The header's length depends on the offsets it lists, and they on its length: settle it in two rounds.
+  let headerBytes = encoder.encode(JSON.stringify(headerFor(0)));
+  let dataStart = align8(12 + headerBytes.byteLength + 64);
+  headerBytes = encoder.encode(JSON.stringify(headerFor(dataStart)));
+  while (12 + headerBytes.byteLength > dataStart) {
+    dataStart = align8(12 + headerBytes.byteLength + 64);
+    headerBytes = encoder.encode(JSON.stringify(headerFor(dataStart)));
+  }
+  const head = new Uint8Array(dataStart);
+  head.set(encoder.encode(MAGIC), 0);
+  const view = new DataView(head.buffer);
+  view.setUint32(4, INDEX_FORMAT_VERSION, true);
+  view.setUint32(8, headerBytes.byteLength, true);
+  head.set(headerBytes, 12);
+  const chunks: Uint8Array[] = [head];
+  parts.forEach((part, i) => {
+    chunks.push(...part.chunks);
+    const padding = align8(part.byteLength) - part.byteLength;
+    if (padding > 0 && i + 1 < parts.length) chunks.push(new Uint8Array(padding));
+  });
+  return chunks;
+}
+
+export function deserializeIndex(source: Uint8Array | ByteReader): DeserializedIndex {
+  const read = typeof source === 'function' ? source : bytesReader(source);
+  const decoder = new TextDecoder();
+  const start = read(0, 12);
+  if (start.byteLength < 12 || decoder.decode(start.subarray(0, 4)) !== MAGIC) throw new Error('Not a search index cache.');
+  const view = new DataView(start.buffer, start.byteOffset, start.byteLength);
+  const version = view.getUint32(4, true);
+  if (version !== INDEX_FORMAT_VERSION) throw new Error(`Search index cache format ${version}; this version reads ${INDEX_FORMAT_VERSION}.`);
+  const headerLength = view.getUint32(8, true);
+  const header = JSON.parse(decoder.decode(read(12, headerLength))) as Header;
+  const byName = new Map(header.sections.map((section) => [section.name, section]));
+  const section = (name: string): SectionInfo => {
+    const found = byName.get(name);
+    if (!found) throw new Error(`Incomplete search index cache (no ${name}).`);
+    return found;
+  };
+  const raw = (name: string, from = 0, to = section(name).byteLength, scratch?: Uint8Array): Uint8Array => {
+    const bytes = read(section(name).offset + from, to - from, scratch);
+    if (bytes.byteLength !== to - from) throw new Error(`Truncated search index cache (${name}).`);
+    return bytes;
+  };
+  /** The section's bytes as a typed array, copied only when the reader's buffer is misaligned for it. */
+  const typed = <T>(name: string, make: (buffer: ArrayBufferLike, offset: number, length: number) => T, size: number): T => {
+    let bytes = raw(name);
+    if (bytes.byteOffset % size !== 0) bytes = bytes.slice();
+    return make(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);
+  };
+  const u32 = (name: string): Uint32Array => typed(name, (b, o, n) => new Uint32Array(b, o, n), 4);
+  const f64 = (name: string): Float64Array => typed(name, (b, o, n) => new Float64Array(b, o, n), 8);
+  const u8 = (name: string): Uint8Array => raw(name);
+
+  const termsText = decoder.decode(raw('terms'));
+  const terms = header.termCount === 0 ? [] : termsText.split('\n');
+  const index: SearchIndex = {
+    docCount: header.docCount,
+    terms,
+    postStart: u32('postStart'),
+    postImpact: u8('postImpact'),
+    postByteStart: u32('postByteStart'),
+    postBytes: u8('postBytes'),
+    segments: header.segments,
+    fwdSegStart: u32('fwdSegStart'),
+    fwdLow: typed('fwdLow', (b, o, n) => new Uint16Array(b, o, n), 2),
+    fwdImpact: u8('fwdImpact'),
+  };
+  if (
+    terms.length !== header.termCount ||
+    index.postStart.length !== header.termCount + 1 ||
+    index.postByteStart.length !== header.termCount + 1 ||
+    index.postBytes.length !== index.postByteStart[header.termCount] ||
+    index.fwdSegStart.length !== header.docCount * header.segments + 1 ||
+    index.postImpact.length !== header.postingCount ||
+    index.fwdLow.length !== header.postingCount ||
+    index.fwdImpact.length !== header.postingCount
+  ) {
+    throw new Error('Inconsistent search index cache.');
+  }
+  if (header.paperCount === null) return { index };
+
+  const count = header.paperCount;
+  const years = f64('year');
+  let scratch = new Uint8Array(0);
+  const columns = new Map<StringField, (string | undefined)[]>();
+  for (const field of STRING_FIELDS) {
+    const lengths = u32(`${field}.lengths`);
+    const blockEnds = f64(`${field}.blocks`);
+    const values = new Array<string | undefined>(count);
+    let blockStart = 0;
+    for (let b = 0; b < blockEnds.length; b++) {
+      const length = blockEnds[b] - blockStart;
+      if (scratch.byteLength < length) scratch = new Uint8Array(Math.max(length, scratch.byteLength * 2));
+      const block = decoder.decode(raw(`${field}.text`, blockStart, blockEnds[b], scratch));
+      blockStart = blockEnds[b];
+      let at = 0;
+      for (let i = b * BLOCK; i < Math.min(count, (b + 1) * BLOCK); i++) {
+        const length = lengths[i];
+        if (length === ABSENT) continue;
+        values[i] = block.slice(at, at + length);
+        at += length;
+      }
+    }
+    columns.set(field, values);
+  }
+  const column = (field: StringField): (string | undefined)[] => columns.get(field) as (string | undefined)[];
+  const [ids, titles, abstracts, authors, arxivIds, dois, urls, venues] = STRING_FIELDS.map(column);
+  const papers = new Array<Paper>(count);
+  for (let i = 0; i < count; i++) {
+    const paper: { -readonly [K in keyof Paper]: Paper[K] } = { id: ids[i] ?? '', title: titles[i] ?? '', abstract: abstracts[i] ?? '' };
+    const names = authors[i];
+    if (names !== undefined) paper.authors = names === '' ? [] : names.split(AUTHOR_SEPARATOR);
+    if (!Number.isNaN(years[i])) paper.year = years[i];
+    if (arxivIds[i] !== undefined) paper.arxivId = arxivIds[i];
+    if (dois[i] !== undefined) paper.doi = dois[i];
+    if (urls[i] !== undefined) paper.url = urls[i];
+    if (venues[i] !== undefined) paper.venue = venues[i];
+    papers[i] = paper;
+  }
+  return { index, papers };
+}
+
+function stringValue(paper: Paper, field: StringField): string | undefined {
+  if (field === 'authors') return paper.authors?.map((name) => name.split(AUTHOR_SEPARATOR).join(' ')).join(AUTHOR_SEPARATOR);
+  return paper[field];
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}

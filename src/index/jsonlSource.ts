@@ -1,0 +1,251 @@
+/**
+ * JSON Lines paper indexes in the arXiv metadata snapshot format (one JSON object per line, the format of
+ * Kaggle's "arXiv dataset": `id`, `title`, `authors`, `abstract`, `update_date`, `doi`, `journal-ref`,
+ * `categories`, …). Pure: no `vscode` import, no file access.
+ *
+ * The reader takes the file as an async iterable of chunks (strings, or bytes from a file stream) and never
+ * holds more than one chunk and one unfinished line, so a multi-gigabyte snapshot never sits in memory
+ * whole. It yields a batch per chunk (papers, problems, lines read so far), so the caller can report
+ * progress and yield to the event loop between batches. A bad line is a problem with its line number and
+ * never stops the stream.
+ *
+ * Mapping: `id` → `id` and `arxivId`; `title`, `abstract` with whitespace collapsed (the snapshot wraps
+ * lines); `authors` ("A, B and C") split at top-level commas and "and", affiliations in parentheses
+ * dropped; LaTeX accents (`Bal\'azs`) become letters (`Balázs`); `year` from the first version's date,
+ * else from the id (0704.0001 → 2007), else from `update_date`; `doi` (the first, when several);
+ * `journal-ref` → `venue`; `url` → the abstract page. `categories` has no place in a paper and is ignored.
+ */
+import type { IndexProblem, ParsedIndex } from './parseIndex';
+import type { Paper } from './paper';
+
+export interface JsonlBatch {
+  readonly papers: Paper[];
+  readonly problems: IndexProblem[];
+  /** Lines read so far, in the whole file. */
+  readonly lines: number;
+}
+
+/** Past this many problems in one file, the rest are counted in one last problem rather than listed. */
+export const MAX_REPORTED_PROBLEMS = 100;
+
+export async function* readArxivJsonl(chunks: AsyncIterable<string | Uint8Array>, file: string): AsyncGenerator<JsonlBatch> {
+  const decoder = new TextDecoder();
+  const seenIds = new Set<string>();
+  let pending = '';
+  let line = 0;
+  let problemCount = 0;
+  let first = true;
+
+  const readLines = (text: string, final: boolean): JsonlBatch => {
+    const papers: Paper[] = [];
+    const problems: IndexProblem[] = [];
+    const report = (severity: IndexProblem['severity'], message: string): void => {
+      problemCount++;
+      if (problemCount <= MAX_REPORTED_PROBLEMS) problems.push({ severity, file, line, column: 1, message });
+    };
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      if (newline < 0 && !final) break;
+      const end = newline < 0 ? text.length : newline;
+      if (newline < 0 && start === end) break;
+      line++;
+      let raw = text.slice(start, end);
+      start = end + 1;
+      if (first) {
+        first = false;
+        if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
+      }
+      if (raw.trim() === '') continue;
+      const result = recordToPaper(raw);
+      if (typeof result === 'string') {
+        report('error', result);
+      } else if (seenIds.has(result.id)) {
+        report('error', `Duplicate id "${result.id}" (already on an earlier line); skipped.`);
+      } else {
+        seenIds.add(result.id);
+        papers.push(result);
+      }
+      if (newline < 0) break;
+    }
+    pending = start < text.length ? text.slice(start) : '';
+    if (final && problemCount > MAX_REPORTED_PROBLEMS) {
+      problems.push({ severity: 'error', file, line, column: 1, message: `…and ${problemCount - MAX_REPORTED_PROBLEMS} more problems not listed.` });
+    }
+    return { papers, problems, lines: line };
+  };
+
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text.length === 0) continue;
+    yield readLines(pending + text, false);
+  }
+  yield readLines(pending + decoder.decode(), true);
+}
+
+/** The whole file as one parsed index (papers and problems), for callers that do not need batches. */
+export async function parseArxivJsonl(chunks: AsyncIterable<string | Uint8Array>, file: string): Promise<ParsedIndex> {
+  const papers: Paper[] = [];
+  const problems: IndexProblem[] = [];
+  for await (const batch of readArxivJsonl(chunks, file)) {
+    for (const paper of batch.papers) papers.push(paper);
+    for (const problem of batch.problems) problems.push(problem);
+  }
+  return { papers, problems };
+}
+
+/** One line as a paper, or what is wrong with it. */
+export function recordToPaper(line: string): Paper | string {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch (error) {
+    return `Invalid JSON: ${(error as Error).message}; line skipped.`;
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'Expected one JSON object per line; line skipped.';
+  const fields = record as Record<string, unknown>;
+  const text = (name: string): string | undefined => {
+    const value = fields[name];
+    return typeof value === 'string' && value.trim() !== '' ? collapse(value) : undefined;
+  };
+  const id = text('id');
+  if (id === undefined) return typeof fields.id === 'number' ? 'The "id" is a number; arXiv ids must be strings ("0704.0001"); line skipped.' : 'Missing "id"; line skipped.';
+  const title = text('title');
+  if (title === undefined) return `Paper "${id}" has no title; skipped.`;
+  const paper: { -readonly [K in keyof Paper]: Paper[K] } = {
+    id,
+    title: decodeLatexAccents(title),
+    abstract: text('abstract') ?? '',
+  };
+  const authors = authorList(fields.authors, fields.authors_parsed);
+  if (authors.length > 0) paper.authors = authors;
+  const year = yearOf(fields, id);
+  if (year !== undefined) paper.year = year;
+  paper.arxivId = id;
+  const doi = text('doi')?.split(/\s+/)[0];
+  if (doi) paper.doi = doi;
+  paper.url = `https://arxiv.org/abs/${id}`;
+  const venue = text('journal-ref');
+  if (venue) paper.venue = decodeLatexAccents(venue);
+  return paper;
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** "A, B and C" (or the snapshot's `authors_parsed`, [[last, first, suffix], …]) as a list of names. */
+function authorList(authors: unknown, parsed: unknown): string[] {
+  if (typeof authors === 'string' && authors.trim() !== '') {
+    return splitAuthors(authors).map((name) => decodeLatexAccents(name)).filter((name) => name !== '');
+  }
+  if (Array.isArray(authors)) return authors.filter((name): name is string => typeof name === 'string').map(collapse).filter(Boolean);
+  if (Array.isArray(parsed)) {
+    return parsed
+      .filter((entry): entry is unknown[] => Array.isArray(entry))
+      .map((entry) => {
+        const [last, first, suffix] = entry.map((part) => (typeof part === 'string' ? part.trim() : ''));
+        return decodeLatexAccents(collapse([first, last, suffix].filter(Boolean).join(' ')));
+      })
+      .filter(Boolean);
+  }
+  return [];
+}
+
+/** Splits at commas and " and " outside parentheses and braces; drops "(affiliation)" and "et al.". */
+export function splitAuthors(authors: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  let current = '';
+  const flush = (): void => {
+    const name = collapse(current.replace(/\([^()]*\)/g, ' ')).replace(/^and\s+/i, '');
+    if (name !== '' && !/^et\.?\s*al\.?$/i.test(name)) names.push(name);
+    current = '';
+  };
+  for (let i = 0; i < authors.length; i++) {
+    const c = authors[i];
+    if (c === '(' || c === '{') depth++;
+    else if ((c === ')' || c === '}') && depth > 0) depth--;
+    if (depth === 0 && (c === ',' || c === ';' || c === '\n')) {
+      flush();
+      continue;
+    }
+    if (depth === 0 && /\s/.test(c) && /^\s+and\s/i.test(authors.slice(i, i + 6))) {
+      flush();
+      i += authors.slice(i).match(/^\s+and/i)![0].length - 1;
+      continue;
+    }
+    current += c;
+  }
+  flush();
+  return names;
+}
+
+function yearOf(fields: Record<string, unknown>, id: string): number | undefined {
+  const versions = fields.versions;
+  if (Array.isArray(versions) && versions.length > 0) {
+    const created = (versions[0] as { created?: unknown } | null)?.created;
+    const match = typeof created === 'string' ? /\b(19|20)\d{2}\b/.exec(created) : null;
+    if (match) return Number(match[0]);
+  }
+  // New-style ids start with YYMM (0704.0001 is April 2007); old-style ones are archive/YYMMNNN.
+  const fromId = /^(\d{2})(\d{2})\.\d{4,5}(v\d+)?$/.exec(id) ?? /^[a-z-]+(?:\.[A-Z]{2})?\/(\d{2})(\d{2})\d{3}(v\d+)?$/.exec(id);
+  if (fromId) {
+    const yy = Number(fromId[1]);
+    return yy >= 91 ? 1900 + yy : 2000 + yy;
+  }
+  const updated = fields.update_date;
+  const match = typeof updated === 'string' ? /^(\d{4})-\d{2}-\d{2}/.exec(updated) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+const ACCENTS: Readonly<Record<string, string>> = {
+  "'": '\u0301',
+  '`': '\u0300',
+  '^': '\u0302',
+  '"': '\u0308',
+  '~': '\u0303',
+  '=': '\u0304',
+  '.': '\u0307',
+  u: '\u0306',
+  v: '\u030c',
+  H: '\u030b',
+  c: '\u0327',
+  k: '\u0328',
+  r: '\u030a',
+};
+const LETTERS: Readonly<Record<string, string>> = {
+  o: 'ø',
+  O: 'Ø',
+  ss: 'ß',
+  aa: 'å',
+  AA: 'Å',
+  ae: 'æ',
+  AE: 'Æ',
+  oe: 'œ',
+  OE: 'Œ',
+  l: 'ł',
+  L: 'Ł',
+  i: 'ı',
+  j: 'ȷ',
+};
+
+/** LaTeX accent commands in names and titles as Unicode letters: `Bal\'azs` → `Balázs`, `{\"o}` → `ö`. */
+export function decodeLatexAccents(text: string): string {
+  if (!text.includes('\\')) return text;
+  const decoded = text
+    // Letters of their own: \o, \ss, \aa, … (not followed by another letter).
+    .replace(/\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])\s*(?:\{\})?/g, (_, name: string) => LETTERS[name])
+    // Symbol accents: \'a, \'{a}, \' a.
+    .replace(/\\(['`^"~=.])\s*(?:\{\s*([A-Za-zıȷ])\s*\}|([A-Za-zıȷ]))/g, (_, accent: string, braced?: string, bare?: string) => accentuate(braced ?? bare ?? '', accent))
+    // Letter accents need braces or a space: \v{s}, \c c.
+    .replace(/\\([uvHckr])(?:\s*\{\s*([A-Za-zıȷ])\s*\}|\s+([A-Za-zıȷ]))/g, (_, accent: string, braced?: string, bare?: string) => accentuate(braced ?? bare ?? '', accent))
+    // Braces left around a decoded letter: {á} → á (braces around ASCII stay: they may be an argument).
+    .replace(/\{([^\p{ASCII}]\p{M}*)\}/gu, '$1');
+  return decoded.normalize('NFC');
+}
+
+function accentuate(letter: string, accent: string): string {
+  const base = letter === 'ı' ? 'i' : letter === 'ȷ' ? 'j' : letter;
+  return `${base}${ACCENTS[accent]}`.normalize('NFC');
+}

@@ -1,0 +1,146 @@
+/**
+ * The side view in the "Papers" activity-bar container: a search field, a result list, and below it the
+ * same reader the abstract panel shows (./paperReader.ts). The webview is not kept alive while hidden; it
+ * saves its query and paper with `setState`, which VS Code also keeps across window reloads, and on every
+ * load sends them back in `viewReady` so the host can fill it in again.
+ */
+import * as vscode from 'vscode';
+import type { ConfigStore } from '../config';
+import type { PaperCatalog } from '../index/catalog';
+import { searchFamiliarFirst } from '../index/familiarRanking';
+import type { LoadedPaper } from '../index/paper';
+import { toPaperListItem } from '../shared/paperView';
+import { isViewMessage, type PaperListSection, type ViewHostMessage, type ViewMessage } from '../shared/protocol';
+import type { PaperLibrary } from './paperLibrary';
+import type { PaperReader } from './paperReader';
+import type { ReadingList } from './readingList';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export interface PapersViewServices {
+  readonly extensionUri: vscode.Uri;
+  readonly config: ConfigStore;
+  readonly library: PaperLibrary;
+  readonly readingList: ReadingList;
+  readonly reader: PaperReader;
+}
+
+export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = 'paperLookup.papersView';
+
+  private view: vscode.WebviewView | undefined;
+  private html: string | undefined;
+  /** What the webview shows, as far as the host has told it or heard from it. */
+  private query = '';
+  private shownPaperId: string | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly services: PapersViewServices) {
+    this.subscriptions = [
+      services.readingList.onDidChange(() => {
+        // The empty query lists the reading list and the recent papers.
+        if (this.query.trim() === '') void this.postResults();
+        if (this.shownPaperId) this.post({ type: 'saved', paperId: this.shownPaperId, saved: services.readingList.isSaved(this.shownPaperId) });
+      }),
+      services.library.onDidChange(() => void this.postResults()),
+    ];
+  }
+
+  register(): vscode.Disposable {
+    return vscode.window.registerWebviewViewProvider(PapersView.viewType, this, {
+      // Hidden, the view costs no memory: its state comes back through `viewReady`.
+      webviewOptions: { retainContextWhenHidden: false },
+    });
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = webviewOptions(this.services.extensionUri);
+    this.html = webviewHtml(view.webview, this.services.extensionUri, 'view');
+    view.webview.html = this.html;
+    const subscriptions = [
+      view.webview.onDidReceiveMessage((message: unknown) => {
+        if (isViewMessage(message)) void this.handleMessage(message);
+      }),
+      view.onDidDispose(() => {
+        for (const subscription of subscriptions) subscription.dispose();
+        if (this.view === view) this.view = undefined;
+      }),
+    ];
+  }
+
+  /** Whether the view is on screen now. */
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
+  /** The view's HTML and the paper it shows, once VS Code has shown the view; for the integration tests. */
+  get current(): { readonly html: string; readonly paperId?: string } | undefined {
+    return this.html === undefined ? undefined : { html: this.html, ...(this.shownPaperId ? { paperId: this.shownPaperId } : {}) };
+  }
+
+  /** Shows the paper in the view's reader if the view is visible; false (and nothing shown) otherwise. */
+  show(paper: LoadedPaper): boolean {
+    if (!this.visible) return false;
+    void this.showPaper(paper);
+    return true;
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+
+  private async handleMessage(message: ViewMessage): Promise<void> {
+    switch (message.type) {
+      case 'viewReady': {
+        const { query, paperId } = message.state;
+        this.query = query;
+        this.shownPaperId = paperId;
+        await this.postResults();
+        if (paperId === undefined) return;
+        const paper = await this.services.reader.getPaper(paperId);
+        if (paper) await this.showPaper(paper);
+        else this.post({ type: 'notFound', paperId });
+        return;
+      }
+      case 'search':
+        this.query = message.query;
+        await this.postResults();
+        return;
+      default:
+        await this.services.reader.handle(message, (paper) => this.showPaper(paper));
+    }
+  }
+
+  private async showPaper(paper: LoadedPaper): Promise<void> {
+    this.shownPaperId = paper.id;
+    const message = await this.services.reader.showMessage(paper);
+    // A newer paper may have been shown while this one's related papers were computed.
+    if (this.shownPaperId === paper.id) this.post(message);
+  }
+
+  private async postResults(): Promise<void> {
+    if (!this.view) return;
+    const query = this.query;
+    const catalog = await this.services.library.catalog();
+    this.post({ type: 'results', query, sections: this.sections(catalog, query) });
+  }
+
+  /** The search results for a query; for an empty one, the reading list and the recent papers. */
+  private sections(catalog: PaperCatalog, query: string): PaperListSection[] {
+    const { readingList, config } = this.services;
+    if (query.trim() !== '') {
+      const hits = searchFamiliarFirst(catalog, query, config.value.maxResults, readingList.familiarIds);
+      return [{ label: 'Results', items: hits.map((hit) => toPaperListItem(hit.paper, hit.matches)) }];
+    }
+    const saved = readingList.saved;
+    const listed = (ids: readonly string[]) => ids.flatMap((id) => catalog.get(id) ?? []).map((paper) => toPaperListItem(paper));
+    return [
+      { label: 'Reading list', items: listed(saved) },
+      { label: 'Recent', items: listed(readingList.recent.filter((id) => !saved.includes(id))) },
+    ].filter((section) => section.items.length > 0);
+  }
+
+  private post(message: ViewHostMessage): void {
+    void this.view?.webview.postMessage(message);
+  }
+}

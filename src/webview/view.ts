@@ -1,0 +1,201 @@
+/**
+ * The side view's page: a search field, the result list (the reading list and recent papers while the
+ * field is empty) and the reader. Keyboard: ↓ from the field enters the list; ↑/↓/Home/End move in it;
+ * Enter opens the paper in the reader; `c` or Ctrl+Enter (⌘+Enter) inserts its citation; Escape returns
+ * to the field. The query and the open paper are saved with `setState`, and sent to the host on every
+ * load, so hiding the view or reloading the window loses neither.
+ */
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { isPapersViewState, type PaperListSection, type PapersViewState, type ViewHostMessage, type ViewMessage } from '../shared/protocol';
+import { element, paperListItemContent } from './dom';
+import { Reader } from './reader';
+import type { VsCodeApi } from './vscodeApi';
+
+/** Long enough to skip the searches for the first letters of a word typed at speed. */
+const SEARCH_DELAY_MS = 120;
+
+export function startView(root: HTMLElement, vscode: VsCodeApi<ViewMessage, PapersViewState>): void {
+  const restored = vscode.getState();
+  let state: PapersViewState = isPapersViewState(restored) ? restored : { query: '' };
+
+  const search = element('vscode-textfield', { type: 'search', placeholder: 'Search papers', value: state.query });
+  // vscode-textfield puts this on its inner <input>: the field's accessible name.
+  search.label = 'Search papers by title, author or words from the abstract';
+  const status = element('div', { className: 'visually-hidden' });
+  status.setAttribute('role', 'status');
+  const results = new ResultList({
+    open: (paperId) => vscode.postMessage({ type: 'open', paperId }),
+    insert: (paperId) => vscode.postMessage({ type: 'insertCitation', paperId }),
+    leave: () => search.focus(),
+  });
+  const readerPane = element('section', { className: 'reader-pane' });
+  readerPane.setAttribute('aria-label', 'Paper');
+  const reader = new Reader(readerPane, (message) => vscode.postMessage(message), (paperId) => {
+    state = { ...state, paperId };
+    vscode.setState(state);
+  });
+
+  const searchBox = element('div', { className: 'search' });
+  searchBox.append(search);
+  root.replaceChildren(searchBox, status, results.element, readerPane);
+  root.removeAttribute('aria-busy');
+
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener('input', () => {
+    state = { ...state, query: search.value };
+    vscode.setState(state);
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => vscode.postMessage({ type: 'search', query: state.query }), SEARCH_DELAY_MS);
+  });
+  search.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      results.enter();
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      if (event.ctrlKey || event.metaKey) results.insertActive();
+      else results.openActive();
+    }
+  });
+
+  window.addEventListener('message', (event: MessageEvent<ViewHostMessage>) => {
+    const message = event.data;
+    if (message.type !== 'results') {
+      reader.handle(message);
+      return;
+    }
+    // Results for a query the user has typed on from are stale; the newer query's results are coming.
+    if (message.query !== state.query) return;
+    results.render(message.sections, message.query);
+    const count = message.sections.reduce((sum, section) => sum + section.items.length, 0);
+    status.textContent = message.query.trim() === '' ? '' : `${count === 0 ? 'No' : count} paper${count === 1 ? '' : 's'} found`;
+  });
+
+  vscode.postMessage({ type: 'viewReady', state });
+}
+
+interface ResultActions {
+  open(paperId: string): void;
+  insert(paperId: string): void;
+  /** Focus leaves the list upwards, back to the search field. */
+  leave(): void;
+}
+
+/**
+ * The list as an ARIA listbox: it keeps the focus itself and points `aria-activedescendant` at the active
+ * option, so a screen reader reads each paper as the arrows reach it.
+ */
+class ResultList {
+  readonly element = element('div', { className: 'results', tabIndex: 0 });
+  private options: { readonly element: HTMLElement; readonly paperId: string }[] = [];
+  private active = -1;
+
+  constructor(private readonly actions: ResultActions) {
+    this.element.setAttribute('role', 'listbox');
+    this.element.setAttribute('aria-label', 'Papers');
+    this.element.addEventListener('keydown', (event) => this.onKeyDown(event));
+  }
+
+  render(sections: readonly PaperListSection[], query: string): void {
+    this.options = [];
+    this.active = -1;
+    this.element.removeAttribute('aria-activedescendant');
+    const groups = sections.map((section, sectionIndex) => {
+      const group = element('div', { className: 'result-group' });
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', section.label);
+      // The group's name is read out already; the visible label would be read twice.
+      const label = element('div', { className: 'section-label', textContent: section.label });
+      label.setAttribute('aria-hidden', 'true');
+      group.append(label);
+      section.items.forEach((item, itemIndex) => {
+        const option = element('div', { className: 'option', id: `option-${sectionIndex}-${itemIndex}` });
+        option.setAttribute('role', 'option');
+        option.setAttribute('aria-selected', 'false');
+        option.setAttribute('aria-label', item.description ? `${item.title.text}, ${item.description}` : item.title.text);
+        option.dataset.paperId = item.id;
+        option.append(...paperListItemContent(item));
+        const index = this.options.length;
+        option.addEventListener('click', () => {
+          this.activate(index);
+          this.actions.open(item.id);
+        });
+        this.options.push({ element: option, paperId: item.id });
+        group.append(option);
+      });
+      return group;
+    });
+    if (groups.length > 0) {
+      this.element.replaceChildren(...groups);
+      return;
+    }
+    const empty = query.trim() === ''
+      ? 'Search by title, author or words from the abstract. Papers you save to your reading list, open or cite are listed here.'
+      : `No papers match “${query.trim()}”.`;
+    this.element.replaceChildren(element('p', { className: 'empty', textContent: empty }));
+  }
+
+  /** Moves the focus from the search field into the list, onto the first paper. */
+  enter(): void {
+    if (this.options.length === 0) return;
+    this.element.focus();
+    this.activate(Math.max(this.active, 0));
+  }
+
+  /** Opens the active paper, or the first one when none is active yet (Enter in the search field). */
+  openActive(): void {
+    const paperId = this.options[Math.max(this.active, 0)]?.paperId;
+    if (paperId) this.actions.open(paperId);
+  }
+
+  insertActive(): void {
+    const paperId = this.options[Math.max(this.active, 0)]?.paperId;
+    if (paperId) this.actions.insert(paperId);
+  }
+
+  private activate(index: number): void {
+    this.options[this.active]?.element.setAttribute('aria-selected', 'false');
+    this.options[this.active]?.element.classList.remove('active');
+    this.active = index;
+    const option = this.options[index].element;
+    option.setAttribute('aria-selected', 'true');
+    option.classList.add('active');
+    this.element.setAttribute('aria-activedescendant', option.id);
+    option.scrollIntoView({ block: 'nearest' });
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    const last = this.options.length - 1;
+    if (last < 0) return;
+    const plainKey = !event.ctrlKey && !event.metaKey && !event.altKey;
+    switch (event.key) {
+      case 'ArrowDown':
+        this.activate(Math.min(this.active + 1, last));
+        break;
+      case 'ArrowUp':
+        if (this.active <= 0) this.actions.leave();
+        else this.activate(this.active - 1);
+        break;
+      case 'Home':
+        this.activate(0);
+        break;
+      case 'End':
+        this.activate(last);
+        break;
+      case 'Enter':
+        if (event.ctrlKey || event.metaKey) this.insertActive();
+        else this.openActive();
+        break;
+      case 'c':
+        if (!plainKey) return;
+        this.insertActive();
+        break;
+      case 'Escape':
+        this.actions.leave();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+}

@@ -1,0 +1,211 @@
+// `npm run test:e2e`: the side view, the live preview and the abstract panel, driven in the real VS Code
+// workbench the way a person uses them (palette, keyboard, clicks), once in a light and once in a dark
+// theme. Each run refreshes the README's screenshots in docs/screenshots/; a failing test leaves a
+// screenshot of the moment it failed in test-results/. Prints `N passed, N failed` last and exits
+// non-zero when a test failed. Run `npm run build` first (the npm script does).
+import { strict as assert } from 'node:assert';
+import path from 'node:path';
+import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
+import { openWorkbench } from './workbench.mjs';
+
+const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
+const FAILURES_DIR = path.join(REPO_ROOT, 'test-results');
+
+/** `colorTheme` goes into the user settings; `label` is what the Color Theme picker lists. */
+const THEMES = [
+  { name: 'light', colorTheme: 'Default Light Modern', label: 'Light Modern' },
+  { name: 'dark', colorTheme: 'Default Dark Modern', label: 'Dark Modern' },
+];
+// notes.md declares no .bib, so the default "ask" would stop each insert at a prompt to create one;
+// that prompt is the bibliography feature's, tested in the integration tests.
+const SETTINGS = { 'paperLookup.citation.addToBibliography': 'never' };
+
+const VIEW = 'body[data-webview="view"]';
+const PANEL = 'body[data-webview="panel"]';
+const S4_TITLE = 'Efficiently Modeling Long Sequences with Structured State Spaces';
+const UI_TIMEOUT_MS = 30_000;
+
+/** Tests run in this order in one workbench per theme: the first opens notes.md and the side view. */
+const TESTS = [
+  {
+    name: 'Search Papers shows the highlighted paper in the side view as the user arrows, and its insert action cites it',
+    async run(workbench, theme) {
+      const { page } = workbench;
+      await workbench.openFile('notes.md');
+      await workbench.openActivityBarContainer('Papers');
+      const view = await workbench.webviewFrame(VIEW);
+      await view.locator('vscode-textfield').waitFor({ timeout: UI_TIMEOUT_MS });
+      // The citation goes where the cursor is: at the end of the notes.
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+      await page.keyboard.press('Control+End');
+
+      await workbench.runCommand('Papers: Search Papers…');
+      const picker = workbench.quickInput();
+      await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      // One input event, so one result list: the arrow keys below never race a list still arriving for a shorter prefix.
+      await page.keyboard.insertText('stat space modls');
+      const highlighted = picker.locator('.monaco-list-row.focused');
+      await highlighted.filter({ hasText: /state.space/i }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await picker.locator('.monaco-list-row').nth(1).waitFor({ timeout: UI_TIMEOUT_MS });
+
+      /** The highlighted row's title, once the side view shows that paper with its abstract. */
+      const viewShowsHighlightedRow = async () => {
+        const label = await highlighted.locator('.label-name').first().innerText();
+        await view.locator('#paper-title', { hasText: label }).waitFor({ timeout: UI_TIMEOUT_MS });
+        assert.notEqual((await view.locator('.abstract p').innerText()).trim(), '', `no abstract shown for ${label}`);
+        return label;
+      };
+      const first = await viewShowsHighlightedRow();
+      await page.keyboard.press('ArrowDown');
+      await highlighted.filter({ hasNotText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await viewShowsHighlightedRow();
+      await page.keyboard.press('ArrowUp');
+      await highlighted.filter({ hasText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await viewShowsHighlightedRow();
+      await workbench.screenshot(path.join(SCREENSHOTS_DIR, `picker-${theme.name}.png`));
+
+      const key = await view.locator('code.key').innerText();
+      await picker.locator('.monaco-list-row.focused .action-label[aria-label="Insert Citation and Keep Picking"]').click();
+      await waitUntil(`[@${key}] in notes.md`, async () => (await workbench.editorText()).includes(`[@${key}]`));
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'The side view searches, opens a result from the keyboard, lists related papers and opens one; `c` cites the active result',
+    async run(workbench, theme) {
+      const { page } = workbench;
+      const view = await workbench.webviewFrame(VIEW);
+      // Found by role and accessible name, as a screen reader finds them.
+      const searchField = view.getByRole('searchbox', { name: 'Search papers by title, author or words from the abstract' });
+      await searchField.click();
+      await page.keyboard.type('graph mamba');
+      const result = view.getByRole('listbox', { name: 'Papers' }).getByRole('option', { name: /^Graph Mamba/ });
+      await result.waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.match(await result.locator('.item-title mark').first().innerText(), /graph|mamba/i, 'the match is highlighted');
+
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await view.locator('#paper-title', { hasText: 'Graph Mamba' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      const graphMambaKey = await view.locator('code.key').innerText();
+      const related = view.getByRole('button', { name: /^Open related paper: / });
+      await related.nth(4).waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.equal(await related.count(), 5);
+      const relatedTitles = await related.locator('.item-title').allInnerTexts();
+      assert.ok(relatedTitles.includes(S4_TITLE), `related papers of Graph Mamba: ${relatedTitles.join('; ')}`);
+      // The screenshot shows the result list with the actions and related papers under the abstract.
+      await view.locator('.related').scrollIntoViewIfNeeded();
+      await workbench.screenshot(path.join(SCREENSHOTS_DIR, `view-${theme.name}.png`));
+
+      await related.first().click();
+      await view.locator('#paper-title', { hasText: relatedTitles[0] }).waitFor({ timeout: UI_TIMEOUT_MS });
+
+      // Back in the list, `c` inserts the active result's citation into the editor the user came from.
+      await searchField.click();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('c');
+      await waitUntil(`@${graphMambaKey} in notes.md`, async () => (await workbench.editorText()).includes(`@${graphMambaKey}`));
+    },
+  },
+  {
+    name: 'Show Abstract opens the panel with the same reader: abstract, actions and related papers',
+    async run(workbench, theme) {
+      const { page } = workbench;
+      await workbench.runCommand('Papers: Show Abstract');
+      const picker = workbench.quickInput();
+      await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.keyboard.insertText('pointer netwroks');
+      await picker.locator('.monaco-list-row.focused', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.keyboard.press('Enter');
+
+      const panel = await workbench.webviewFrame(PANEL);
+      await panel.locator('#paper-title', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await panel.locator('.related .paper-link').nth(4).waitFor({ timeout: UI_TIMEOUT_MS });
+      const actions = await panel.getByRole('group', { name: 'Actions for this paper' }).locator('vscode-button').allInnerTexts();
+      assert.deepEqual(actions.map((label) => label.trim()), ['Insert Citation', 'Add to Bibliography', 'Copy Key', 'Copy BibTeX', 'Save to Reading List']);
+      await page.locator('.tabs-container .tab', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await workbench.screenshot(path.join(SCREENSHOTS_DIR, `panel-${theme.name}.png`));
+    },
+  },
+  {
+    name: 'The side view keeps its search and its paper when hidden and shown again, and the view and the panel after a window reload',
+    async run(workbench) {
+      const { page } = workbench;
+      let view = await workbench.webviewFrame(VIEW);
+      const query = await view.locator('vscode-textfield input').inputValue();
+      const title = await view.locator('#paper-title').innerText();
+      assert.notEqual(query, '', 'the earlier tests leave a query in the view');
+      /** Whether a (re)loaded view shows the same query and paper; its page is new, so it is looked up afresh. */
+      const viewRestored = async () => {
+        view = await workbench.webviewFrame(VIEW);
+        const shown = await view.locator('#paper-title').innerText({ timeout: 1_000 }).catch(() => undefined);
+        return shown === title && (await view.locator('vscode-textfield input').inputValue()) === query;
+      };
+
+      // The view's page is discarded while hidden (no retained context) and rebuilt from its saved state.
+      await workbench.openActivityBarContainer('Explorer');
+      await waitUntil('the side view to be discarded', async () => !(await workbench.webviewFrame(VIEW, { timeout: 0 }).catch(() => undefined)));
+      await workbench.openActivityBarContainer('Papers');
+      await waitUntil(`the side view to show “${title}” for “${query}” again`, viewRestored);
+      await view.locator('.option').first().waitFor({ timeout: UI_TIMEOUT_MS });
+
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT_MS });
+      await waitUntil(`the side view to show “${title}” for “${query}” after the reload`, viewRestored, 2 * UI_TIMEOUT_MS);
+      const panel = await workbench.webviewFrame(PANEL);
+      await panel.locator('#paper-title', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    },
+  },
+];
+
+/** Polls `check` until it resolves true; fails naming `what` after the timeout. */
+async function waitUntil(what, check, timeoutMs = UI_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function runTheme(theme, results) {
+  const title = (test) => `[${theme.name}] ${test.name}`;
+  let workbench;
+  try {
+    workbench = await openWorkbench({ settings: { ...SETTINGS, 'workbench.colorTheme': theme.colorTheme } });
+    await workbench.setColorTheme(theme.label);
+  } catch (error) {
+    await workbench?.close();
+    for (const test of TESTS) results.push({ title: title(test), error: `the workbench did not open: ${error.stack ?? error}` });
+    return;
+  }
+  try {
+    for (const [index, test] of TESTS.entries()) {
+      const started = Date.now();
+      try {
+        await test.run(workbench, theme);
+        results.push({ title: title(test), durationMs: Date.now() - started });
+        console.log(`  ✔ ${title(test)} (${Date.now() - started} ms)`);
+      } catch (error) {
+        const screenshot = path.join(FAILURES_DIR, `e2e-${theme.name}-${index + 1}.png`);
+        await workbench.screenshot(screenshot).catch(() => undefined);
+        results.push({ title: title(test), error: `${error.stack ?? error}\n(screenshot: ${path.relative(REPO_ROOT, screenshot)})` });
+        console.log(`  ✘ ${title(test)}`);
+        // Later tests build on this one's state (open file, side view); press on to collect what still works.
+        await workbench.page.keyboard.press('Escape').catch(() => undefined);
+      }
+    }
+  } finally {
+    await workbench.close();
+  }
+}
+
+const results = [];
+try {
+  for (const theme of THEMES) await runTheme(theme, results);
+} catch (error) {
+  results.push({ title: 'e2e runner', error: error.stack ?? String(error) });
+}
+const failures = results.filter((result) => result.error);
+failures.forEach((failure, index) => console.log(`\n${index + 1}) ${failure.title}\n${failure.error.replace(/^/gm, '    ')}`));
+if (failures.length === 0) console.log(`\nScreenshots: ${path.relative(REPO_ROOT, SCREENSHOTS_DIR)}/{picker,view,panel}-{light,dark}.png`);
+console.log(`${results.length - failures.length} passed, ${failures.length} failed`);
+process.exit(failures.length === 0 && results.length > 0 ? 0 : 1);

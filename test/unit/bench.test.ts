@@ -1,0 +1,49 @@
+/**
+ * The search benchmark's plumbing (src/bench/), on tiny corpora: the numbers themselves come from
+ * `npm run bench`. Also the synthetic corpus generator it relies on.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { generateCorpus } from '../../src/bench/corpus';
+import { runSearchBench } from '../../src/bench/searchBench';
+import { runCli } from '../../src/cli';
+import { parseIndexText } from '../../src/index/parseIndex';
+import { KNOWN_ITEMS } from '../fixtures/knownItems';
+
+const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');
+const seed = parseIndexText(readFileSync(bundledPath, 'utf8'), bundledPath).papers;
+
+describe('search benchmark', () => {
+  it('grows a deterministic corpus of the requested size with the seed papers inside', () => {
+    const a = generateCorpus(seed, 500);
+    const b = generateCorpus(seed, 500);
+    assert.equal(a.papers.length, 500);
+    assert.deepEqual(a.papers, b.papers);
+    const ids = new Set(a.papers.map((paper) => paper.id));
+    assert.equal(ids.size, 500, 'ids are unique');
+    for (const paper of seed) assert.ok(ids.has(paper.id), paper.id);
+    assert.ok(a.stats.rawBytes > 0);
+  });
+
+  it('measures both engines and returns one row per engine and size', () => {
+    const lines: string[] = [];
+    const rows = runSearchBench({ sizes: [120], seed, knownItems: KNOWN_ITEMS.slice(0, 4), log: (line) => lines.push(line), fuseBudgetMs: 0 });
+    assert.deepEqual(rows.map((row) => [row.engine, row.size]), [['ours', 120], ['fuse', 120]]);
+    for (const row of rows) {
+      for (const key of ['buildMs', 'loadMs', 'heapMB', 'p50Ms', 'p95Ms', 'top5'] as const) {
+        assert.equal(typeof row[key], 'number', `${row.engine}.${key}`);
+      }
+      assert.ok(row.top5 !== null && row.top5 >= 0 && row.top5 <= 1);
+    }
+    assert.equal(rows[0].samples, KNOWN_ITEMS.slice(0, 4).reduce((sum, [, query]) => sum + query.length, 0), 'ours times every keystroke');
+    assert.ok(lines.some((line) => line.startsWith('fuse / ours')), lines.join('\n'));
+  });
+
+  it('is reachable from the command line, which checks --sizes', () => {
+    const stderr: string[] = [];
+    const code = runCli(['bench', '--sizes', '10,abc'], { stdout: () => undefined, stderr: (text) => stderr.push(text), bundledIndex: bundledPath });
+    assert.equal(code, 2);
+    assert.match(stderr.join('\n'), /--sizes must be positive whole numbers/);
+  });
+});

@@ -1,0 +1,559 @@
+/**
+ * Hostile input: the corpus in test/fixtures/hostile (its README lists every file and what it must do) plus inputs
+ * too big to commit, generated here. Each goes through the parser, the catalog, what we derive from papers (keys,
+ * links, citations, BibTeX) and the CLI, which must stay up, load the good entries, report each problem with the file
+ * and its position, and keep hostile text as text.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parseBibEntries } from '../../src/citation/bibliography';
+import { toBibtexEntry, toBibtexFile } from '../../src/citation/bibtex';
+import { formatCitation, paperLink } from '../../src/citation/format';
+import { runCli } from '../../src/cli';
+import { PaperCatalog, type IndexSource } from '../../src/index/catalog';
+import type { LoadedPaper } from '../../src/index/paper';
+import { formatProblem, parseIndexText, type IndexProblem } from '../../src/index/parseIndex';
+import { isPaperLink, panelTitle, toPaperListItem, toPaperView } from '../../src/shared/paperView';
+
+const root = path.join(__dirname, '..', '..');
+const corpusDir = path.join(root, 'test', 'fixtures', 'hostile');
+const bundledIndex = path.join(root, 'data', 'papers.json');
+const builtCli = path.join(root, 'dist', 'cli.js');
+
+/** What one corpus file must do. */
+interface Expectation {
+  /** Titles of the papers that load, in file order, exactly as they must be shown. */
+  readonly loads: readonly string[];
+  /** Every problem in report order: `line:column`, severity, and what the message says. */
+  readonly problems: readonly (readonly [position: string, severity: IndexProblem['severity'], message: RegExp])[];
+}
+
+const missingTitle = (paper: number) => new RegExp(`^Paper ${paper}: missing or empty "title"; skipped\\.$`);
+const ignoredField = (paper: number, field: string) => new RegExp(`^Paper ${paper} \\(".*"\\): "${field}" should be`);
+
+const CORPUS: Readonly<Record<string, Expectation>> = {
+  'bom.json': { loads: ['After A Byte-Order Mark'], problems: [['5:5', 'error', missingTitle(2)]] },
+  'comments.json': { loads: ['Before The Comment'], problems: [['5:5', 'error', /^Invalid JSON: invalid comment token\.$/]] },
+  'crlf.json': { loads: ['CRLF Line Endings'], problems: [['5:5', 'error', missingTitle(2)]] },
+  'dangerous-urls.json': {
+    loads: [
+      'JavaScript Url', 'Mixed Case JavaScript Url', 'Whitespace Before JavaScript', 'Command Url', 'VS Code Url', 'Data Url', 'File Url',
+      'Plain Http Url', 'Protocol Relative Url', 'Https Without Host', 'Good Https Url', 'Hostile Identifiers', 'Command In Identifiers',
+    ],
+    // The first ten papers' urls, one paper per five lines from line 7.
+    problems: Array.from({ length: 10 }, (_, i) => [`${7 + 5 * i}:14`, 'warning', /"url" should be an https:\/\/ link; ignored\.$/] as const),
+  },
+  'deeply-nested.json': { loads: ['Before The Deep Entry'], problems: [['5:184', 'error', /^Invalid JSON: nested more than 128 levels deep\.$/]] },
+  'duplicate-ids.json': {
+    loads: ['First Owner Of The Id', 'Slug Collision'],
+    problems: [
+      ['9:5', 'error', /^Paper 2: duplicate id "same" \(already used by paper 1\); skipped\.$/],
+      ['18:5', 'error', /^Paper 4: duplicate id "slug-collision" \(already used by paper 3\); skipped\.$/],
+      ['22:5', 'error', /^Paper 5: duplicate id "slug-collision" \(already used by paper 3\); skipped\.$/],
+    ],
+  },
+  // Of two equal keys the first counts (JSON.parse would take the last); the file is valid JSON, so nothing is reported.
+  'duplicate-keys.json': { loads: ['First Title Key'], problems: [] },
+  'emoji.json': { loads: ['😀 Emoji 👩‍👩‍👧‍👦 Family 🏳️‍🌈 Flag', '🤖🤖🤖'], problems: [] },
+  'empty.json': { loads: [], problems: [['1:1', 'error', /^The file is empty/]] },
+  'hostile-index-name.json': { loads: ['Paper In A Badly Named Index'], problems: [] },
+  'html-payloads.json': {
+    loads: ['<script>alert(1)</script>', 'Title With <img src=x onerror=alert(1)> Inside', '&lt;script&gt; Entities &amp; &#x3C;b&#x3E;'],
+    problems: [],
+  },
+  'huge-numbers.json': {
+    loads: ['Year Overflows', 'Year Negative Zero', 'Year With Exponent', 'Year Too Precise'],
+    problems: [['4:58', 'warning', ignoredField(1, 'year')], ['5:62', 'warning', ignoredField(2, 'year')]],
+  },
+  'invalid-json-at-start.json': { loads: [], problems: [['1:1', 'error', /^Invalid JSON: invalid symbol\.$/]] },
+  'invalid-json-mid-entry.json': { loads: ['Loaded Before The Error'], problems: [['5:43', 'error', /^Invalid JSON: colon expected\.$/]] },
+  // The bytes that are no UTF-8 are read as U+FFFD, as every UTF-8 decoder does.
+  'invalid-utf8.json': { loads: ['Invalid \ufffd\ufffd\ufffd UTF-8'], problems: [] },
+  'javascript-not-json.json': { loads: [], problems: [['1:3', 'error', /^Invalid JSON: invalid symbol\.$/]] },
+  'latex-specials.json': {
+    loads: [
+      'Braces {in} Titles and {Nested {Ones}} and Unbalanced } {',
+      "All At Once: \\ { } $ % & # _ ~ ^ < > -- ``quotes''",
+      '\\input{/etc/passwd} \\write18{rm -rf ~} \\immediate\\write18{x}',
+      'Math $x^2 + \\sqrt{y}$ and \\(\\alpha\\) and \\[ z \\]',
+    ],
+    problems: [],
+  },
+  'lone-surrogates.json': { loads: ['Lone \ud800 High And \udfff Low Surrogate'], problems: [] },
+  'missing-titles.json': {
+    loads: ['Kept Before', 'Kept After'],
+    problems: [['8:5', 'error', missingTitle(2)], ['11:5', 'error', missingTitle(3)], ['15:5', 'error', missingTitle(4)], ['19:5', 'error', missingTitle(5)]],
+  },
+  'missing-version.json': { loads: ['No Version Field'], problems: [['1:1', 'warning', /^Missing "version"; reading the file as version 1\.$/]] },
+  'non-object-entries.json': {
+    loads: ['The Only Object'],
+    problems: ['number', 'string', 'null', 'boolean', 'array'].map((type, i) => [`${4 + i}:5`, 'error', new RegExp(`^Paper ${i + 1}: expected an object, found ${type}; skipped\\.$`)] as const),
+  },
+  'nul-and-control-characters.json': { loads: ['Null Byte', 'Carriage Return Vertical Form'], problems: [] },
+  'null-values.json': { loads: ['Every Optional Field Null'], problems: [['4:5', 'error', missingTitle(1)]] },
+  'numbers-as-ids.json': {
+    loads: ['Integer Id', 'Float Id', 'Negative Id', 'String Of Digits'],
+    problems: [['7:13', 'warning', ignoredField(1, 'id')], ['12:13', 'warning', ignoredField(2, 'id')], ['17:13', 'warning', ignoredField(3, 'id')]],
+  },
+  'proto-keys.json': {
+    loads: ['__proto__', 'constructor', 'toString valueOf hasOwnProperty', 'Prototype Authors'],
+    problems: [['9:64', 'warning', ignoredField(4, 'authors')]],
+  },
+  'raw-control-character.json': { loads: ['Before The Raw Byte'], problems: [['5:16', 'error', /^Invalid JSON: invalid character\.$/]] },
+  'right-to-left-and-combining.json': {
+    loads: [
+      '\u202eevil.exe\u202c Override And \u2067Isolate\u2069',
+      '\u05e9\u05dc\u05d5\u05dd \u0639\u0627\u0644\u0645 Mixed Direction',
+      'Z\u0351\u036b\u0343a\u0310\u0367l\u0357g\u0344o Combining Marks',
+      // U+FEFF inside text is whitespace to JavaScript, so it is collapsed like a space; the zero-width ones are kept.
+      'Zero\u200bWidth\u200dJoiner Inside',
+    ],
+    problems: [],
+  },
+  'trailing-comma.json': { loads: ['Before The Trailing Comma'], problems: [['5:3', 'error', /^Invalid JSON: value expected\.$/]] },
+  'truncated-between-entries.json': {
+    loads: ['First Complete Paper', 'Second Complete Paper'],
+    problems: [['14:6', 'error', /^Invalid JSON: close bracket expected\.$/]],
+  },
+  'truncated-mid-entry.json': {
+    loads: ['First Complete Paper', 'Second Complete Paper'],
+    problems: [['20:9', 'error', /^Invalid JSON: unexpected end of string\.$/]],
+  },
+  'unsupported-version.json': { loads: [], problems: [['2:14', 'error', /^Unsupported "version" 2; this release reads version 1\.$/]] },
+  'utf16-le.json': { loads: [], problems: [['1:1', 'error', /^Invalid JSON: invalid symbol\.$/]] },
+  'whitespace-only.json': { loads: [], problems: [['1:1', 'error', /^The file is empty/]] },
+  'wrong-type-fields.json': {
+    loads: [
+      'Good Paper With Every Field', 'Id Is A Number', 'Abstract Is An Object', 'Authors Is A String', 'Authors Holds A Number',
+      'Year Is A String', 'Year Is A Fraction', 'Year Out Of Range', 'Venue Is An Object', 'Identifiers Of Wrong Types',
+    ],
+    problems: [
+      ['3:11', 'warning', /^"name" should be a string; ignored\.$/],
+      ['20:13', 'warning', ignoredField(2, 'id')],
+      ['24:5', 'error', missingTitle(3)],
+      ['28:5', 'error', missingTitle(4)],
+      ['39:19', 'warning', ignoredField(5, 'abstract')],
+      ['46:18', 'warning', ignoredField(6, 'authors')],
+      ['51:18', 'warning', ignoredField(7, 'authors')],
+      ['59:15', 'warning', ignoredField(8, 'year')],
+      ['64:15', 'warning', ignoredField(9, 'year')],
+      ['69:15', 'warning', ignoredField(10, 'year')],
+      ['74:16', 'warning', ignoredField(11, 'venue')],
+      ['81:18', 'warning', ignoredField(12, 'arxivId')],
+      ['82:14', 'warning', ignoredField(12, 'doi')],
+      ['83:14', 'warning', ignoredField(12, 'url')],
+    ],
+  },
+  'wrong-type-papers.json': { loads: [], problems: [['3:13', 'error', /^Expected "papers" to be an array of papers\.$/]] },
+  'wrong-type-top-level.json': { loads: [], problems: [['1:1', 'error', /^Expected a JSON object \{ "version": 1, "papers": \[\.\.\.\] \} at the top level\.$/]] },
+  'wrong-type-version.json': { loads: [], problems: [['2:14', 'error', /^Unsupported "version" "1"; this release reads version 1\.$/]] },
+};
+
+/** The corpus entry that is a folder, not a file. */
+const DIRECTORY_CASE = 'directory-not-a-file.json';
+
+const corpusFile = (name: string): string => path.join(corpusDir, name);
+
+/** The CLI run in this process with its output captured. */
+function cli(...argv: string[]): { code: number; stdout: string; stderr: string } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = runCli(argv, { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text), bundledIndex });
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+}
+
+function bundledSource(): IndexSource {
+  const parsed = parseIndexText(readFileSync(bundledIndex, 'utf8'), bundledIndex);
+  return { name: 'Bundled papers', location: bundledIndex, papers: parsed.papers, problems: parsed.problems };
+}
+
+/** A problem's position must be a real place in the text: a line it has, a column within that line or just after it. */
+function assertPositionInText(problem: IndexProblem, text: string): void {
+  const lines = text.split('\n');
+  assert.ok(problem.line >= 1 && problem.line <= lines.length, `${formatProblem(problem)}: no line ${problem.line}`);
+  assert.ok(problem.column >= 1 && problem.column <= lines[problem.line - 1].length + 1, `${formatProblem(problem)}: no column ${problem.column}`);
+}
+
+/**
+ * Where the parser must report JSON nested too deeply: at the first bracket of `nestedValue` (the start of a value
+ * three levels down: top-level object, papers array, paper) that is more than 128 levels deep.
+ */
+function tooDeepPosition(text: string, nestedValue: string): string {
+  const offset = text.indexOf(nestedValue) + nestedValue.length + (128 - 3);
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return `${text.slice(0, lineStart).split('\n').length}:${offset - lineStart + 1}`;
+}
+
+/** Text as the BibTeX writer documents it: composed, whitespace and control characters collapsed. */
+// eslint-disable-next-line no-control-regex
+const asWritten = (text: string): string => text.normalize('NFC').replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+
+/** Everything derived from a loaded paper that reaches a user: key, links, citations, list item, BibTeX. */
+function assertDerivedValuesSafe(paper: LoadedPaper): void {
+  assert.match(paper.key, /^[A-Za-z0-9]+$/, `key of ${JSON.stringify(paper.title)}`);
+  const view = toPaperView(paper);
+  assert.equal(view.title, paper.title, 'the panel shows the title as text');
+  assert.equal(view.abstract, paper.abstract, 'the panel shows the abstract as text');
+  for (const link of view.links) {
+    assert.equal(new URL(link.href).protocol, 'https:', link.href);
+    assert.ok(isPaperLink(paper, link.href), link.href);
+  }
+  const link = paperLink(paper);
+  if (link !== undefined) assert.equal(new URL(link).protocol, 'https:', link);
+  assert.ok(Array.from(panelTitle(paper.title)).length <= 40);
+  assert.equal(toPaperListItem(paper).title.text, paper.title);
+  assert.equal(formatCitation(paper, 'markdown'), `[@${paper.key}]`);
+  assert.equal(formatCitation(paper, 'latex'), `\\cite{${paper.key}}`);
+  assert.equal(typeof formatCitation(paper, 'plain'), 'string');
+  assert.match(toBibtexEntry(paper), new RegExp(`^@\\w+\\{${paper.key},\n`));
+}
+
+describe('hostile index corpus (test/fixtures/hostile)', function () {
+  this.timeout(20_000);
+  const catalogBase = bundledSource();
+
+  it('has at least 30 inputs, each listed in the README and expected here', () => {
+    const entries = readdirSync(corpusDir).filter((name) => name.endsWith('.json'));
+    assert.ok(entries.length >= 30, `only ${entries.length} inputs`);
+    assert.deepEqual(entries.filter((name) => name !== DIRECTORY_CASE).sort(), Object.keys(CORPUS).sort());
+    const readme = readFileSync(path.join(corpusDir, 'README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([^`]+)`/gm)].map((match) => match[1]);
+    for (const name of entries) assert.ok(listed.includes(name), `${name} is not in the README table`);
+    for (const name of listed.filter((name) => !name.startsWith('generated:'))) assert.ok(entries.includes(name), `the README lists ${name}, which does not exist`);
+  });
+
+  for (const [name, expected] of Object.entries(CORPUS)) {
+    describe(name, () => {
+      const file = corpusFile(name);
+      const text = (): string => readFileSync(file, 'utf8');
+
+      it('loads the good entries and reports every problem with the file and its position', () => {
+        const parsed = parseIndexText(text(), file);
+        assert.deepEqual(parsed.papers.map((paper) => paper.title), expected.loads);
+        assert.deepEqual(
+          parsed.problems.map((problem) => `${problem.line}:${problem.column} ${problem.severity}`),
+          expected.problems.map(([position, severity]) => `${position} ${severity}`),
+          parsed.problems.map(formatProblem).join('\n'),
+        );
+        parsed.problems.forEach((problem, i) => {
+          assert.equal(problem.file, file);
+          assert.match(problem.message, expected.problems[i][2]);
+          assert.doesNotMatch(problem.message, /[\n\r]/, 'one line per problem');
+          assertPositionInText(problem, text());
+        });
+      });
+
+      it('builds a catalog whose keys, links, citations and panel data are safe', () => {
+        const parsed = parseIndexText(text(), file);
+        const catalog = new PaperCatalog([catalogBase, { name, location: file, papers: parsed.papers, problems: parsed.problems }]);
+        const loaded = catalog.papers.filter((paper) => paper.source === name);
+        assert.deepEqual(loaded.map((paper) => paper.title), expected.loads);
+        for (const paper of loaded) {
+          assert.equal(catalog.get(paper.id), paper);
+          assert.equal(catalog.getByKey(paper.key), paper);
+          assertDerivedValuesSafe(paper);
+          assert.ok(catalog.search(paper.title.slice(0, 30), 5).length <= 5);
+        }
+      });
+
+      it('writes BibTeX that reads back with the same titles, authors and years', async () => {
+        const parsed = parseIndexText(text(), file);
+        const papers = new PaperCatalog([{ name, location: file, papers: parsed.papers, problems: [] }]).papers;
+        const entries = await parseBibEntries(toBibtexFile(papers));
+        assert.deepEqual(entries.map((entry) => entry.key), papers.map((paper) => paper.key));
+        entries.forEach((entry, i) => {
+          assert.equal(entry.title, asWritten(papers[i].title));
+          // Every corpus name is "Given Family", with no comma.
+          assert.deepEqual(entry.authors, (papers[i].authors ?? []).map(asWritten));
+          assert.equal(entry.year, papers[i].year?.toString());
+        });
+      });
+
+      it('keeps the CLI up: the first error on one line of stderr, or the papers in its output', async () => {
+        const firstError = expected.problems.find(([, severity]) => severity === 'error');
+        const result = cli('bib', '--index', file);
+        if (firstError) {
+          assert.equal(result.code, 2);
+          assert.equal(result.stdout, '');
+          assert.equal(result.stderr.split('\n').length, 1, result.stderr);
+          assert.ok(result.stderr.startsWith(`paper-lookup: ${file}:${firstError[0]}: error: `), result.stderr);
+        } else {
+          assert.equal(result.code, 0, result.stderr);
+          const warnings = result.stderr === '' ? [] : result.stderr.split('\n');
+          assert.equal(warnings.length, expected.problems.length, result.stderr);
+          for (const warning of warnings) assert.ok(warning.startsWith(`${file}:`), warning);
+          const entries = await parseBibEntries(result.stdout);
+          assert.equal(entries.length, catalogBase.papers.length + expected.loads.length);
+        }
+      });
+    });
+  }
+
+  it(`${DIRECTORY_CASE}: a folder where an index file was expected is one line from the CLI`, () => {
+    assert.ok(statSync(corpusFile(DIRECTORY_CASE)).isDirectory());
+    const result = cli('search', 'x', '--index', corpusFile(DIRECTORY_CASE));
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, `paper-lookup: ${corpusFile(DIRECTORY_CASE)}: expected a file but found a directory`);
+  });
+});
+
+describe('hostile text is kept as text', () => {
+  const load = (name: string) => parseIndexText(readFileSync(corpusFile(name), 'utf8'), name);
+
+  it('keeps HTML and script payloads in every field verbatim', () => {
+    const [first, second, third] = load('html-payloads.json').papers;
+    assert.equal(first.abstract, '<img src=x onerror=alert(document.cookie)> and <svg onload=alert(1)>');
+    assert.deepEqual(first.authors, ['<iframe src="javascript:alert(1)"></iframe>', '"><script>alert(2)</script>']);
+    assert.equal(first.venue, '</textarea><script>alert(3)</script>');
+    assert.equal(second.abstract, '<style>body{display:none}</style><link rel=stylesheet href=https://evil.example/x.css>');
+    assert.equal(third.abstract, '<a href="command:workbench.action.terminal.new">click</a>');
+  });
+
+  it('prints payloads from the CLI as JSON strings, never as markup or commands', () => {
+    const hits = JSON.parse(cli('search', 'script', '--json', '--limit', '50', '--index', corpusFile('html-payloads.json')).stdout);
+    assert.ok(hits.some((hit: { title: string }) => hit.title === '<script>alert(1)</script>'));
+  });
+
+  it('collapses NUL, escape and other control characters to spaces, like line breaks', () => {
+    const [paper, other] = load('nul-and-control-characters.json').papers;
+    assert.equal(paper.abstract, 'Bell escape [31m red [0m delete end');
+    assert.deepEqual(paper.authors, ['Tab Name', 'Line Break']);
+    assert.equal(other.venue, 'Venue');
+    assert.equal(load('crlf.json').papers[0].abstract, 'Line one. Line two.');
+  });
+
+  it('keeps right-to-left, combining, zero-width and emoji characters, and keys them in ASCII', () => {
+    const papers = [...load('right-to-left-and-combining.json').papers, ...load('emoji.json').papers];
+    assert.deepEqual(papers[0].authors, ['\u05d3\u05d5\u05d3 \u05dc\u05d5\u05d9', '\u0645\u062d\u0645\u062f \u0639\u0644\u064a']);
+    assert.deepEqual(papers[2].authors, ['Cafe\u0301 Decomposed', 'Caf\u00e9 Composed']);
+    const catalog = new PaperCatalog([{ name: 'x', location: 'x', papers, problems: [] }]);
+    for (const paper of catalog.papers) assert.match(paper.key, /^[A-Za-z0-9]+$/);
+    assert.equal(catalog.get('paper-2')?.title, '🤖🤖🤖', 'a title without ASCII letters gets its position as id');
+  });
+
+  it('writes LaTeX commands from titles as text, so TeX runs none of them', () => {
+    const papers = new PaperCatalog([{ name: 'x', location: 'x', papers: load('latex-specials.json').papers, problems: [] }]).papers;
+    const bib = toBibtexFile(papers);
+    assert.doesNotMatch(bib, /\\(?:input|write18|immediate|catcode|sqrt|alpha)\b/);
+    assert.match(bib, /\\textbackslash\{\}input\\\{\/etc\/passwd\\\}/);
+  });
+
+  it('never lets __proto__ or constructor keys reach a prototype', () => {
+    const parsed = load('proto-keys.json');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
+    assert.deepEqual(parsed.papers.map((paper) => paper.id), ['__proto__', 'constructor', 'toString', 'prototype-authors']);
+    const catalog = new PaperCatalog([{ name: 'x', location: 'x', papers: parsed.papers, problems: [] }]);
+    assert.equal(catalog.get('__proto__')?.title, '__proto__');
+    assert.equal(catalog.get('constructor')?.title, 'constructor');
+    assert.equal(catalog.get('hasOwnProperty'), undefined);
+    assert.equal(catalog.getByKey('valueOf'), undefined);
+  });
+
+  it('cleans the index name, which appears in one-line messages', () => {
+    assert.equal(load('hostile-index-name.json').name, 'Evil Name <script>alert(1)</script>');
+  });
+
+  it('ignores numbers given as ids and years out of range, keeping the papers', () => {
+    assert.deepEqual(load('numbers-as-ids.json').papers.map((paper) => paper.id), ['integer-id', 'float-id', 'negative-id', '42']);
+    assert.deepEqual(load('huge-numbers.json').papers.map((paper) => paper.year), [undefined, undefined, 2023, 2023]);
+    assert.deepEqual(load('null-values.json').papers, [{ id: 'every-optional-field-null', title: 'Every Optional Field Null', abstract: '' }]);
+  });
+});
+
+describe('webview and citation links from hostile urls and identifiers', () => {
+  const catalog = new PaperCatalog([
+    { name: 'urls', location: 'urls', papers: parseIndexText(readFileSync(corpusFile('dangerous-urls.json'), 'utf8'), 'urls').papers, problems: [] },
+  ]);
+
+  it('are https only, to arxiv.org, doi.org or the https url given', () => {
+    const hrefs = catalog.papers.flatMap((paper) => toPaperView(paper).links.map((link) => link.href));
+    for (const href of hrefs) {
+      assert.doesNotMatch(href, /^(?:javascript|command|data|http|file|vscode):/i);
+      assert.match(new URL(href).host, /^(?:arxiv\.org|doi\.org|example\.org)$/, href);
+    }
+    assert.ok(hrefs.includes('https://example.org/paper?id=1#abstract'));
+    assert.ok(hrefs.includes('https://arxiv.org/abs/javascript%3Aalert(1)'), 'a hostile arXiv id stays inside the arXiv path');
+    for (const paper of catalog.papers) {
+      const link = paperLink(paper);
+      if (link !== undefined) assert.equal(new URL(link).protocol, 'https:', link);
+    }
+  });
+
+  it('drop every url that is not https, so none reaches a link or a .bib entry', () => {
+    const withUrl = catalog.papers.filter((paper) => paper.url !== undefined);
+    assert.deepEqual(withUrl.map((paper) => paper.url), ['https://example.org/paper?id=1#abstract']);
+    assert.doesNotMatch(toBibtexFile(catalog.papers), /url = \{(?!https:)/);
+  });
+});
+
+describe('hostile inputs generated at test time', function () {
+  this.timeout(120_000);
+  let workDir: string;
+
+  before(() => {
+    workDir = mkdtempSync(path.join(tmpdir(), 'paper-lookup-hostile-'));
+  });
+
+  after(() => rmSync(workDir, { recursive: true, force: true }));
+
+  const writeIndex = (name: string, text: string): string => {
+    const file = path.join(workDir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('a 10 MB abstract: loads, searches and cites in bounded time', () => {
+    const abstract = 'lorem ipsum dolor sit amet '.repeat(400_000);
+    const file = writeIndex('ten-megabyte-abstract.json', JSON.stringify({ version: 1, papers: [{ title: 'Small Neighbour', abstract: 'x' }, { id: 'huge', title: 'Huge Abstract', abstract }] }));
+    const parsed = parseIndexText(readFileSync(file, 'utf8'), file);
+    assert.deepEqual(parsed.problems, []);
+    assert.equal(parsed.papers[1].abstract, abstract.trim());
+    const catalog = new PaperCatalog([{ name: 'x', location: file, papers: parsed.papers, problems: [] }]);
+    const [hit] = catalog.search('lorem', 1);
+    assert.equal(hit.paper.id, 'huge');
+    assert.ok(toPaperListItem(hit.paper, hit.matches).snippet!.text.length < 200);
+    assert.equal(cli('cite', 'huge', '--format', 'latex', '--index', file).code, 0);
+    const search = cli('search', 'lorem ipsum', '--index', file, '--limit', '1');
+    assert.equal(search.code, 0, search.stderr);
+    assert.match(search.stdout, /Huge Abstract/);
+  });
+
+  it('a 100 MB index file: the CLI loads every paper and cites the last one', () => {
+    const entry = (i: number): string =>
+      JSON.stringify({ id: `p${i}`, title: `Generated Paper ${i}`, authors: ['Ada Lovelace', 'Alan Turing'], year: 2000 + (i % 25), abstract: `graph kernel operator ${i} `.repeat(60) });
+    const entries: string[] = [];
+    for (let size = 0; size < 100 * 1024 * 1024; size += entries[entries.length - 1].length + 2) entries.push(entry(entries.length));
+    const file = writeIndex('hundred-megabytes.json', `{"version": 1, "papers": [\n${entries.join(',\n')}\n]}\n`);
+    assert.ok(statSync(file).size >= 100 * 1024 * 1024);
+    const started = Date.now();
+    const result = cli('cite', `p${entries.length - 1}`, '--format', 'markdown', '--index', file);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^\[@lovelaceGeneratedPaper\d+[a-z]*\]$/);
+    console.log(`      100 MB index: parsed, catalogued and cited in ${Date.now() - started} ms`);
+  });
+
+  it('a 100,000-character title: loads, keys, cites and shortens for display', async () => {
+    const title = 'Very Long Title Word '.repeat(5_000).trim();
+    assert.ok(title.length >= 100_000);
+    const file = writeIndex('long-title.json', JSON.stringify({ version: 1, papers: [{ title, abstract: 'x', authors: ['Ada Lovelace'], year: 2020 }] }));
+    const parsed = parseIndexText(readFileSync(file, 'utf8'), file);
+    assert.equal(parsed.papers[0].title, title);
+    assert.ok(parsed.papers[0].id.length <= 80);
+    const [paper] = new PaperCatalog([{ name: 'x', location: file, papers: parsed.papers, problems: [] }]).papers;
+    assert.equal(paper.key, 'lovelaceVeryLongTitle2020');
+    assertDerivedValuesSafe(paper);
+    assert.equal((await parseBibEntries(toBibtexEntry(paper)))[0].title, title);
+    assert.equal(cli('search', 'very long title', '--index', file).code, 0);
+  });
+
+  it('JSON nested a million levels deep: reported at its position, the entry before it loads', () => {
+    const depth = 1_000_000;
+    const text = `{"version": 1, "papers": [\n{"title": "Shallow", "abstract": ""},\n{"title": "Deep", "abstract": "", "venue": ${'['.repeat(depth)}${']'.repeat(depth)}}\n]}\n`;
+    const file = writeIndex('million-levels.json', text);
+    const parsed = parseIndexText(text, file);
+    assert.deepEqual(parsed.papers.map((paper) => paper.title), ['Shallow']);
+    assert.deepEqual(parsed.problems.map(formatProblem), [`${file}:${tooDeepPosition(text, '"venue": ')}: error: Invalid JSON: nested more than 128 levels deep.`]);
+    assert.equal(cli('search', 'x', '--index', file).stderr, `paper-lookup: ${formatProblem(parsed.problems[0])}`);
+  });
+
+  it('a file that disappears while being read: what was read loads, the cut is reported where the text ends', async () => {
+    const text = readFileSync(corpusFile('missing-titles.json'), 'utf8');
+    const received = text.slice(0, text.indexOf('"Kept After"'));
+    const fifo = path.join(workDir, 'vanishing.json');
+    const endOfReceived = { line: received.split('\n').length, column: received.length - received.lastIndexOf('\n') };
+
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
+    let writer = await vanishingWriter(fifo, received);
+    const parsed = parseIndexText(readFileSync(fifo, 'utf8'), fifo);
+    await new Promise((resolve) => writer.once('exit', resolve));
+    assert.equal(existsSync(fifo), false, 'the writer removed the file');
+    assert.deepEqual(parsed.papers.map((paper) => paper.title), ['Kept Before']);
+    const [cutProblem] = parsed.problems;
+    assert.deepEqual(cutProblem, { severity: 'error', file: fifo, ...endOfReceived, message: 'Invalid JSON: value expected.' });
+
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
+    writer = await vanishingWriter(fifo, received);
+    const result = cli('search', 'kept', '--index', fifo);
+    await new Promise((resolve) => writer.once('exit', resolve));
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, `paper-lookup: ${formatProblem(cutProblem)}`);
+  });
+});
+
+/**
+ * A worker thread that opens `fifo` for writing (which waits for a reader), writes `content`, removes the path and
+ * closes. A thread, not this one, because the reader under test reads synchronously and would wait forever.
+ */
+async function vanishingWriter(fifo: string, content: string): Promise<Worker> {
+  const worker = new Worker(
+    `const { openSync, writeSync, closeSync, unlinkSync } = require('node:fs');
+     const { workerData } = require('node:worker_threads');
+     const fd = openSync(workerData.fifo, 'w');
+     writeSync(fd, workerData.content);
+     unlinkSync(workerData.fifo);
+     closeSync(fd);`,
+    { eval: true, workerData: { fifo, content } },
+  );
+  await new Promise((resolve) => worker.once('online', resolve));
+  return worker;
+}
+
+describe('hostile inputs through the built CLI (dist/cli.js)', function () {
+  this.timeout(60_000);
+  let workDir: string;
+
+  before(function () {
+    assert.ok(existsSync(builtCli), 'dist/cli.js is missing: run npm run build first');
+    workDir = mkdtempSync(path.join(tmpdir(), 'paper-lookup-hostile-bin-'));
+  });
+
+  after(() => rmSync(workDir, { recursive: true, force: true }));
+
+  /** Runs the built CLI; a timeout kills it, so a hang fails the test instead of stalling the run. */
+  function runBuilt(args: string[], input?: { fifo: string; content: string }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [builtCli, ...args], { timeout: 30_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+      if (input) {
+        const pipe = createWriteStream(input.fifo);
+        pipe.end(input.content, () => unlinkSync(input.fifo));
+      }
+    });
+  }
+
+  it('prints HTML payloads as JSON text', async () => {
+    const result = await runBuilt(['search', 'script', '--json', '--index', corpusFile('html-payloads.json')]);
+    assert.equal(result.status, 0, result.stderr);
+    const titles = JSON.parse(result.stdout).map((hit: { title: string }) => hit.title);
+    assert.ok(titles.includes('<script>alert(1)</script>'), titles.join('\n'));
+  });
+
+  it('exits 2 with one line, not a stack trace, on JSON nested a million levels deep', async () => {
+    const file = path.join(workDir, 'deep.json');
+    const text = `{"version": 1, "papers": [{"title": "Deep", "abstract": "", "authors": ${'['.repeat(1_000_000)}]}]}`;
+    writeFileSync(file, text);
+    const result = await runBuilt(['bib', '--index', file]);
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr, `paper-lookup: ${file}:${tooDeepPosition(text, '"authors": ')}: error: Invalid JSON: nested more than 128 levels deep.\n`);
+  });
+
+  it('reports the cut when the index file disappears while being read', async () => {
+    const fifo = path.join(workDir, 'vanishing.json');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
+    const text = readFileSync(corpusFile('truncated-between-entries.json'), 'utf8');
+    const result = await runBuilt(['cite', 'x', '--format', 'latex', '--index', fifo], { fifo, content: text.slice(0, text.indexOf('"Second')) });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, new RegExp(`^paper-lookup: ${fifo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: Invalid JSON: `));
+    assert.equal(result.stderr.split('\n').length, 2, 'one line and its line break');
+  });
+});

@@ -113,7 +113,7 @@ function besides(file: vscode.Uri, relative: string): vscode.Uri {
 }
 
 /** The text of a file: its open buffer (saved or not), else the disk; undefined when it does not exist. */
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
+export async function readText(uri: vscode.Uri): Promise<string | undefined> {
   const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
   if (open) return open.getText();
   try {

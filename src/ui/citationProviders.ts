@@ -16,7 +16,7 @@ import { bibEntryHover, paperDocumentation, paperHover, type CommandLink } from 
 import type { ConfigStore } from '../config';
 import type { PaperCatalog } from '../index/catalog';
 import type { LoadedPaper } from '../index/paper';
-import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } from './bibliographies';
+import { bibliographyLanguage, readText, type Bibliographies, type BibliographyTarget } from './bibliographies';
 import type { AddToBibliographyArgs } from './commands';
 import type { PaperLibrary } from './paperLibrary';
 
@@ -181,17 +181,5 @@ class BibliographyEntries {
     } catch {
       return { entries: [] };
     }
-  }
-}
-
-/** A file's text: its open buffer (saved or not, as `Bibliographies` reads it), else the disk; undefined when missing. */
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-  if (open) return open.getText();
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch (error) {
-    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
-    throw error;
   }
 }

@@ -148,6 +148,10 @@ const TESTS = [
       await waitUntil(`the side view to show “${title}” for “${query}” again`, viewRestored);
       await view.locator('.option').first().waitFor({ timeout: UI_TIMEOUT_MS });
 
+      // The view and the panel opened by the test before are saved with their query and paper; wait for the
+      // browser to write that down.
+      await workbench.waitForSavedState(['paperLookup.papersView', query]);
+      await workbench.waitForSavedState(['paperLookup.abstract', 'pointer-networks']);
       await page.reload();
       await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT_MS });
       await waitUntil(`the side view to show “${title}” for “${query}” after the reload`, viewRestored, 2 * UI_TIMEOUT_MS);

@@ -113,6 +113,20 @@ export class Workbench {
     }
   }
 
+  /**
+   * Resolves once the workbench has written an item (key and value) holding every one of `fragments` to
+   * its IndexedDB storage. VS Code in a browser writes its state (open editors, a webview's `setState`) a moment after it
+   * changes, when idle, and on unload only as far as the closing page allows; reloading before that write
+   * loses the state — a browser limit the desktop app does not share. Tests wait for the write before reloading.
+   */
+  async waitForSavedState(fragments, { timeout = WEBVIEW_TIMEOUT_MS } = {}) {
+    const deadline = Date.now() + timeout;
+    while (!(await this.page.evaluate(savedStateHolds, fragments))) {
+      if (Date.now() > deadline) throw new Error(`The workbench did not save state holding ${fragments.join(', ')} within ${timeout / 1000} s`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
   /** The text of the active editor's visible lines, with the editor's non-breaking spaces made plain. */
   async editorText() {
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines');
@@ -161,4 +175,26 @@ export class Workbench {
   async close() {
     await this.#close();
   }
+}
+
+/** Runs in the page: whether one item (key and value) in VS Code's IndexedDB state stores contains every fragment. */
+async function savedStateHolds(fragments) {
+  const request = (req) => new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  for (const { name } of await indexedDB.databases()) {
+    if (!name?.startsWith('vscode-web-state-db-')) continue;
+    const db = await request(indexedDB.open(name));
+    try {
+      if (!db.objectStoreNames.contains('ItemTable')) continue;
+      const store = db.transaction('ItemTable', 'readonly').objectStore('ItemTable');
+      const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+      const items = keys.map((key, index) => `${key}\n${values[index]}`);
+      if (items.some((item) => fragments.every((fragment) => item.includes(fragment)))) return true;
+    } finally {
+      db.close();
+    }
+  }
+  return false;
 }

@@ -177,6 +177,8 @@ export class Workbench {
   }
 }
 
+/* global indexedDB -- savedStateHolds runs in the page, where it is defined */
+
 /** Runs in the page: whether one item (key and value) in VS Code's IndexedDB state stores contains every fragment. */
 async function savedStateHolds(fragments) {
   const request = (req) => new Promise((resolve, reject) => {

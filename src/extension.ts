@@ -35,7 +35,8 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     const library = new PaperLibrary(context.extensionUri, config, output);
     const bibliographies = new Bibliographies(config);
     const readingList = new ReadingList(context.globalState);
-    // A citation inserted from the palette, the picker, the panel or the side view makes its paper a recent one.
+    // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its
+    // paper a recent one.
     const insertServices: InsertServices = { config, bibliographies, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
     const reader = new PaperReader({ ...insertServices, library, readingList });
     const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
@@ -43,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     const livePreview = new LivePreview(papersView, panels, library);
     context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
     context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview }));
-    context.subscriptions.push(...registerCitationProviders({ library, config, bibliographies }));
+    context.subscriptions.push(...registerCitationProviders({ library, config, bibliographies, onDidCite: (paper) => readingList.noteUsed(paper.id) }));
     return {
       catalog: () => library.catalog(),
       abstractPanel: () => panels.current,

@@ -24,6 +24,15 @@ export interface CitationProviderServices {
   readonly library: PaperLibrary;
   readonly config: ConfigStore;
   readonly bibliographies: Bibliographies;
+  /** Told of every paper cited by accepting a completion, as the insert commands tell of theirs. */
+  readonly onDidCite: (paper: LoadedPaper) => unknown;
+}
+
+/** What the `paperLookup.citationCompleted` command, run when a completion is accepted, is given. */
+export interface CitationCompletedArgs {
+  readonly paperId: string;
+  /** Set when the accepted paper should also go into the document's bibliography. */
+  readonly addToBibliography?: AddToBibliographyArgs;
 }
 
 /** Markdown dialects (pandoc citations) and TeX; see `bibliographyLanguage`. */
@@ -34,10 +43,17 @@ const TRIGGER_CHARACTERS = ['{', ',', '@'];
 
 const SHOW_ABSTRACT = 'paperLookup.showAbstract';
 const ADD_TO_BIBLIOGRAPHY = 'paperLookup.addToBibliography';
+/** Not in the palette: VS Code runs it when a completion item is accepted. */
+const CITATION_COMPLETED = 'paperLookup.citationCompleted';
 
 export function registerCitationProviders(services: CitationProviderServices): vscode.Disposable[] {
   const bibliographyEntries = new BibliographyEntries(services.bibliographies);
   return [
+    vscode.commands.registerCommand(CITATION_COMPLETED, async ({ paperId, addToBibliography }: CitationCompletedArgs) => {
+      const paper = (await services.library.catalog()).get(paperId);
+      if (paper) await services.onDidCite(paper);
+      return addToBibliography && vscode.commands.executeCommand<string | undefined>(ADD_TO_BIBLIOGRAPHY, addToBibliography);
+    }),
     vscode.languages.registerCompletionItemProvider(
       CITATION_LANGUAGES,
       { provideCompletionItems: (document, position, token) => quietly(() => completeKey(document, position, token, services, bibliographyEntries)) },
@@ -87,10 +103,12 @@ async function completeKey(
     // fuzzy-match the typed text (a title word, an author, a typo), so each item matches exactly what was typed.
     item.filterText = typed.prefix;
     item.sortText = rank.toString().padStart(4, '0');
-    if (!bibKey && addToBibliography !== 'never') {
-      const args: AddToBibliographyArgs = { paperId: paper.id, documentUri: document.uri.toString(), mode: addToBibliography };
-      item.command = { title: 'Add to Bibliography', command: ADD_TO_BIBLIOGRAPHY, arguments: [args] };
-    }
+    // Accepting the item cites the paper: it becomes a recent one, and goes into the .bib unless it is there.
+    const args: CitationCompletedArgs = {
+      paperId: paper.id,
+      addToBibliography: !bibKey && addToBibliography !== 'never' ? { paperId: paper.id, documentUri: document.uri.toString(), mode: addToBibliography } : undefined,
+    };
+    item.command = { title: 'Cite', command: CITATION_COMPLETED, arguments: [args] };
     return item;
   });
   // Incomplete: every keystroke asks again, so the list follows our search rather than VS Code's filter.

@@ -1,6 +1,6 @@
 // `npm run test:e2e`: the side view, the live preview and the abstract panel, driven in the real VS Code
-// workbench the way a person uses them (palette, keyboard, clicks), once in a light and once in a dark
-// theme. Each run refreshes the README's screenshots in docs/screenshots/; a failing test leaves a
+// workbench the way a person uses them (palette, keyboard, clicks), once each in a light, a dark and a
+// high-contrast theme. Each run refreshes the README's screenshots in docs/screenshots/; a failing test leaves a
 // screenshot of the moment it failed in test-results/. Prints `N passed, N failed` last and exits
 // non-zero when a test failed. Run `npm run build` first (the npm script does).
 import { strict as assert } from 'node:assert';
@@ -11,10 +11,14 @@ import { openWorkbench } from './workbench.mjs';
 const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
 const FAILURES_DIR = path.join(REPO_ROOT, 'test-results');
 
-/** `colorTheme` goes into the user settings; `label` is what the Color Theme picker lists. */
+/**
+ * `colorTheme` goes into the user settings; `label` is what the Color Theme picker lists; `file` is the
+ * theme's file name where it differs from the label.
+ */
 const THEMES = [
   { name: 'light', colorTheme: 'Default Light Modern', label: 'Light Modern' },
   { name: 'dark', colorTheme: 'Default Dark Modern', label: 'Dark Modern' },
+  { name: 'high-contrast', colorTheme: 'Default High Contrast', label: 'Dark High Contrast', file: 'hc_black' },
 ];
 // notes.md declares no .bib, so the default "ask" would stop each insert at a prompt to create one;
 // that prompt is the bibliography feature's, tested in the integration tests.
@@ -175,7 +179,7 @@ async function runTheme(theme, results) {
   let workbench;
   try {
     workbench = await openWorkbench({ settings: { ...SETTINGS, 'workbench.colorTheme': theme.colorTheme } });
-    await workbench.setColorTheme(theme.label);
+    await workbench.setColorTheme(theme.label, theme.file);
   } catch (error) {
     await workbench?.close();
     for (const test of TESTS) results.push({ title: title(test), error: `the workbench did not open: ${error.stack ?? error}` });
@@ -210,6 +214,6 @@ try {
 }
 const failures = results.filter((result) => result.error);
 failures.forEach((failure, index) => console.log(`\n${index + 1}) ${failure.title}\n${failure.error.replace(/^/gm, '    ')}`));
-if (failures.length === 0) console.log(`\nScreenshots: ${path.relative(REPO_ROOT, SCREENSHOTS_DIR)}/{picker,view,panel}-{light,dark}.png`);
+if (failures.length === 0) console.log(`\nScreenshots: ${path.relative(REPO_ROOT, SCREENSHOTS_DIR)}/{picker,view,panel}-{light,dark,high-contrast}.png`);
 console.log(`${results.length - failures.length} passed, ${failures.length} failed`);
 process.exit(failures.length === 0 && results.length > 0 ? 0 : 1);

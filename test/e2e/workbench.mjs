@@ -140,7 +140,7 @@ export class Workbench {
    * of the preferred type (Light+, Abyss) instead of the configured built-in one. Until the built-in
    * extensions are registered the picker lists no themes, so this closes it and tries again meanwhile.
    */
-  async setColorTheme(label) {
+  async setColorTheme(label, themeFile = label.toLowerCase().replace(/\s+/g, '_')) {
     const picker = this.quickInput();
     const deadline = Date.now() + COMMAND_TIMEOUT_MS;
     for (;;) {
@@ -157,8 +157,9 @@ export class Workbench {
       }
     }
     await this.page.keyboard.press('Enter');
-    // Built-in themes mark the workbench with their file name: "Dark Modern" → themes-dark_modern-json.
-    const themeClass = `vscode-theme-defaults-themes-${label.toLowerCase().replace(/\s+/g, '_')}-json`;
+    // Built-in themes mark the workbench with their file name: "Dark Modern" → themes-dark_modern-json,
+    // "Dark High Contrast" → themes-hc_black-json (its file name is not its label; pass `themeFile`).
+    const themeClass = `vscode-theme-defaults-themes-${themeFile}-json`;
     await this.page.locator(`.monaco-workbench.${themeClass}`).waitFor({ timeout: UI_TIMEOUT_MS });
   }
 

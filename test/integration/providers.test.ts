@@ -4,8 +4,9 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
+import type { CitationCompletedArgs } from '../../src/ui/citationProviders';
 import type { AddToBibliographyArgs } from '../../src/ui/commands';
-import { setSetting, withoutMarker, writeProject } from './helpers';
+import { api, setSetting, withoutMarker, writeProject } from './helpers';
 
 const EXTENSION_ID = 'paper-lookup.paper-lookup';
 const POINTER_NETWORKS_KEY = 'vinyalsPointerNetworks2015';
@@ -44,6 +45,19 @@ function itemFor(items: readonly vscode.CompletionItem[], key: string): vscode.C
   return item;
 }
 
+/** What accepting `item` runs with: every item of ours cites its paper through `paperLookup.citationCompleted`. */
+function citationCompletedArgs(item: vscode.CompletionItem): CitationCompletedArgs {
+  assert.equal(item.command?.command, 'paperLookup.citationCompleted');
+  const [args] = item.command.arguments ?? [];
+  return args as CitationCompletedArgs;
+}
+
+/** Runs what VS Code runs when the user accepts `item`. */
+function acceptCompletion(item: vscode.CompletionItem): Thenable<unknown> {
+  assert.ok(item.command, 'the item has no command');
+  return vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+}
+
 /** The hovers' Markdown where the marker is, backslash escapes removed so it reads as the text shown. */
 async function hoverAt(name: string, marked: string, otherFiles?: Record<string, string>): Promise<{ hovers: vscode.Hover[]; text: string }> {
   const { document, position } = await openAtMarker(name, marked, otherFiles);
@@ -75,7 +89,7 @@ describe('Citation completion and hover', function () {
     assert.ok(item.documentation instanceof vscode.MarkdownString);
     assert.match(item.documentation.value, /Oriol Vinyals/);
     assert.match(item.documentation.value, /We introduce a new neural architecture/);
-    assert.equal(item.command, undefined, 'no command with paperLookup.citation.addToBibliography = never');
+    assert.equal(citationCompletedArgs(item).addToBibliography, undefined, 'nothing to add with paperLookup.citation.addToBibliography = never');
     assert.ok(items.length > 10 && items.length <= 50, `${items.length} items`);
   });
 
@@ -100,6 +114,12 @@ describe('Citation completion and hover', function () {
     itemFor(latex, 'panStitchableNeuralNetworks2023');
   });
 
+  it('accepting an item makes its paper the most recent one (offered first when the search is empty)', async () => {
+    const item = itemFor(await keyCompletions('notes.md', 'Stitching [@stichable$$CURSOR$$].\n'), 'panStitchableNeuralNetworks2023');
+    await acceptCompletion(item);
+    assert.equal((await api()).readingList().recent[0], 'stitchable-neural-networks');
+  });
+
   it('completes from the start of a key', async () => {
     const items = await keyCompletions('notes.md', 'See [@vinyalsPoi$$CURSOR$$].\n');
     assert.equal(labelOf(items[0]), POINTER_NETWORKS_KEY);
@@ -116,7 +136,7 @@ describe('Citation completion and hover', function () {
     const items = await keyCompletions('main.tex', '\\addbibresource{refs.bib}\nSee \\cite{poiner$$CURSOR$$}.\n', { 'refs.bib': POINTER_NETWORKS_BIB });
     const item = itemFor(items, 'vinyals2015pointer');
     assert.equal(item.detail, 'Pointer Networks');
-    assert.equal(item.command, undefined);
+    assert.equal(citationCompletedArgs(item).addToBibliography, undefined);
     assert.ok(!items.some((candidate) => labelOf(candidate) === POINTER_NETWORKS_KEY));
   });
 
@@ -124,13 +144,11 @@ describe('Citation completion and hover', function () {
     await setSetting('citation.addToBibliography', 'always');
     const { document, position } = await openAtMarker('main.tex', '\\addbibresource{refs.bib}\nSee \\cite{poiner$$CURSOR$$}.\n', { 'refs.bib': '' });
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
-    const { command } = itemFor(list.items, POINTER_NETWORKS_KEY);
-    assert.ok(command, 'the item has no command');
+    const item = itemFor(list.items, POINTER_NETWORKS_KEY);
     const args: AddToBibliographyArgs = { paperId: 'pointer-networks', documentUri: document.uri.toString(), mode: 'always' };
-    assert.deepEqual([command.command, command.arguments], ['paperLookup.addToBibliography', [args]]);
+    assert.deepEqual(citationCompletedArgs(item).addToBibliography, args);
 
-    // What VS Code runs when the item is accepted.
-    assert.equal(await vscode.commands.executeCommand(command.command, ...(command.arguments ?? [])), POINTER_NETWORKS_KEY);
+    assert.equal(await acceptCompletion(item), POINTER_NETWORKS_KEY);
     const bib = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(document.uri, '..', 'refs.bib')));
     assert.match(bib, /^@\w+\{vinyalsPointerNetworks2015,$/m);
   });

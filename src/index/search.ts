@@ -1,10 +1,11 @@
 /**
- * Paper search. Pure: no `vscode` import.
+ * What a paper search gives its callers, and the snippet they show of it. Pure: no `vscode` import.
  *
  * Callers see only `PaperSearch`: build once over a list of papers, then `search(query, limit)`. The engine
- * behind it is fuse.js today; a later engine for very large indexes can replace it without touching callers.
+ * is ./scaledSearch.ts at every size: it found more known items than a tuned fuse.js even at 1k papers,
+ * and fuse.js's per-query scan cannot meet the latency target beyond a few thousand (see `npm run bench`,
+ * where plain fuse.js stays as the baseline).
  */
-import Fuse, { type Expression, type FuseResultMatch, type IFuseOptions } from 'fuse.js';
 import type { Paper } from './paper';
 
 export type SearchField = 'title' | 'authors' | 'abstract';
@@ -27,83 +28,6 @@ export interface SearchHit<P extends Paper = Paper> {
 export interface PaperSearch<P extends Paper = Paper> {
   /** Ranked hits, best first. An empty query returns the first `limit` papers in index order. */
   search(query: string, limit: number): SearchHit<P>[];
-}
-
-/**
- * Field weights: a title match must outrank an abstract-only match, and an author match sits between.
- * Tuned against the known-item query set in test/unit/search.test.ts.
- */
-const FIELD_WEIGHTS: Readonly<Record<SearchField, number>> = { title: 4, authors: 2, abstract: 1 };
-
-/**
- * How much of each field is searched: ten times the longest abstract we have seen. fuse.js spreads all of a field's
- * matches into one call's arguments, so a 10 MB abstract overflowed the stack; it also scans every character.
- */
-const MAX_SEARCHED_LENGTH = 20_000;
-
-/** A paper's field as fuse.js searches it: cut to `MAX_SEARCHED_LENGTH`, so match ranges still index the full text. */
-function searchedText(paper: Paper, field: SearchField): string | string[] | undefined {
-  const value = paper[field];
-  if (value === undefined) return undefined;
-  return typeof value === 'string' ? value.slice(0, MAX_SEARCHED_LENGTH) : value.map((author) => author.slice(0, MAX_SEARCHED_LENGTH));
-}
-
-/** Fuse treats a leading `!`, `^`, `=`, `'` or a trailing `$` as operators; a user's words are plain words. */
-function queryTokens(query: string): string[] {
-  return query
-    .toLowerCase()
-    .split(/\s+/)
-    .map((token) => token.replace(/^[!^='"]+|[$"]+$/g, ''))
-    .filter((token) => token.length > 0)
-    // Bitap patterns are limited to 32 characters; longer "words" are pasted URLs or identifiers.
-    .map((token) => token.slice(0, 32));
-}
-
-export function createPaperSearch<P extends Paper>(papers: readonly P[]): PaperSearch<P> {
-  const options: IFuseOptions<P> = {
-    keys: (Object.keys(FIELD_WEIGHTS) as SearchField[]).map((name) => ({ name, weight: FIELD_WEIGHTS[name], getFn: (paper: P) => searchedText(paper, name) })),
-    includeScore: true,
-    includeMatches: true,
-    ignoreLocation: true,
-    threshold: 0.3,
-    // Fuse's field-length norm favours short titles over the title the user means; measured worse on the query set.
-    ignoreFieldNorm: true,
-    minMatchCharLength: 2,
-    useExtendedSearch: true,
-  };
-  const fuse = new Fuse(papers, options);
-
-  return {
-    search(query: string, limit: number): SearchHit<P>[] {
-      const tokens = queryTokens(query);
-      if (tokens.length === 0) return papers.slice(0, limit).map((paper) => ({ paper, score: 1, matches: [] }));
-      // Every word must match somewhere (title, authors or abstract); words may match different fields.
-      const expression: Expression = {
-        $and: tokens.map((token) => ({
-          $or: (Object.keys(FIELD_WEIGHTS) as SearchField[]).map((field) => ({ [field]: token })),
-        })),
-      };
-      return fuse.search(expression, { limit }).map((result) => ({
-        paper: result.item,
-        score: result.score ?? 1,
-        matches: toFieldMatches(result.matches ?? []),
-      }));
-    },
-  };
-}
-
-/** Fuse reports one match per query word and field; callers want one entry per field with sorted ranges. */
-function toFieldMatches(matches: readonly FuseResultMatch[]): FieldMatch[] {
-  const merged = new Map<string, { field: SearchField; authorIndex?: number; ranges: [number, number][] }>();
-  for (const match of matches) {
-    if (match.key !== 'title' && match.key !== 'authors' && match.key !== 'abstract') continue;
-    const authorIndex = match.key === 'authors' ? match.refIndex : undefined;
-    const id = `${match.key}:${authorIndex ?? ''}`;
-    const entry = merged.get(id) ?? { field: match.key, ...(authorIndex !== undefined ? { authorIndex } : {}), ranges: [] };
-    entry.ranges.push(...match.indices.map(([start, end]): [number, number] => [start, end + 1]));
-    merged.set(id, entry);
-  }
-  return [...merged.values()].map((entry) => ({ ...entry, ranges: entry.ranges.sort((a, b) => a[0] - b[0]) }));
 }
 
 /**

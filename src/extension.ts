@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
   context.subscriptions.push(output);
   try {
     const config = new ConfigStore();
-    const library = new PaperLibrary(context.extensionUri, config, output);
+    const library = new PaperLibrary(context.extensionUri, config, output, context.globalStorageUri);
     const bibliographies = new Bibliographies(config);
     const readingList = new ReadingList(context.globalState);
     // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its

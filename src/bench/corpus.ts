@@ -120,3 +120,13 @@ export function generateCorpus(seed: readonly Paper[], size: number): { papers: 
   }
   return { papers, stats: { rawBytes } };
 }
+
+/**
+ * A paper as one line of an arXiv metadata snapshot in JSON Lines (what `paperLookup.indexes` reads from
+ * `.jsonl` files): `id`, `title`, `authors` ("A, B and C"), `abstract` and `update_date`, ending in "\n".
+ */
+export function arxivJsonlLine(paper: Paper): string {
+  const names = paper.authors ?? [];
+  const authors = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names.join('');
+  return `${JSON.stringify({ id: paper.id, title: paper.title, authors, abstract: paper.abstract, update_date: `${paper.year ?? 2020}-01-01` })}\n`;
+}

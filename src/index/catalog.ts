@@ -1,14 +1,20 @@
 /**
  * The catalog: every loaded paper from every index source, with unique ids and citation keys, and one
  * search over all of them. Pure: no `vscode` import; the extension and the CLI both build it.
+ *
+ * Building one for 100 000 papers takes seconds, so the work is a generator of steps (./cooperative.ts):
+ * the extension runs it in slices that keep the extension host responsive, or reads the finished parts
+ * from the on-disk cache (./indexCache.ts) instead.
  */
-import { assignCitationKeys, DEFAULT_KEY_TEMPLATE } from '../citation/keys';
+import { baseCitationKey, DEFAULT_KEY_TEMPLATE, uniqueKey } from '../citation/keys';
+import { runCooperatively, runToEnd, type Steps } from './cooperative';
+import { buildSearchIndexSteps, type SearchIndex } from './engine/invertedIndex';
 import type { IndexProblem } from './parseIndex';
 import { withoutUndefined, type LoadedPaper, type Paper } from './paper';
 import { foldTitle } from './slug';
 import { createRelatedPapers, DEFAULT_RELATED_COUNT, type RelatedPapers } from './related';
-import { createScaledSearch } from './scaledSearch';
-import type { PaperSearch, SearchHit } from './search';
+import { createScaledSearch, type ScaledSearch } from './scaledSearch';
+import type { SearchHit } from './search';
 
 /** One index file after parsing: where it came from, what it held, what was wrong with it. */
 export interface IndexSource {
@@ -20,64 +26,65 @@ export interface IndexSource {
   readonly problems: readonly IndexProblem[];
 }
 
-export class PaperCatalog {
+/** What the status bar and the Output channel say about one source, also when the catalog came from the cache. */
+export interface SourceSummary {
+  readonly name: string;
+  readonly location: string;
+  readonly paperCount: number;
+  readonly errorCount: number;
+}
+
+/** Everything a catalog is made of: built from sources (`catalogSteps`) or read back from the cache (./indexCache.ts). */
+export interface CatalogContents {
+  readonly sources: readonly SourceSummary[];
+  /** In load order, with unique ids and keys; `index` indexes exactly these, in this order. */
   readonly papers: readonly LoadedPaper[];
+  /** Ids of copies merged into an earlier paper, with that paper's position: looking them up finds it. */
+  readonly mergedIds: readonly (readonly [id: string, paper: number])[];
   /** Problems from parsing plus the ones found while merging sources (duplicate ids across files). */
   readonly problems: readonly IndexProblem[];
-  private readonly byId = new Map<string, LoadedPaper>();
-  private readonly byKey = new Map<string, LoadedPaper>();
-  private readonly engine: PaperSearch<LoadedPaper>;
+  readonly index: SearchIndex;
+  /** Whether these came from the on-disk cache rather than from parsing the sources. */
+  readonly fromCache: boolean;
+}
+
+export class PaperCatalog {
+  readonly sources: readonly SourceSummary[];
+  readonly papers: readonly LoadedPaper[];
+  readonly problems: readonly IndexProblem[];
+  readonly fromCache: boolean;
+  /** The parts, for writing the catalog to the cache. */
+  readonly contents: CatalogContents;
+  private readonly byId: ReadonlyMap<string, LoadedPaper>;
+  private readonly byKey: ReadonlyMap<string, LoadedPaper>;
+  private readonly engine: ScaledSearch<LoadedPaper>;
   /** Built on first use: most sessions never ask for related papers. */
   private relatedIndex: RelatedPapers<LoadedPaper> | undefined;
 
   /**
    * Sources in priority order: the bundled index first, so its papers keep their ids and keys.
-   * `keyTemplate` must be valid (see `keyTemplateProblem`).
+   * `keyTemplate` must be valid (see `keyTemplateProblem`). This builds everything in one go; the extension
+   * uses `PaperCatalog.build`, which gives the event loop a turn while it works.
    */
-  constructor(readonly sources: readonly IndexSource[], keyTemplate = DEFAULT_KEY_TEMPLATE) {
-    const problems: IndexProblem[] = sources.flatMap((source) => source.problems);
-    const accepted: { paper: Paper; sourceNames: string[]; otherIds: string[] }[] = [];
-    const idOwner = new Map<string, IndexSource>();
-    const byIdentity = new Map<string, number>();
-    for (const source of sources) {
-      const mergedHere = new Set<number>();
-      for (const paper of source.papers) {
-        // The same paper from another source (same arXiv id, DOI or title) merges into the first copy:
-        // fields the first copy lacks are filled in, and both sources are named.
-        const identities = identitiesOf(paper);
-        const earlier = identities.map((identity) => byIdentity.get(identity)).find((index) => index !== undefined);
-        if (earlier !== undefined && !mergedHere.has(earlier) && !accepted[earlier].sourceNames.includes(source.name)) {
-          const kept = accepted[earlier];
-          kept.paper = { ...withoutUndefined({ ...paper, id: undefined, title: undefined }), ...kept.paper };
-          kept.sourceNames.push(source.name);
-          if (!idOwner.has(paper.id)) kept.otherIds.push(paper.id);
-          mergedHere.add(earlier);
-          continue;
-        }
-        const owner = idOwner.get(paper.id);
-        if (owner) {
-          problems.push({
-            severity: 'warning',
-            file: source.location,
-            line: 1,
-            column: 1,
-            message: `Paper "${paper.id}" is already loaded from ${owner.name}; this copy is skipped.`,
-          });
-          continue;
-        }
-        idOwner.set(paper.id, source);
-        for (const identity of identities) if (!byIdentity.has(identity)) byIdentity.set(identity, accepted.length);
-        accepted.push({ paper, sourceNames: [source.name], otherIds: [] });
-      }
-    }
-    const keys = assignCitationKeys(accepted.map(({ paper }) => paper), keyTemplate);
-    this.papers = accepted.map(({ paper, sourceNames }, i) => Object.freeze({ ...paper, key: keys[i], source: sourceNames.join(' + ') }));
-    this.papers.forEach((paper, i) => {
-      for (const id of [paper.id, ...accepted[i].otherIds]) this.byId.set(id, paper);
-      this.byKey.set(paper.key, paper);
-    });
-    this.problems = problems;
-    this.engine = createScaledSearch(this.papers);
+  constructor(from: readonly IndexSource[] | CatalogContents, keyTemplate = DEFAULT_KEY_TEMPLATE, lookups?: Lookups) {
+    const contents = isContents(from) ? from : runToEnd(catalogSteps(from, keyTemplate));
+    this.contents = contents;
+    this.sources = contents.sources;
+    this.papers = contents.papers;
+    this.problems = contents.problems;
+    this.fromCache = contents.fromCache;
+    ({ byId: this.byId, byKey: this.byKey } = lookups ?? runToEnd(lookupSteps(contents)));
+    this.engine = createScaledSearch(this.papers, contents.index);
+  }
+
+  /** Like the constructor, in slices of about 10 ms with the event loop running in between. */
+  static async build(sources: readonly IndexSource[], keyTemplate = DEFAULT_KEY_TEMPLATE): Promise<PaperCatalog> {
+    return PaperCatalog.fromContents(await runCooperatively(catalogSteps(sources, keyTemplate)));
+  }
+
+  /** The catalog of contents built before or read from the cache, its lookups built in slices. */
+  static async fromContents(contents: CatalogContents): Promise<PaperCatalog> {
+    return new PaperCatalog(contents, undefined, await runCooperatively(lookupSteps(contents)));
   }
 
   get(id: string): LoadedPaper | undefined {
@@ -97,6 +104,91 @@ export class PaperCatalog {
     this.relatedIndex ??= createRelatedPapers(this.papers);
     return this.relatedIndex.related(paper, k);
   }
+}
+
+function isContents(from: readonly IndexSource[] | CatalogContents): from is CatalogContents {
+  return !Array.isArray(from);
+}
+
+/** How many papers the loops below handle between chances to pause. */
+const STEP = 256;
+
+/** Papers by id and by citation key. */
+interface Lookups {
+  readonly byId: ReadonlyMap<string, LoadedPaper>;
+  readonly byKey: ReadonlyMap<string, LoadedPaper>;
+}
+
+function* lookupSteps(contents: CatalogContents): Steps<Lookups> {
+  const byId = new Map<string, LoadedPaper>();
+  const byKey = new Map<string, LoadedPaper>();
+  for (const [i, paper] of contents.papers.entries()) {
+    if (i % STEP === 0) yield;
+    byId.set(paper.id, paper);
+    byKey.set(paper.key, paper);
+  }
+  // A paper loaded under a merged copy's id keeps it.
+  for (const [id, paper] of contents.mergedIds) if (!byId.has(id)) byId.set(id, contents.papers[paper]);
+  return { byId, byKey };
+}
+
+/** Merges the sources, assigns citation keys and builds the search index; see `PaperCatalog`. */
+export function* catalogSteps(sources: readonly IndexSource[], keyTemplate: string): Steps<CatalogContents> {
+  const problems: IndexProblem[] = sources.flatMap((source) => source.problems);
+  const accepted: { paper: Paper; sourceNames: string[] }[] = [];
+  const mergedIds: [string, number][] = [];
+  const idOwner = new Map<string, IndexSource>();
+  const byIdentity = new Map<string, number>();
+  let handled = 0;
+  for (const source of sources) {
+    const mergedHere = new Set<number>();
+    for (const paper of source.papers) {
+      if (++handled % STEP === 0) yield;
+      // The same paper from another source (same arXiv id, DOI or title) merges into the first copy:
+      // fields the first copy lacks are filled in, and both sources are named.
+      const identities = identitiesOf(paper);
+      const earlier = identities.map((identity) => byIdentity.get(identity)).find((index) => index !== undefined);
+      if (earlier !== undefined && !mergedHere.has(earlier) && !accepted[earlier].sourceNames.includes(source.name)) {
+        const kept = accepted[earlier];
+        kept.paper = { ...withoutUndefined({ ...paper, id: undefined, title: undefined }), ...kept.paper };
+        kept.sourceNames.push(source.name);
+        if (!idOwner.has(paper.id)) mergedIds.push([paper.id, earlier]);
+        mergedHere.add(earlier);
+        continue;
+      }
+      const owner = idOwner.get(paper.id);
+      if (owner) {
+        problems.push({
+          severity: 'warning',
+          file: source.location,
+          line: 1,
+          column: 1,
+          message: `Paper "${paper.id}" is already loaded from ${owner.name}; this copy is skipped.`,
+        });
+        continue;
+      }
+      idOwner.set(paper.id, source);
+      for (const identity of identities) if (!byIdentity.has(identity)) byIdentity.set(identity, accepted.length);
+      accepted.push({ paper, sourceNames: [source.name] });
+    }
+  }
+  // Keys in load order, as `assignCitationKeys` gives them, with pauses.
+  const taken = new Set<string>();
+  const papers: LoadedPaper[] = [];
+  for (const { paper, sourceNames } of accepted) {
+    if (papers.length % STEP === 0) yield;
+    const key = uniqueKey(baseCitationKey(paper, keyTemplate), taken);
+    taken.add(key);
+    papers.push(Object.freeze({ ...paper, key, source: sourceNames.join(' + ') }));
+  }
+  const index = yield* buildSearchIndexSteps(papers);
+  const summaries = sources.map((source) => ({
+    name: source.name,
+    location: source.location,
+    paperCount: source.papers.length,
+    errorCount: source.problems.filter((problem) => problem.severity === 'error').length,
+  }));
+  return { sources: summaries, papers, mergedIds, problems, index, fromCache: false };
 }
 
 /** What makes two records the same paper: the arXiv id without version, the DOI, the folded title. */

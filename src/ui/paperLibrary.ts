@@ -1,20 +1,30 @@
 /**
- * Loads the bundled index and the user's index files (JSON index files and .bib files, by path or glob)
- * into a `PaperCatalog`, lazily on first use, and reloads when `paperLookup.indexes` changes or one of
- * the files does. A status-bar item says how many papers came from where. Problems go to the "Paper Lookup" Output channel in full
- * and to one error notification per load; a broken file never stops the other indexes from loading.
+ * Loads the bundled index and the user's index files (JSON index files, .bib files, and JSON Lines files in
+ * the arXiv snapshot format — `.jsonl` / `.ndjson`, streamed —, by path or glob) into a `PaperCatalog`,
+ * lazily on first use, and reloads when `paperLookup.indexes` changes or one of the files does. A
+ * status-bar item says how many papers came from where. Problems go to the "Paper Lookup" Output channel
+ * in full and to one error notification per load; a broken file never stops the other indexes from loading.
+ *
+ * The catalog is built in slices (PaperCatalog.build), so the extension host never stalls for long while
+ * it loads; until it is ready, searches get the previous catalog. When the index files are big, the built
+ * catalog is cached in the extension's global storage (src/index/indexCache.ts) and the next load with
+ * unchanged files reads it from there; a cache that cannot be used is logged and rebuilt.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigStore } from '../config';
 import { PaperCatalog, type IndexSource } from '../index/catalog';
-import { parseBibIndexText } from '../index/bibSource';
-import { formatProblem, parseIndexText, type IndexProblem } from '../index/parseIndex';
+import { runCooperatively } from '../index/cooperative';
+import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../index/indexCache';
+import { formatProblem, type IndexProblem } from '../index/parseIndex';
+import { failedSource, readIndexFile } from './indexFileReader';
 
 export const BUNDLED_INDEX_NAME = 'Bundled papers';
 
 /** Sources bigger than this together load with a cancellable notification instead of a status-bar spinner. */
 const LARGE_SOURCES_BYTES = 8 * 1024 * 1024;
+/** Index files smaller than this together load in well under a second: caching them would gain nothing. */
+const CACHED_SOURCES_BYTES = 1024 * 1024;
 
 export class PaperLibrary implements vscode.Disposable {
   private loading: Promise<PaperCatalog> | undefined;
@@ -30,6 +40,8 @@ export class PaperLibrary implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly config: ConfigStore,
     private readonly output: vscode.OutputChannel,
+    /** Where the catalog cache lives (the extension's global storage); no cache without one on disk. */
+    private readonly cacheFolder?: vscode.Uri,
   ) {
     this.statusItem.name = 'Paper Lookup: loaded papers';
     this.statusItem.command = 'paperLookup.showIndexStatus';
@@ -63,12 +75,13 @@ export class PaperLibrary implements vscode.Disposable {
       this.changeEmitter.fire(loaded);
       return loaded;
     }
-    this.output.appendLine(`[${new Date().toISOString()}] Loading paper indexes was cancelled; ${previous ? 'the previous papers stay loaded' : 'only the bundled papers are loaded'}.`);
-    return previous ?? new PaperCatalog([await this.readBundled()], this.config.value.keyTemplate);
+    this.log(`Loading paper indexes was cancelled; ${previous ? 'the previous papers stay loaded' : 'only the bundled papers are loaded'}.`);
+    return previous ?? PaperCatalog.build([await this.readBundled()], this.config.value.keyTemplate);
   }
 
-  private readBundled(): Promise<IndexSource> {
-    return readSource(vscode.Uri.joinPath(this.extensionUri, 'data', 'papers.json'), BUNDLED_INDEX_NAME);
+  private async readBundled(): Promise<IndexSource> {
+    // Never undefined: only JSON Lines reads can be cancelled.
+    return (await readIndexFile(this.bundledUri(), { displayName: BUNDLED_INDEX_NAME }))!;
   }
 
   /** Reads every source; undefined when the user cancelled. */
@@ -77,13 +90,22 @@ export class PaperLibrary implements vscode.Disposable {
     const located = await Promise.all(entries.map((entry) => locateIndexFiles(entry)));
     this.watch(entries);
     const files = located.flatMap((result) => ('files' in result ? result.files : []));
-    const sizes = await Promise.all(files.map((uri) => fileSize(uri)));
-    const large = sizes.reduce((total, size) => total + size, 0) > LARGE_SOURCES_BYTES;
+    const sizes = new Map(await Promise.all(files.map(async (uri) => [uri.toString(), await fileSize(uri)] as const)));
+    const totalBytes = [...sizes.values()].reduce((total, size) => total + size, 0);
+    const large = totalBytes > LARGE_SOURCES_BYTES;
     return vscode.window.withProgress(
       { location: large ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: 'Loading paper indexes', cancellable: large },
       async (progress, token) => {
+        const cacheKey = located.every((result) => 'files' in result) && totalBytes >= CACHED_SOURCES_BYTES ? await this.cacheKey(files) : undefined;
+        if (cacheKey) {
+          progress.report({ message: 'reading the index cache' });
+          const cached = await this.readCache(cacheKey);
+          if (cached) return cached;
+        }
         const bundled = await this.readBundled();
         const userSources: IndexSource[] = [];
+        const reportBytes = byteProgress(progress, totalBytes);
+        let bytesBefore = 0;
         for (const [i, result] of located.entries()) {
           if ('problem' in result) {
             userSources.push(failedSource(entries[i], result.problem));
@@ -91,13 +113,63 @@ export class PaperLibrary implements vscode.Disposable {
           }
           for (const uri of result.files) {
             if (token.isCancellationRequested) return undefined;
-            progress.report({ message: path.basename(uri.path), increment: 100 / Math.max(1, files.length) });
-            userSources.push(await readSource(uri));
+            const name = path.basename(uri.path);
+            reportBytes(name, bytesBefore);
+            const source = await readIndexFile(uri, { cancellation: token, onBytesRead: (bytes) => reportBytes(name, bytesBefore + bytes) });
+            if (!source) return undefined;
+            userSources.push(source);
+            bytesBefore += sizes.get(uri.toString()) ?? 0;
           }
         }
-        return new PaperCatalog([bundled, ...userSources], this.config.value.keyTemplate);
+        progress.report({ message: 'building the search index' });
+        const catalog = await PaperCatalog.build([bundled, ...userSources], this.config.value.keyTemplate);
+        if (cacheKey) void this.writeCache(cacheKey, catalog);
+        return catalog;
       },
     );
+  }
+
+  private bundledUri(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'data', 'papers.json');
+  }
+
+  /** What a cached catalog must have been built from; undefined when these files cannot be cached. */
+  private async cacheKey(files: readonly vscode.Uri[]): Promise<CacheKey | undefined> {
+    const sources = [this.bundledUri(), ...files];
+    if (this.cacheFolder?.scheme !== 'file' || sources.some((uri) => uri.scheme !== 'file')) return undefined;
+    try {
+      return { keyTemplate: this.config.value.keyTemplate, sources: await stampSources(sources.map((uri) => uri.fsPath)) };
+    } catch {
+      // A file that cannot be read is reported when it is read; without its stamp there is no cache.
+      return undefined;
+    }
+  }
+
+  private async readCache(key: CacheKey): Promise<PaperCatalog | undefined> {
+    const file = cacheFileFor(this.cacheFolder!.fsPath, key);
+    const started = performance.now();
+    const cached = await runCooperatively(readCatalogCache(file, key));
+    if (cached.status === 'hit') {
+      this.log(`Read ${cached.contents.papers.length} papers from the index cache ${file} in ${Math.round(performance.now() - started)} ms.`);
+      return PaperCatalog.fromContents(cached.contents);
+    }
+    if (cached.status === 'rejected') this.log(`Ignoring the index cache ${file}: ${cached.reason} Rebuilding it from the index files.`);
+    return undefined;
+  }
+
+  private async writeCache(key: CacheKey, catalog: PaperCatalog): Promise<void> {
+    const started = performance.now();
+    try {
+      const file = await writeCatalogCache(this.cacheFolder!.fsPath, key, catalog.contents);
+      this.log(`Wrote the index cache ${file} in ${Math.round(performance.now() - started)} ms.`);
+    } catch (error) {
+      // Only the next start is slower: not worth bothering the user.
+      this.log(`Could not write the index cache: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private log(line: string): void {
+    this.output.appendLine(`[${new Date().toISOString()}] ${line}`);
   }
 
   /** Reload (debounced) when an index file changes, appears or goes away. */
@@ -116,8 +188,8 @@ export class PaperLibrary implements vscode.Disposable {
   }
 
   private report(catalog: PaperCatalog): void {
-    const counts = catalog.sources.map((source) => `${source.name}: ${source.papers.length} papers`).join('; ');
-    this.output.appendLine(`[${new Date().toISOString()}] Loaded ${catalog.papers.length} papers (${counts}).`);
+    const counts = catalog.sources.map((source) => `${source.name}: ${source.paperCount} papers`).join('; ');
+    this.log(`Loaded ${catalog.papers.length} papers${catalog.fromCache ? ' from the index cache' : ''} (${counts}).`);
     for (const problem of catalog.problems) this.output.appendLine(formatProblem(problem));
     this.updateStatus(catalog);
     const { keyTemplateProblem } = this.config.value;
@@ -138,8 +210,8 @@ export class PaperLibrary implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown('**Paper Lookup** — loaded papers\n\n');
     for (const source of catalog.sources) {
-      const errors = source.problems.filter((problem) => problem.severity === 'error').length;
-      tooltip.appendText(`${source.name}: ${source.papers.length.toLocaleString('en-US')} papers${errors > 0 ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''}`);
+      const errors = source.errorCount;
+      tooltip.appendText(`${source.name}: ${source.paperCount.toLocaleString('en-US')} papers${errors > 0 ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''}`);
       tooltip.appendMarkdown('  \n');
     }
     tooltip.appendMarkdown('\nClick for details.');
@@ -188,53 +260,29 @@ function watchPattern(entry: string): vscode.RelativePattern | undefined {
   return split && new vscode.RelativePattern(split.base, split.pattern);
 }
 
+/**
+ * Reports reading progress as a share of all the bytes to read, with the file being read and how far the
+ * whole load has got: "arxiv.jsonl (1.2 GB of 3.4 GB)".
+ */
+function byteProgress(progress: vscode.Progress<{ message?: string; increment?: number }>, totalBytes: number): (file: string, bytesRead: number) => void {
+  let reportedPercent = 0;
+  return (file, bytesRead) => {
+    const percent = totalBytes > 0 ? Math.min(100, (100 * bytesRead) / totalBytes) : 0;
+    progress.report({ message: totalBytes > LARGE_SOURCES_BYTES ? `${file} (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})` : file, increment: percent - reportedPercent });
+    reportedPercent = percent;
+  };
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
+}
+
 async function fileSize(uri: vscode.Uri): Promise<number> {
   try {
     return (await vscode.workspace.fs.stat(uri)).size;
   } catch {
     return 0;
   }
-}
-
-/** Reads one index file in the format its name says: `.bib` BibTeX, anything else our JSON schema. */
-async function readSource(uri: vscode.Uri, displayName?: string): Promise<IndexSource> {
-  const location = uri.scheme === 'file' ? uri.fsPath : uri.toString();
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-  } catch (error) {
-    return failedSource(location, describeReadError(error));
-  }
-  const parsed = /\.bib$/i.test(uri.path) ? await parseBibIndexText(text, location) : parseIndexText(text, location);
-  return {
-    name: displayName ?? parsed.name ?? path.basename(location),
-    location,
-    papers: parsed.papers,
-    problems: parsed.problems,
-  };
-}
-
-function failedSource(location: string, message: string): IndexSource {
-  return {
-    name: path.basename(location),
-    location,
-    papers: [],
-    problems: [{ severity: 'error', file: location, line: 1, column: 1, message }],
-  };
-}
-
-function describeReadError(error: unknown): string {
-  if (error instanceof vscode.FileSystemError) {
-    switch (error.code) {
-      case 'FileNotFound':
-        return 'Index file not found.';
-      case 'FileIsADirectory':
-        return 'Expected an index file but found a directory.';
-      case 'NoPermissions':
-        return 'No permission to read the index file.';
-    }
-  }
-  return `Cannot read the index file: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** One line for the notification: the first error in full, and how many more there are. */

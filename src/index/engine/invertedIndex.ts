@@ -18,6 +18,7 @@
  * BM25-style saturated term frequencies of the title, the authors and the abstract, weighted so that a
  * title word outweighs any number of mentions in the abstract, and an author name sits in between.
  */
+import { runToEnd, type Steps } from '../cooperative';
 import type { Paper } from '../paper';
 import { forEachWord, STOP_WORDS } from './tokens';
 
@@ -63,10 +64,11 @@ export function termsOfDoc(index: SearchIndex, doc: number): { terms: number[]; 
 
 
 /**
- * Bumped whenever tokenising or impacts change, so an index cached on disk by an older version is rebuilt
- * rather than searched with different rules.
+ * Bumped whenever tokenising, impacts or the cache layout (./serialize.ts) change, so an index cached on
+ * disk by an older version is rebuilt rather than searched with different rules. 2: section checksums,
+ * citation keys and source names.
  */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 /** Share of the impact each field can contribute; they add up to 1. */
 const FIELD_WEIGHT = { title: 0.55, authors: 0.25, abstract: 0.2 } as const;
@@ -90,6 +92,18 @@ function fieldText(paper: Paper, field: 0 | 1 | 2): string {
 }
 
 export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
+  return runToEnd(buildSearchIndexSteps(papers));
+}
+
+/**
+ * Between pauses (see ../cooperative.ts): this many papers are tokenised, or this many postings or
+ * vocabulary entries handled — each a few milliseconds of work.
+ */
+const DOCS_PER_STEP = 128;
+const ITEMS_PER_STEP = 1 << 16;
+
+/** `buildSearchIndex` as steps, pausing every few milliseconds. */
+export function* buildSearchIndexSteps(papers: readonly Paper[]): Steps<SearchIndex> {
   const docCount = papers.length;
   // Pass 1: term ids in order of first appearance, and per paper its distinct terms with per-field counts.
   const termIds = new Map<string, number>();
@@ -98,11 +112,20 @@ export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
   let lastDoc = new Int32Array(1 << 16).fill(-1);
   let slotOf = new Uint32Array(1 << 16);
   // Per posting, in paper order: the term, and its frequency in the title, the authors and the abstract
-  // (saturating at 255, 255 and 65535). Grown by doubling; each paper reserves room for all its words first.
-  let postTerm = new Uint32Array(1 << 16);
-  let tfTitle = new Uint8Array(1 << 16);
-  let tfAuthors = new Uint8Array(1 << 16);
-  let tfAbstract = new Uint16Array(1 << 16);
+  // (saturating at 255, 255 and 65535). Sized up front for about one distinct word per 8 characters of
+  // text (real and synthetic corpora have one per 11 or 12), because doubling arrays of millions of
+  // postings copies them in one uninterruptible stretch; grown by doubling past that, and each paper
+  // reserves room for all its words first.
+  let textLength = 0;
+  for (let d = 0; d < docCount; d++) {
+    if (d % (DOCS_PER_STEP * 8) === 0) yield;
+    textLength += (papers[d].title?.length ?? 0) + (papers[d].abstract?.length ?? 0) + (papers[d].authors?.length ?? 0) * 16;
+  }
+  const initialPostings = Math.max(1 << 16, Math.ceil(textLength / 8));
+  let postTerm = new Uint32Array(initialPostings);
+  let tfTitle = new Uint8Array(initialPostings);
+  let tfAuthors = new Uint8Array(initialPostings);
+  let tfAbstract = new Uint16Array(initialPostings);
   let postingCount = 0;
   const reserve = (extra: number): void => {
     if (postingCount + extra <= postTerm.length) return;
@@ -163,6 +186,7 @@ export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
     }
   };
   for (doc = 0; doc < docCount; doc++) {
+    if (doc % DOCS_PER_STEP === 0) yield;
     docStart[doc] = postingCount;
     const texts = [fieldText(papers[doc], 0), fieldText(papers[doc], 1), fieldText(papers[doc], 2)];
     // A word takes at least one character and is followed by a separator or the end.
@@ -184,6 +208,7 @@ export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
     const authorsTf = tfAuthors;
     const abstractTf = tfAbstract;
     for (let d = 0; d < docCount; d++) {
+      if (d % DOCS_PER_STEP === 0) yield;
       const lt = fieldLength[0][d];
       const la = fieldLength[1][d];
       const lb = fieldLength[2][d];
@@ -198,7 +223,7 @@ export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
   }
 
   // Pass 3: sort the vocabulary; renumber terms.
-  const order = firstSeenTerms.map((_, i) => i).sort((a, b) => (firstSeenTerms[a] < firstSeenTerms[b] ? -1 : 1));
+  const order = yield* sortedOrder(firstSeenTerms);
   const termCount = order.length;
   const newId = new Uint32Array(termCount);
   const terms = new Array<string>(termCount);
@@ -207,7 +232,10 @@ export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
     terms[rank] = firstSeenTerms[old];
   });
   const docTerm = postTerm.subarray(0, postingCount);
-  for (let p = 0; p < postingCount; p++) docTerm[p] = newId[docTerm[p]];
+  for (let p = 0; p < postingCount; p++) {
+    if (p % ITEMS_PER_STEP === 0) yield;
+    docTerm[p] = newId[docTerm[p]];
+  }
 
   // Pass 4: postings by term (counting sort; papers ascending within a term).
   const postStart = new Uint32Array(termCount + 1);
@@ -218,6 +246,7 @@ export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
   {
     const cursor = postStart.slice(0, termCount);
     for (let d = 0; d < docCount; d++) {
+      if (d % DOCS_PER_STEP === 0) yield;
       for (let p = docStart[d]; p < docStart[d + 1]; p++) {
         const at = cursor[docTerm[p]]++;
         postDoc[at] = d;
@@ -232,7 +261,12 @@ export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
   const fwdImpact = new Uint8Array(postingCount);
   {
     const cursor = fwdStart.slice(0, docCount);
-    for (let t = 0; t < termCount; t++) {
+    for (let t = 0, handled = 0; t < termCount; t++) {
+      handled += postStart[t + 1] - postStart[t];
+      if (handled >= ITEMS_PER_STEP) {
+        handled = 0;
+        yield;
+      }
       for (let p = postStart[t]; p < postStart[t + 1]; p++) {
         const at = cursor[postDoc[p]]++;
         fwdTerm[at] = t;
@@ -242,14 +276,15 @@ export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
   }
 
   // Pass 6: within each term, best impact first (stable, so ties keep ascending paper order).
-  sortPostingsByImpact(postStart, postDoc, postImpact);
+  yield* sortPostingsByImpact(postStart, postDoc, postImpact);
 
   // Pass 7: the compact forms: varint paper numbers, 16-bit term ids per segment.
-  const { postByteStart, postBytes } = encodePostings(postStart, postDoc, postImpact);
+  const { postByteStart, postBytes } = yield* encodePostings(postStart, postDoc, postImpact);
   const segments = Math.max(1, Math.ceil(termCount / SEGMENT_SIZE));
   const fwdSegStart = new Uint32Array(docCount * segments + 1);
   const fwdLow = new Uint16Array(postingCount);
   for (let d = 0; d < docCount; d++) {
+    if (d % DOCS_PER_STEP === 0) yield;
     let p = fwdStart[d];
     for (let s = 0; s < segments; s++) {
       fwdSegStart[d * segments + s] = p;
@@ -265,16 +300,21 @@ export function buildSearchIndex(papers: readonly Paper[]): SearchIndex {
   return { docCount, terms, postStart, postImpact, postByteStart, postBytes, segments, fwdSegStart, fwdLow, fwdImpact };
 }
 
-function encodePostings(
+function* encodePostings(
   postStart: Uint32Array,
   postDoc: Uint32Array,
   postImpact: Uint8Array,
-): { postByteStart: Uint32Array; postBytes: Uint8Array } {
+): Steps<{ postByteStart: Uint32Array; postBytes: Uint8Array }> {
   const termCount = postStart.length - 1;
   const postByteStart = new Uint32Array(termCount + 1);
   let bytes = new Uint8Array(Math.max(16, postDoc.length * 2));
   let at = 0;
-  for (let t = 0; t < termCount; t++) {
+  for (let t = 0, handled = 0; t < termCount; t++) {
+    handled += postStart[t + 1] - postStart[t];
+    if (handled >= ITEMS_PER_STEP) {
+      handled = 0;
+      yield;
+    }
     postByteStart[t] = at;
     for (let p = postStart[t]; p < postStart[t + 1]; p++) {
       let value = p === postStart[t] || postImpact[p] !== postImpact[p - 1] ? postDoc[p] : postDoc[p] - postDoc[p - 1];
@@ -294,17 +334,22 @@ function encodePostings(
   return { postByteStart, postBytes: bytes.slice(0, at) };
 }
 
-function sortPostingsByImpact(postStart: Uint32Array, postDoc: Uint32Array, postImpact: Uint8Array): void {
+function* sortPostingsByImpact(postStart: Uint32Array, postDoc: Uint32Array, postImpact: Uint8Array): Steps<void> {
   const termCount = postStart.length - 1;
   let longest = 0;
   for (let t = 0; t < termCount; t++) longest = Math.max(longest, postStart[t + 1] - postStart[t]);
   const scratchDoc = new Uint32Array(longest);
   const scratchImpact = new Uint8Array(longest);
   const counts = new Uint32Array(257);
-  for (let t = 0; t < termCount; t++) {
+  for (let t = 0, handled = 0; t < termCount; t++) {
     const from = postStart[t];
     const to = postStart[t + 1];
     const n = to - from;
+    handled += n;
+    if (handled >= ITEMS_PER_STEP) {
+      handled = 0;
+      yield;
+    }
     if (n < 2) continue;
     if (n <= 32) {
       // Insertion sort, stable: move an entry left only past strictly smaller impacts.
@@ -334,4 +379,49 @@ function sortPostingsByImpact(postStart: Uint32Array, postDoc: Uint32Array, post
     postDoc.set(scratchDoc.subarray(0, n), from);
     postImpact.set(scratchImpact.subarray(0, n), from);
   }
+}
+
+/**
+ * The positions of `terms` in ascending code-unit order. A bottom-up merge sort rather than `Array.sort`,
+ * which would sort a million-word vocabulary in one uninterrupted stretch of a second.
+ */
+function* sortedOrder(terms: readonly string[]): Steps<Uint32Array> {
+  const n = terms.length;
+  let from = new Uint32Array(n);
+  let to = new Uint32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  // Runs of 32 by insertion sort, then rounds of merging runs pairwise.
+  const RUN = 32;
+  for (let start = 0; start < n; start += RUN) {
+    if (start % ITEMS_PER_STEP === 0) yield;
+    const end = Math.min(n, start + RUN);
+    for (let i = start + 1; i < end; i++) {
+      const item = from[i];
+      let j = i - 1;
+      while (j >= start && terms[from[j]] > terms[item]) {
+        from[j + 1] = from[j];
+        j--;
+      }
+      from[j + 1] = item;
+    }
+  }
+  for (let width = RUN; width < n; width *= 2) {
+    let handled = 0;
+    for (let left = 0; left < n; left += 2 * width) {
+      const middle = Math.min(n, left + width);
+      const right = Math.min(n, left + 2 * width);
+      let i = left;
+      let j = middle;
+      for (let k = left; k < right; k++) {
+        if (++handled >= ITEMS_PER_STEP) {
+          handled = 0;
+          yield;
+        }
+        // Ties take the left run first, so equal terms would keep their order (there are none: terms are distinct).
+        to[k] = i < middle && (j >= right || terms[from[i]] <= terms[from[j]]) ? from[i++] : from[j++];
+      }
+    }
+    [from, to] = [to, from];
+  }
+  return from;
 }

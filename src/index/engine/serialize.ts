@@ -5,23 +5,33 @@
  *
  * Layout: "PLSI", a u32 format version, a u32 header length, a JSON header, then sections aligned to
  * 8 bytes: the vocabulary (UTF-8, one term per line), the typed arrays of the index as they are in
- * memory (little-endian), and the papers in columns: per field, UTF-8 text in blocks of 8192 papers plus
+ * memory (little-endian), and the papers in columns: per field, UTF-8 text in blocks of 2048 papers plus
  * each value's length, so loading is one decode per block and a slice per value, not a JSON parse.
  *
  * Big indexes outgrow one buffer (Node reads at most 2 GB with `readFile`, and a typed array holds at most
  * 4 GB; a cached arXiv snapshot is more), so `serializeIndex` returns the file as a list of chunks to write
  * in order, and `deserializeIndex` reads through a `ByteReader` (offset, length) → bytes, which the glue
  * implements with `fs.readSync` on an open file; `bytesReader` wraps a file already in memory.
- * What it reads is kept, never copied again. It throws on anything it does not recognise (another format
- * version, a truncated file); the caller then rebuilds the index from the source.
+ * Each section is read into a buffer of its own, in pieces, and kept. It throws on anything it does not recognise (another format
+ * version, a truncated file, a section whose CRC-32 does not match — a flipped bit must not become a wrong
+ * search result); the caller then rebuilds the index from the source.
+ *
+ * Writing and reading a big index take long enough to stall the event loop, so both are also available as
+ * steps (../cooperative.ts) that pause between blocks of papers.
  */
-import type { Paper } from '../paper';
+import { crc32 } from 'node:zlib';
+import { runToEnd, type Steps } from '../cooperative';
+import type { LoadedPaper, Paper } from '../paper';
 import { INDEX_FORMAT_VERSION, type SearchIndex } from './invertedIndex';
 
 const MAGIC = 'PLSI';
-const BLOCK = 8192;
+/** Papers per block of a text column: one block, a few megabytes of abstracts, is decoded at a time. */
+const BLOCK = 2048;
+/** Sections are read and checksummed in pieces of this size, with a pause after each. */
+const PIECE_BYTES = 4 << 20;
 const ABSENT = 0xffffffff;
-const STRING_FIELDS = ['id', 'title', 'abstract', 'authors', 'arxivId', 'doi', 'url', 'venue'] as const;
+/** `key` and `source` are there only for papers of a catalog (LoadedPaper). */
+const STRING_FIELDS = ['id', 'title', 'abstract', 'authors', 'arxivId', 'doi', 'url', 'venue', 'key', 'source'] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 /** Between the authors of one paper. */
 const AUTHOR_SEPARATOR = '\u001f';
@@ -30,6 +40,8 @@ interface SectionInfo {
   readonly name: string;
   readonly offset: number;
   readonly byteLength: number;
+  /** CRC-32 of the section's bytes. */
+  readonly crc: number;
 }
 
 interface Header {
@@ -41,10 +53,13 @@ interface Header {
   readonly sections: SectionInfo[];
 }
 
+/** A paper as stored: with its citation key and source names when it was written from a catalog. */
+export type StoredPaper = Paper & Partial<Pick<LoadedPaper, 'key' | 'source'>>;
+
 export interface DeserializedIndex {
   readonly index: SearchIndex;
   /** The papers, when they were serialized with the index. */
-  readonly papers?: Paper[];
+  readonly papers?: StoredPaper[];
 }
 
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('The search index cache assumes a little-endian machine.');
@@ -67,27 +82,36 @@ export function bytesReader(bytes: Uint8Array): ByteReader {
 }
 
 /** The cache file for `index` (and its `papers`, to load without the source): chunks to write in this order. */
-export function serializeIndex(index: SearchIndex, papers?: readonly Paper[]): Uint8Array[] {
+export function serializeIndex(index: SearchIndex, papers?: readonly StoredPaper[]): Uint8Array[] {
+  return runToEnd(serializeIndexSteps(index, papers));
+}
+
+/** Papers handled between pauses. */
+const PAPERS_PER_STEP = 1024;
+
+export function* serializeIndexSteps(index: SearchIndex, papers?: readonly StoredPaper[]): Steps<Uint8Array[]> {
   if (papers && papers.length !== index.docCount) throw new Error(`Index of ${index.docCount} papers, ${papers.length} given.`);
   const encoder = new TextEncoder();
   /** A section: one or more byte arrays written back to back. */
-  const parts: { name: string; chunks: Uint8Array[]; byteLength: number }[] = [];
-  const add = (name: string, ...views: ArrayBufferView[]): void => {
-    const chunks = views.map((view) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-    parts.push({ name, chunks, byteLength: chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0) });
+  const parts: { name: string; bytes: Uint8Array; crc: number }[] = [];
+  /** Adds a section; its checksum is computed here in pieces, unless the caller already has it. */
+  const add = function* (name: string, view: ArrayBufferView, knownCrc?: number): Steps<void> {
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    let crc = knownCrc ?? 0;
+    for (let at = 0; knownCrc === undefined && at < bytes.byteLength; at += PIECE_BYTES) {
+      crc = crc32(bytes.subarray(at, at + PIECE_BYTES), crc);
+      yield;
+    }
+    parts.push({ name, bytes, crc });
   };
-  add('terms', encoder.encode(index.terms.join('\n')));
-  add('postStart', index.postStart);
-  add('postImpact', index.postImpact);
-  add('postByteStart', index.postByteStart);
-  add('postBytes', index.postBytes);
-  add('fwdSegStart', index.fwdSegStart);
-  add('fwdLow', index.fwdLow);
-  add('fwdImpact', index.fwdImpact);
+  yield* add('terms', encoder.encode(index.terms.join('\n')));
+  for (const name of ['postStart', 'postImpact', 'postByteStart', 'postBytes', 'fwdSegStart', 'fwdLow', 'fwdImpact'] as const) {
+    yield* add(name, index[name]);
+  }
   if (papers) {
     const years = new Float64Array(papers.length);
     papers.forEach((paper, i) => (years[i] = paper.year ?? NaN));
-    add('year', years);
+    yield* add('year', years);
     for (const field of STRING_FIELDS) {
       // One buffer per column, sized up front (UTF-8 is as long as UTF-16 for ASCII; it grows for the
       // rest): a million abstracts are a gigabyte, and growing piecemeal makes V8 collect garbage each time.
@@ -96,10 +120,13 @@ export function serializeIndex(index: SearchIndex, papers?: readonly Paper[]): U
       for (const paper of papers) capacity += stringValue(paper, field)?.length ?? 0;
       let text = new Uint8Array(Math.ceil(capacity * 1.05));
       let at = 0;
+      // The column's checksum, a block at a time as the text is written.
+      let crc = 0;
       // Where each block's bytes end, so a block can be decoded on its own.
       const blockEnds = new Float64Array(Math.ceil(papers.length / BLOCK));
-      papers.forEach((paper, i) => {
-        const value = stringValue(paper, field);
+      for (let i = 0; i < papers.length; i++) {
+        if (i % PAPERS_PER_STEP === 0) yield;
+        const value = stringValue(papers[i], field);
         lengths[i] = value === undefined ? ABSENT : value.length;
         while (value) {
           const { read, written } = encoder.encodeInto(value, text.subarray(at));
@@ -111,11 +138,15 @@ export function serializeIndex(index: SearchIndex, papers?: readonly Paper[]): U
           bigger.set(text.subarray(0, at));
           text = bigger;
         }
-        if ((i + 1) % BLOCK === 0 || i + 1 === papers.length) blockEnds[Math.floor(i / BLOCK)] = at;
-      });
-      add(`${field}.lengths`, lengths);
-      add(`${field}.blocks`, blockEnds);
-      add(`${field}.text`, text.subarray(0, at));
+        if ((i + 1) % BLOCK === 0 || i + 1 === papers.length) {
+          const block = Math.floor(i / BLOCK);
+          crc = crc32(text.subarray(block === 0 ? 0 : blockEnds[block - 1], at), crc);
+          blockEnds[block] = at;
+        }
+      }
+      yield* add(`${field}.lengths`, lengths);
+      yield* add(`${field}.blocks`, blockEnds);
+      yield* add(`${field}.text`, text.subarray(0, at), crc);
     }
   }
 
@@ -124,8 +155,8 @@ export function serializeIndex(index: SearchIndex, papers?: readonly Paper[]): U
     let offset = dataStart;
     sections.length = 0;
     for (const part of parts) {
-      sections.push({ name: part.name, offset, byteLength: part.byteLength });
-      offset = align8(offset + part.byteLength);
+      sections.push({ name: part.name, offset, byteLength: part.bytes.byteLength, crc: part.crc });
+      offset = align8(offset + part.bytes.byteLength);
     }
     return {
       docCount: index.docCount,
@@ -152,14 +183,18 @@ export function serializeIndex(index: SearchIndex, papers?: readonly Paper[]): U
   head.set(headerBytes, 12);
   const chunks: Uint8Array[] = [head];
   parts.forEach((part, i) => {
-    chunks.push(...part.chunks);
-    const padding = align8(part.byteLength) - part.byteLength;
+    chunks.push(part.bytes);
+    const padding = align8(part.bytes.byteLength) - part.bytes.byteLength;
     if (padding > 0 && i + 1 < parts.length) chunks.push(new Uint8Array(padding));
   });
   return chunks;
 }
 
 export function deserializeIndex(source: Uint8Array | ByteReader): DeserializedIndex {
+  return runToEnd(deserializeIndexSteps(source));
+}
+
+export function* deserializeIndexSteps(source: Uint8Array | ByteReader): Steps<DeserializedIndex> {
   const read = typeof source === 'function' ? source : bytesReader(source);
   const decoder = new TextDecoder();
   const start = read(0, 12);
@@ -175,35 +210,49 @@ export function deserializeIndex(source: Uint8Array | ByteReader): DeserializedI
     if (!found) throw new Error(`Incomplete search index cache (no ${name}).`);
     return found;
   };
-  const raw = (name: string, from = 0, to = section(name).byteLength, scratch?: Uint8Array): Uint8Array => {
+  const checkCrc = (name: string, crc: number): void => {
+    if (crc !== section(name).crc) throw new Error(`Corrupt search index cache (${name} fails its checksum).`);
+  };
+  const raw = (name: string, from: number, to: number, scratch?: Uint8Array): Uint8Array => {
     const bytes = read(section(name).offset + from, to - from, scratch);
     if (bytes.byteLength !== to - from) throw new Error(`Truncated search index cache (${name}).`);
     return bytes;
   };
-  /** The section's bytes as a typed array, copied only when the reader's buffer is misaligned for it. */
-  const typed = <T>(name: string, make: (buffer: ArrayBufferLike, offset: number, length: number) => T, size: number): T => {
-    let bytes = raw(name);
-    if (bytes.byteOffset % size !== 0) bytes = bytes.slice();
-    return make(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);
+  /** A whole section in a buffer of its own (so aligned for any typed array), read and checked in pieces. */
+  const whole = function* (name: string): Steps<Uint8Array> {
+    const { byteLength } = section(name);
+    const bytes = new Uint8Array(byteLength);
+    let crc = 0;
+    for (let at = 0; at < byteLength; at += PIECE_BYTES) {
+      const end = Math.min(byteLength, at + PIECE_BYTES);
+      const piece = raw(name, at, end, bytes.subarray(at, end));
+      if (piece.buffer !== bytes.buffer || piece.byteOffset !== at) bytes.set(piece, at);
+      crc = crc32(piece, crc);
+      yield;
+    }
+    checkCrc(name, crc);
+    return bytes;
   };
-  const u32 = (name: string): Uint32Array => typed(name, (b, o, n) => new Uint32Array(b, o, n), 4);
-  const f64 = (name: string): Float64Array => typed(name, (b, o, n) => new Float64Array(b, o, n), 8);
-  const u8 = (name: string): Uint8Array => raw(name);
+  const u32 = function* (name: string): Steps<Uint32Array> {
+    const bytes = yield* whole(name);
+    return new Uint32Array(bytes.buffer, 0, bytes.byteLength / 4);
+  };
+  const f64 = function* (name: string): Steps<Float64Array> {
+    const bytes = yield* whole(name);
+    return new Float64Array(bytes.buffer, 0, bytes.byteLength / 8);
+  };
 
-  const termsText = decoder.decode(raw('terms'));
+  const termsText = decoder.decode(yield* whole('terms'));
   const terms = header.termCount === 0 ? [] : termsText.split('\n');
-  const index: SearchIndex = {
-    docCount: header.docCount,
-    terms,
-    postStart: u32('postStart'),
-    postImpact: u8('postImpact'),
-    postByteStart: u32('postByteStart'),
-    postBytes: u8('postBytes'),
-    segments: header.segments,
-    fwdSegStart: u32('fwdSegStart'),
-    fwdLow: typed('fwdLow', (b, o, n) => new Uint16Array(b, o, n), 2),
-    fwdImpact: u8('fwdImpact'),
-  };
+  const postStart = yield* u32('postStart');
+  const postImpact = yield* whole('postImpact');
+  const postByteStart = yield* u32('postByteStart');
+  const postBytes = yield* whole('postBytes');
+  const fwdSegStart = yield* u32('fwdSegStart');
+  const fwdLowBytes = yield* whole('fwdLow');
+  const fwdLow = new Uint16Array(fwdLowBytes.buffer, 0, fwdLowBytes.byteLength / 2);
+  const fwdImpact = yield* whole('fwdImpact');
+  const index: SearchIndex = { docCount: header.docCount, terms, postStart, postImpact, postByteStart, postBytes, segments: header.segments, fwdSegStart, fwdLow, fwdImpact };
   if (
     terms.length !== header.termCount ||
     index.postStart.length !== header.termCount + 1 ||
@@ -219,18 +268,22 @@ export function deserializeIndex(source: Uint8Array | ByteReader): DeserializedI
   if (header.paperCount === null) return { index };
 
   const count = header.paperCount;
-  const years = f64('year');
+  const years = yield* f64('year');
   let scratch = new Uint8Array(0);
   const columns = new Map<StringField, (string | undefined)[]>();
   for (const field of STRING_FIELDS) {
-    const lengths = u32(`${field}.lengths`);
-    const blockEnds = f64(`${field}.blocks`);
+    const lengths = yield* u32(`${field}.lengths`);
+    const blockEnds = yield* f64(`${field}.blocks`);
     const values = new Array<string | undefined>(count);
     let blockStart = 0;
+    let crc = 0;
     for (let b = 0; b < blockEnds.length; b++) {
+      yield;
       const length = blockEnds[b] - blockStart;
       if (scratch.byteLength < length) scratch = new Uint8Array(Math.max(length, scratch.byteLength * 2));
-      const block = decoder.decode(raw(`${field}.text`, blockStart, blockEnds[b], scratch));
+      const bytes = raw(`${field}.text`, blockStart, blockEnds[b], scratch);
+      crc = crc32(bytes, crc);
+      const block = decoder.decode(bytes);
       blockStart = blockEnds[b];
       let at = 0;
       for (let i = b * BLOCK; i < Math.min(count, (b + 1) * BLOCK); i++) {
@@ -240,13 +293,16 @@ export function deserializeIndex(source: Uint8Array | ByteReader): DeserializedI
         at += length;
       }
     }
+    if (blockStart !== section(`${field}.text`).byteLength) throw new Error(`Inconsistent search index cache (${field}).`);
+    checkCrc(`${field}.text`, crc);
     columns.set(field, values);
   }
   const column = (field: StringField): (string | undefined)[] => columns.get(field) as (string | undefined)[];
-  const [ids, titles, abstracts, authors, arxivIds, dois, urls, venues] = STRING_FIELDS.map(column);
-  const papers = new Array<Paper>(count);
+  const [ids, titles, abstracts, authors, arxivIds, dois, urls, venues, keys, sources] = STRING_FIELDS.map(column);
+  const papers = new Array<StoredPaper>(count);
   for (let i = 0; i < count; i++) {
-    const paper: { -readonly [K in keyof Paper]: Paper[K] } = { id: ids[i] ?? '', title: titles[i] ?? '', abstract: abstracts[i] ?? '' };
+    if (i % PAPERS_PER_STEP === 0) yield;
+    const paper: { -readonly [K in keyof StoredPaper]: StoredPaper[K] } = { id: ids[i] ?? '', title: titles[i] ?? '', abstract: abstracts[i] ?? '' };
     const names = authors[i];
     if (names !== undefined) paper.authors = names === '' ? [] : names.split(AUTHOR_SEPARATOR);
     if (!Number.isNaN(years[i])) paper.year = years[i];
@@ -254,12 +310,14 @@ export function deserializeIndex(source: Uint8Array | ByteReader): DeserializedI
     if (dois[i] !== undefined) paper.doi = dois[i];
     if (urls[i] !== undefined) paper.url = urls[i];
     if (venues[i] !== undefined) paper.venue = venues[i];
+    if (keys[i] !== undefined) paper.key = keys[i];
+    if (sources[i] !== undefined) paper.source = sources[i];
     papers[i] = paper;
   }
   return { index, papers };
 }
 
-function stringValue(paper: Paper, field: StringField): string | undefined {
+function stringValue(paper: StoredPaper, field: StringField): string | undefined {
   if (field === 'authors') return paper.authors?.map((name) => name.split(AUTHOR_SEPARATOR).join(' ')).join(AUTHOR_SEPARATOR);
   return paper[field];
 }

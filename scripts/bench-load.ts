@@ -1,0 +1,128 @@
+/**
+ * `npm run bench:load`: how long loading a big JSON Lines index takes, and how long the event loop is
+ * blocked at a time while it does, through the same pure code the extension runs (src/ui/paperLibrary.ts
+ * is only the VS Code glue around it):
+ *
+ * - baseline: parse, then build the catalog in one synchronous go (how loading worked before);
+ * - cold: stream-parse the file (readArxivJsonl over a read stream) and build in slices (PaperCatalog.build);
+ * - cache write: writeCatalogCache, as the extension does after a cold load;
+ * - warm: read the cache (readCatalogCache in slices) into a ready catalog, as the second start does.
+ *
+ * The longest block is the largest delay of the event loop seen by `perf_hooks.monitorEventLoopDelay` while
+ * the phase runs; CPU is the process's user + system time (`process.cpuUsage`, all threads, GC included),
+ * which, unlike wall-clock time, hardly grows when other processes share the cores. A script, not a test:
+ * numbers vary with the machine and its load, so the load average is printed too.
+ *
+ *   npm run bench:load [-- --size 100000]
+ */
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { arxivJsonlLine, generateCorpus } from '../src/bench/corpus';
+import { PaperCatalog, type IndexSource } from '../src/index/catalog';
+import { runCooperatively } from '../src/index/cooperative';
+import { readCatalogCache, stampSources, writeCatalogCache } from '../src/index/indexCache';
+import { parseArxivJsonl, readArxivJsonl } from '../src/index/jsonlSource';
+import type { Paper } from '../src/index/paper';
+import { parseIndexText } from '../src/index/parseIndex';
+
+const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' } } });
+const size = Number(values.size);
+if (!Number.isInteger(size) || size < 1) {
+  process.stderr.write(`bench:load: --size must be a positive integer, got "${values.size}"\n`);
+  process.exit(2);
+}
+
+interface Phase {
+  readonly name: string;
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly longestBlockMs: number;
+}
+
+/** Runs `work`, timing it and the longest event-loop block during it. */
+async function measure<T>(name: string, work: () => Promise<T>): Promise<{ phase: Phase; result: T }> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  // Let the monitor's timer start before the work does.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const result = await work();
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  // One more turn, so a block at the very end is seen.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  histogram.disable();
+  return { phase: { name, ms, cpuMs: (cpu.user + cpu.system) / 1000, longestBlockMs: histogram.max / 1e6 }, result };
+}
+
+async function writeCorpus(file: string, papers: readonly Paper[]): Promise<void> {
+  const out = createWriteStream(file);
+  for (let i = 0; i < papers.length; i += 1000) out.write(papers.slice(i, i + 1000).map(arxivJsonlLine).join(''));
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+async function main(): Promise<void> {
+  const bundledPath = path.join(__dirname, '..', 'data', 'papers.json');
+  const bundledText = readFileSync(bundledPath, 'utf8');
+  const seed = parseIndexText(bundledText, bundledPath).papers;
+  const folder = mkdtempSync(path.join(tmpdir(), 'paper-lookup-bench-load-'));
+  const file = path.join(folder, 'snapshot.jsonl');
+  try {
+    await writeCorpus(file, generateCorpus(seed, size).papers.filter((paper) => paper.id.startsWith('syn-')));
+    const fileBytes = statSync(file).size;
+    console.log(`Load benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`);
+    console.log(`${size.toLocaleString('en-US')} papers: ${file} (${(fileBytes / 1e6).toFixed(0)} MB of JSON Lines) plus the bundled index`);
+
+    const bundled = (): IndexSource => ({ name: 'Bundled papers', location: bundledPath, ...parseIndexText(bundledText, bundledPath) });
+    const source = (parsed: { papers: readonly Paper[]; problems: IndexSource['problems'] }): IndexSource => ({ name: 'snapshot.jsonl', location: file, ...parsed });
+
+    const baseline = await measure('baseline: parse, build in one go', async () => {
+      const parsed = await parseArxivJsonl(createReadStream(file, { highWaterMark: 256 * 1024 }), file);
+      return new PaperCatalog([bundled(), source(parsed)]);
+    });
+    const cold = await measure('cold: stream, build in slices', async () => {
+      const papers: Paper[] = [];
+      const problems: IndexSource['problems'][number][] = [];
+      for await (const batch of readArxivJsonl(createReadStream(file, { highWaterMark: 256 * 1024 }), file)) {
+        for (const paper of batch.papers) papers.push(paper);
+        for (const problem of batch.problems) problems.push(problem);
+      }
+      return PaperCatalog.build([bundled(), source({ papers, problems })]);
+    });
+    const key = { keyTemplate: '[auth:lower][shorttitle3_3][year]', sources: await stampSources([bundledPath, file]) };
+    const cacheFolder = path.join(folder, 'cache');
+    const write = await measure('cache write', () => writeCatalogCache(cacheFolder, key, cold.result.contents));
+    const warm = await measure('warm: read the cache', async () => {
+      const cached = await runCooperatively(readCatalogCache(write.result, key));
+      if (cached.status !== 'hit') throw new Error(`The cache was not used: ${cached.status === 'rejected' ? cached.reason : 'missing'}`);
+      return PaperCatalog.fromContents(cached.contents);
+    });
+    if (warm.result.papers.length !== cold.result.papers.length || baseline.result.papers.length !== cold.result.papers.length) {
+      throw new Error('The catalogs differ in size.');
+    }
+
+    // A second warm start: the first one also pays for compiling the cache reader.
+    const warmAgain = await measure('warm again', async () => {
+      const cached = await runCooperatively(readCatalogCache(write.result, key));
+      return cached.status === 'hit' ? PaperCatalog.fromContents(cached.contents) : undefined;
+    });
+
+    const rows = [baseline.phase, cold.phase, write.phase, warm.phase, warmAgain.phase];
+    const width = Math.max(...rows.map((row) => row.name.length));
+    console.log(`${'phase'.padEnd(width)}  ${'total ms'.padStart(9)}  ${'CPU ms'.padStart(7)}  ${'longest block ms'.padStart(16)}`);
+    for (const row of rows) {
+      console.log(`${row.name.padEnd(width)}  ${row.ms.toFixed(0).padStart(9)}  ${row.cpuMs.toFixed(0).padStart(7)}  ${row.longestBlockMs.toFixed(1).padStart(16)}`);
+    }
+    console.log(`cache file: ${(statSync(write.result).size / 1e6).toFixed(0)} MB`);
+    console.log(`cold / baseline time: ${(cold.phase.ms / baseline.phase.ms).toFixed(2)}×; warm / cold time: ${(warm.phase.ms / cold.phase.ms).toFixed(3)}×`);
+    console.log(`load average at the end: ${loadavg()[0].toFixed(1)}`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+void main();

@@ -1,0 +1,230 @@
+/**
+ * The on-disk cache of a built catalog, so the second start with big indexes skips parsing, merging and
+ * building the search index. Pure: no `vscode` import (Node's `fs` only); the extension says where the
+ * cache folder is (its global storage) and which files the catalog was built from.
+ *
+ * One file per set of sources: its name is a hash of the sources' locations and the citation-key template,
+ * so reloading the same sources overwrites it. Inside, the key it was made for — every source's location,
+ * size and mtime, the key template and the format versions — is checked in full before anything else is
+ * read: a source edited since, or a cache from another release, is never used.
+ *
+ * Layout: "PLCC", u32 file version, u32 metadata length, u32 CRC-32 of the metadata, the metadata (JSON:
+ * the key, the source summaries, problems, merged ids, the file's length), padding to 8 bytes, then the
+ * search index with the papers in compact columns (./engine/serialize.ts, which checksums every section).
+ * So a truncated file, a flipped byte or another version is found out and the catalog rebuilt from the
+ * sources; it is never searched. Files are written under a temporary name and renamed, so a reader never
+ * sees half a file, and only the newest few cache files are kept.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { CatalogContents, SourceSummary } from './catalog';
+import { runCooperatively, type Steps } from './cooperative';
+import { INDEX_FORMAT_VERSION } from './engine/invertedIndex';
+import { deserializeIndexSteps, serializeIndexSteps, type ByteReader } from './engine/serialize';
+import type { IndexProblem } from './parseIndex';
+import type { LoadedPaper } from './paper';
+
+/** Bumped when the metadata or the layout around the index changes. */
+export const CACHE_FILE_VERSION = 1;
+const MAGIC = 'PLCC';
+const HEAD_BYTES = 16;
+export const CACHE_FILE_EXTENSION = '.plcache';
+/** Cache files kept in the folder: the newest few, so switching between a few sets of indexes stays fast. */
+export const KEPT_CACHE_FILES = 4;
+/** A temporary file this old was left by a writer that died; a live one finishes within minutes. */
+const ABANDONED_TEMP_MS = 60 * 60 * 1000;
+
+/** What a source file looked like when the catalog was built from it. */
+export interface SourceStamp {
+  readonly location: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** What a cached catalog was made from; the cache is used only when all of it is the same now. */
+export interface CacheKey {
+  readonly keyTemplate: string;
+  readonly sources: readonly SourceStamp[];
+}
+
+interface CacheMetadata {
+  readonly key: CacheKey;
+  readonly indexFormat: number;
+  readonly fileBytes: number;
+  readonly sources: readonly SourceSummary[];
+  readonly problems: readonly IndexProblem[];
+  readonly mergedIds: CatalogContents['mergedIds'];
+}
+
+export type CacheRead =
+  | { readonly status: 'hit'; readonly contents: CatalogContents }
+  | { readonly status: 'missing' }
+  /** A file that is there but cannot be used: `reason` says why, for the log. */
+  | { readonly status: 'rejected'; readonly reason: string };
+
+/** The size and mtime of each file (absolute paths), for a cache key. */
+export async function stampSources(locations: readonly string[]): Promise<SourceStamp[]> {
+  return Promise.all(
+    locations.map(async (location) => {
+      const stat = await fs.stat(location);
+      return { location, size: stat.size, mtimeMs: stat.mtimeMs };
+    }),
+  );
+}
+
+/** The cache file in `folder` for catalogs built from these sources with this key template. */
+export function cacheFileFor(folder: string, key: CacheKey): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify([key.keyTemplate, key.sources.map((source) => source.location)]))
+    .digest('hex')
+    .slice(0, 16);
+  return path.join(folder, `catalog-${hash}${CACHE_FILE_EXTENSION}`);
+}
+
+/** Reads the catalog cached in `file` if it was made for exactly `key`; see `CacheRead`. */
+export function* readCatalogCache(file: string, key: CacheKey): Steps<CacheRead> {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    return { status: 'rejected', reason: (error as Error).message };
+  }
+  try {
+    return { status: 'hit', contents: yield* readOpenCache(fd, key) };
+  } catch (error) {
+    return { status: 'rejected', reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* readOpenCache(fd: number, key: CacheKey): Steps<CatalogContents> {
+  const fileBytes = fstatSync(fd).size;
+  const read: ByteReader = (offset, length, scratch) => {
+    if (offset + length > fileBytes) throw new Error('The cache file is truncated.');
+    const into = scratch ?? new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, into, done, length - done, offset + done);
+      if (n === 0) throw new Error('The cache file is truncated.');
+      done += n;
+    }
+    return into.subarray(0, length);
+  };
+  const head = read(0, HEAD_BYTES);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (new TextDecoder().decode(head.subarray(0, 4)) !== MAGIC) throw new Error('Not a Paper Lookup cache file.');
+  const version = view.getUint32(4, true);
+  if (version !== CACHE_FILE_VERSION) throw new Error(`Cache file version ${version}; this release reads version ${CACHE_FILE_VERSION}.`);
+  const metadataBytes = read(HEAD_BYTES, view.getUint32(8, true));
+  if (crc32(metadataBytes) !== view.getUint32(12, true)) throw new Error('The cache file is corrupt (its metadata fails its checksum).');
+  const metadata = JSON.parse(new TextDecoder().decode(metadataBytes)) as CacheMetadata;
+  if (metadata.indexFormat !== INDEX_FORMAT_VERSION) throw new Error(`Search index format ${metadata.indexFormat}; this release reads ${INDEX_FORMAT_VERSION}.`);
+  if (metadata.fileBytes !== fileBytes) throw new Error(`The cache file is ${fileBytes} bytes, but was written with ${metadata.fileBytes}.`);
+  const stale = staleness(metadata.key, key);
+  if (stale) throw new Error(`It is out of date: ${stale}.`);
+
+  const indexStart = align8(HEAD_BYTES + metadataBytes.byteLength);
+  const { index, papers: stored } = yield* deserializeIndexSteps((offset, length, scratch) => read(indexStart + offset, length, scratch));
+  if (!stored) throw new Error('The cache file holds no papers.');
+  const papers: LoadedPaper[] = [];
+  for (const paper of stored) {
+    if (papers.length % 1024 === 0) yield;
+    if (paper.key === undefined || paper.source === undefined) throw new Error(`Paper "${paper.id}" has no citation key or source in the cache file.`);
+    papers.push(Object.freeze(paper as LoadedPaper));
+  }
+  return { sources: metadata.sources, papers, mergedIds: metadata.mergedIds, problems: metadata.problems, index, fromCache: true };
+}
+
+/** Why a cache made for `cached` does not fit `wanted`, or undefined when it does. */
+function staleness(cached: CacheKey, wanted: CacheKey): string | undefined {
+  if (cached.keyTemplate !== wanted.keyTemplate) return `made with the key template ${cached.keyTemplate}`;
+  if (cached.sources.length !== wanted.sources.length) return `made from ${cached.sources.length} index files, not ${wanted.sources.length}`;
+  for (const [i, source] of wanted.sources.entries()) {
+    const then = cached.sources[i];
+    if (then.location !== source.location) return `made from ${then.location}, not ${source.location}`;
+    if (then.size !== source.size || then.mtimeMs !== source.mtimeMs) return `${source.location} has changed since`;
+  }
+  return undefined;
+}
+
+/**
+ * Writes `contents` as the cache for `key` into `folder` (created if need be), pausing between blocks of
+ * work, then deletes all but the newest cache files. Returns the file written.
+ */
+export async function writeCatalogCache(folder: string, key: CacheKey, contents: CatalogContents): Promise<string> {
+  const indexChunks = await runCooperatively(serializeIndexSteps(contents.index, contents.papers));
+  const indexBytes = indexChunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+  const encoder = new TextEncoder();
+  const metadataFor = (fileBytes: number): Uint8Array => {
+    const metadata: CacheMetadata = {
+      key,
+      indexFormat: INDEX_FORMAT_VERSION,
+      fileBytes,
+      sources: contents.sources,
+      problems: contents.problems,
+      mergedIds: contents.mergedIds,
+    };
+    return encoder.encode(JSON.stringify(metadata));
+  };
+  // The file's length is in the metadata, whose length is part of it: both fixed points settle at once
+  // unless the length gains a digit, hence the loop.
+  let metadataBytes = metadataFor(0);
+  let fileBytes = 0;
+  for (let previous = -1; fileBytes !== previous; ) {
+    previous = fileBytes;
+    fileBytes = align8(HEAD_BYTES + metadataBytes.byteLength) + indexBytes;
+    metadataBytes = metadataFor(fileBytes);
+  }
+  const head = new Uint8Array(align8(HEAD_BYTES + metadataBytes.byteLength));
+  head.set(encoder.encode(MAGIC), 0);
+  const view = new DataView(head.buffer);
+  view.setUint32(4, CACHE_FILE_VERSION, true);
+  view.setUint32(8, metadataBytes.byteLength, true);
+  view.setUint32(12, crc32(metadataBytes), true);
+  head.set(metadataBytes, HEAD_BYTES);
+
+  await fs.mkdir(folder, { recursive: true });
+  const file = cacheFileFor(folder, key);
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const handle = await fs.open(temporary, 'w');
+  try {
+    for (const chunk of [head, ...indexChunks]) await handle.write(chunk);
+  } catch (error) {
+    await handle.close();
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await fs.rename(temporary, file);
+  await removeOldCacheFiles(folder, file);
+  return file;
+}
+
+/** Deletes cache files beyond the newest `KEPT_CACHE_FILES` (never `keep`), and abandoned temporary files. */
+export async function removeOldCacheFiles(folder: string, keep: string): Promise<void> {
+  const now = Date.now();
+  const files = await Promise.all(
+    (await fs.readdir(folder))
+      .filter((name) => name.startsWith('catalog-') && (name.endsWith(CACHE_FILE_EXTENSION) || name.endsWith('.tmp')))
+      .map(async (name) => {
+        const file = path.join(folder, name);
+        const stat = await fs.stat(file).catch(() => undefined);
+        return { file, mtimeMs: stat?.mtimeMs ?? 0, temporary: name.endsWith('.tmp') };
+      }),
+  );
+  const caches = files.filter((entry) => !entry.temporary && entry.file !== keep).sort((a, b) => b.mtimeMs - a.mtimeMs);
+  const doomed = [
+    ...caches.slice(KEPT_CACHE_FILES - 1),
+    ...files.filter((entry) => entry.temporary && now - entry.mtimeMs > ABANDONED_TEMP_MS),
+  ];
+  await Promise.all(doomed.map((entry) => fs.rm(entry.file, { force: true })));
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}

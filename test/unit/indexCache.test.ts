@@ -1,0 +1,161 @@
+/**
+ * Loading big catalogs: building in slices that let the event loop run (src/index/cooperative.ts) gives
+ * the same catalog as building in one go, and the on-disk cache (src/index/indexCache.ts) gives it back
+ * exactly — or, when the file is truncated, corrupt, from another version or out of date, refuses it.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { generateCorpus } from '../../src/bench/corpus';
+import { PaperCatalog, type CatalogContents, type IndexSource } from '../../src/index/catalog';
+import { runCooperatively, runToEnd } from '../../src/index/cooperative';
+import {
+  cacheFileFor,
+  KEPT_CACHE_FILES,
+  readCatalogCache,
+  stampSources,
+  writeCatalogCache,
+  type CacheKey,
+  type CacheRead,
+} from '../../src/index/indexCache';
+import { parseIndexText } from '../../src/index/parseIndex';
+
+const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');
+const bundled = parseIndexText(readFileSync(bundledPath, 'utf8'), bundledPath).papers;
+const { papers: synthetic } = generateCorpus(bundled, 3000);
+const sources: IndexSource[] = [
+  { name: 'Bundled papers', location: bundledPath, papers: bundled, problems: [] },
+  {
+    name: 'snapshot.jsonl',
+    location: '/data/snapshot.jsonl',
+    // The bundled papers inside merge with the bundled index, so merged ids are cached too.
+    papers: synthetic.map((paper) => (paper.id.startsWith('syn-') ? paper : { ...paper, id: `copy-${paper.id}` })),
+    problems: [{ severity: 'error', file: '/data/snapshot.jsonl', line: 7, column: 1, message: 'Invalid JSON: x; line skipped.' }],
+  },
+];
+const key: CacheKey = {
+  keyTemplate: '[auth:lower][shorttitle3_3][year]',
+  sources: [
+    { location: bundledPath, size: 1000, mtimeMs: 1 },
+    { location: '/data/snapshot.jsonl', size: 5_000_000, mtimeMs: 1_700_000_000_000.25 },
+  ],
+};
+const QUERIES = ['attention is all you need', 'pointer netwroks', synthetic[1234].title, synthetic[2000].authors?.[0] ?? '', 'hopf'];
+
+/** What a user sees of a catalog: its papers, problems, sources, and search results. */
+function observable(catalog: PaperCatalog): unknown {
+  return {
+    papers: catalog.papers,
+    problems: catalog.problems,
+    sources: catalog.sources,
+    results: QUERIES.map((query) => catalog.search(query, 10).map((hit) => ({ id: hit.paper.id, score: hit.score, matches: hit.matches }))),
+    mergedCopy: catalog.get('copy-pointer-networks')?.id,
+  };
+}
+
+describe('catalog loading: building in slices', () => {
+  it('builds the same catalog as building in one go, and lets timers run while it works', async () => {
+    const inOneGo = new PaperCatalog(sources);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const inSlices = await PaperCatalog.build(sources);
+    clearInterval(timer);
+    assert.ok(ticks > 0, 'no timer ran during the build');
+    assert.deepEqual(observable(inSlices), observable(inOneGo));
+    assert.equal(inSlices.get('copy-pointer-networks')?.id, 'pointer-networks');
+    assert.equal(inSlices.fromCache, false);
+  });
+});
+
+describe('catalog loading: the index cache', () => {
+  const catalog = new PaperCatalog(sources);
+  let folder: string;
+  let file: string;
+  const read = (wanted: CacheKey = key, at = file): CacheRead => runToEnd(readCatalogCache(at, wanted));
+  const rejection = (result: CacheRead): string => (result.status === 'rejected' ? result.reason : `not rejected: ${result.status}`);
+
+  before(async () => {
+    folder = mkdtempSync(path.join(tmpdir(), 'paper-lookup-cache-'));
+    file = await writeCatalogCache(folder, key, catalog.contents);
+  });
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('gives back the same catalog: papers, keys, sources, problems, merged ids, search results', async () => {
+    assert.equal(file, cacheFileFor(folder, key));
+    const result = await runCooperatively(readCatalogCache(file, key));
+    assert.equal(result.status, 'hit');
+    const cached = new PaperCatalog((result as { contents: CatalogContents }).contents);
+    assert.equal(cached.fromCache, true);
+    assert.deepEqual(observable(cached), observable(catalog));
+    assert.ok(Object.isFrozen(cached.papers[0]));
+  });
+
+  it('says when there is no cache file', () => {
+    assert.deepEqual(read(key, path.join(folder, 'catalog-none.plcache')), { status: 'missing' });
+  });
+
+  it('refuses a cache made for files that changed since, other files, or another key template', () => {
+    const touched: CacheKey = { ...key, sources: [key.sources[0], { ...key.sources[1], mtimeMs: key.sources[1].mtimeMs + 1 }] };
+    assert.match(rejection(read(touched)), /snapshot\.jsonl has changed since/);
+    const grown: CacheKey = { ...key, sources: [key.sources[0], { ...key.sources[1], size: key.sources[1].size + 1 }] };
+    assert.match(rejection(read(grown)), /has changed since/);
+    assert.match(rejection(read({ ...key, sources: key.sources.slice(0, 1) })), /from 2 index files, not 1/);
+    assert.match(rejection(read({ ...key, keyTemplate: '[auth][year]' })), /key template/);
+  });
+
+  it('refuses a truncated cache file', () => {
+    const bytes = readFileSync(file);
+    for (const length of [0, 10, 40, bytes.byteLength >> 1, bytes.byteLength - 1]) {
+      const truncated = path.join(folder, 'truncated.bin');
+      writeFileSync(truncated, bytes.subarray(0, length));
+      assert.equal(read(key, truncated).status, 'rejected', `cut at ${length}`);
+    }
+  });
+
+  it('refuses another cache file version, and files that are not caches', () => {
+    const bytes = Buffer.from(readFileSync(file));
+    bytes.writeUInt32LE(99, 4);
+    const other = path.join(folder, 'other-version.bin');
+    writeFileSync(other, bytes);
+    assert.match(rejection(read(key, other)), /version 99/);
+    writeFileSync(other, '{"version": 1, "papers": []}');
+    assert.match(rejection(read(key, other)), /Not a Paper Lookup cache file/);
+  });
+
+  it('never gives wrong results from a file with a flipped byte: it is refused, or reads back the same', () => {
+    const bytes = readFileSync(file);
+    const flipped = path.join(folder, 'flipped.bin');
+    let refused = 0;
+    const expected = JSON.stringify(observable(catalog));
+    const positions = Array.from({ length: 60 }, (_, i) => Math.floor(((i + 0.5) * bytes.byteLength) / 60));
+    for (const position of [5, 9, 13, 20, ...positions]) {
+      const copy = Buffer.from(bytes);
+      copy[position] ^= 0x20;
+      writeFileSync(flipped, copy);
+      const result = read(key, flipped);
+      if (result.status === 'rejected') refused++;
+      else assert.equal(JSON.stringify(observable(new PaperCatalog((result as { contents: CatalogContents }).contents))), expected, `flip at ${position}`);
+    }
+    // Only the padding between sections is not checked; nearly every flip must be caught.
+    assert.ok(refused >= 60, `only ${refused} of 64 flips refused`);
+  });
+
+  it('keeps only the newest cache files', async () => {
+    const written: string[] = [];
+    for (let i = 0; i < KEPT_CACHE_FILES + 2; i++) {
+      const other: CacheKey = { ...key, sources: [key.sources[0], { ...key.sources[1], location: `/data/other-${i}.jsonl` }] };
+      written.push(await writeCatalogCache(folder, other, catalog.contents));
+      // mtimes must differ for "newest" to mean something.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const left = readdirSync(folder).filter((name) => name.endsWith('.plcache')).map((name) => path.join(folder, name));
+    assert.deepEqual(left.sort(), written.slice(-KEPT_CACHE_FILES).sort());
+  });
+
+  it('stamps source files with their size and mtime', async () => {
+    const [stamp] = await stampSources([bundledPath]);
+    const stat = statSync(bundledPath);
+    assert.deepEqual(stamp, { location: bundledPath, size: stat.size, mtimeMs: stat.mtimeMs });
+  });
+});

@@ -1,33 +1,44 @@
 /**
  * `paper-lookup`: the command line over the same pure modules the extension uses.
  *
- *   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json]
- *   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]...
- *   paper-lookup bib [--index FILE]...
+ *   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
+ *   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]... [--strict]
+ *   paper-lookup bib [--index FILE]... [--strict]
  *   paper-lookup bench [--sizes 1000,100000] [--json]
  *
- * Exit codes: 0 success, 1 nothing found, 2 bad arguments or a bad index file (one line on stderr).
+ * Like the extension, it keeps going past a bad index file: every problem is one `file:line:column:` line on
+ * stderr and the good entries (and the other files) are used. Exit codes: 0 success, 1 nothing found,
+ * 2 bad arguments, no usable paper in any --index file, or (with --strict) any index problem.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toBibtexEntry, toBibtexFile } from './citation/bibtex';
 import { formatCitation, type CitationStyle } from './citation/format';
+import { parseBibIndexText } from './index/bibSource';
 import { PaperCatalog, type IndexSource } from './index/catalog';
-import { formatProblem, parseIndexText } from './index/parseIndex';
+import { readArxivJsonl } from './index/jsonlSource';
+import type { Paper } from './index/paper';
+import { formatProblem, parseIndexText, type IndexProblem } from './index/parseIndex';
 import { runSearchBench } from './bench/searchBench';
 import { KNOWN_ITEMS } from '../test/fixtures/knownItems';
 
 const USAGE = `Usage:
-  paper-lookup search "<query>" [--index FILE]... [--limit N] [--json]
-  paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]...
-  paper-lookup bib [--index FILE]...
+  paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
+  paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]... [--strict]
+  paper-lookup bib [--index FILE]... [--strict]
   paper-lookup bench [--sizes 1000,100000] [--json]
 
 search ranks papers; cite prints one citation (bibtex: its .bib entry); bib prints a .bib with
-an entry for every loaded paper. Papers come from the bundled index plus every --index file
-(JSON index schema version 1). bench times the search engine against plain fuse.js on synthetic
-corpora of the given sizes (default 1000,10000,100000,1000000); --json prints one JSON array.`;
+an entry for every loaded paper. Papers come from the bundled index plus every --index file:
+a JSON index (schema version 1), a BibTeX .bib, or arXiv JSON Lines (.jsonl, .ndjson).
+A problem in an index file is printed on stderr as file:line:column: and the rest of the file
+and the other files are still used; the exit code is 2 only when no --index file gave a paper.
+--strict exits 2 on any index problem, warnings included, without running the command (for CI).
+bench times the search engine against plain fuse.js on synthetic corpora of the given sizes
+(default 1000,10000,100000,1000000); --json prints one JSON array.
+
+Exit codes: 0 success, 1 nothing found, 2 bad arguments or unusable index files.`;
 
 const FORMATS: Readonly<Record<string, CitationStyle | 'bibtex'>> = { markdown: 'markdown', latex: 'latex', text: 'plain', bibtex: 'bibtex' };
 
@@ -40,8 +51,8 @@ export interface CliIo {
   readonly bundledIndex: string;
 }
 
-/** Runs the CLI and returns its exit code; all output goes through `io` so tests can capture it. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+/** Runs the CLI and resolves to its exit code; all output goes through `io` so tests can capture it. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -52,6 +63,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         json: { type: 'boolean', default: false },
         format: { type: 'string' },
         sizes: { type: 'string', default: '1000,10000,100000,1000000' },
+        strict: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -60,21 +72,22 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       io.stdout(USAGE);
       return values.help ? 0 : 2;
     }
+    const catalog = (): Promise<PaperCatalog> => loadCatalog(io, values.index ?? [], values.strict ?? false);
     if (command === 'search') {
       if (rest.length !== 1) throw new UsageError('search takes exactly one query (quote it if it has spaces)');
       const limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got "${values.limit}"`);
-      return search(loadCatalog(io, values.index ?? []), rest[0], limit, values.json ?? false, io);
+      return search(await catalog(), rest[0], limit, values.json ?? false, io);
     }
     if (command === 'cite') {
       if (rest.length !== 1) throw new UsageError('cite takes exactly one paper id or citation key');
       const style = FORMATS[values.format ?? ''];
       if (!style) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}`);
-      return cite(loadCatalog(io, values.index ?? []), rest[0], style, io);
+      return cite(await catalog(), rest[0], style, io);
     }
     if (command === 'bib') {
-      if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index');
-      io.stdout(toBibtexFile(loadCatalog(io, values.index ?? []).papers).trimEnd());
+      if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index and --strict');
+      io.stdout(toBibtexFile((await catalog()).papers).trimEnd());
       return 0;
     }
     if (command === 'bench') {
@@ -87,7 +100,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       io.stderr(`paper-lookup: ${(error as Error).message}. Run paper-lookup --help for usage.`);
       return 2;
     }
-    if (error instanceof IndexError) {
+    if (error instanceof UnusableIndexes) {
       io.stderr(`paper-lookup: ${error.message}`);
       return 2;
     }
@@ -95,28 +108,82 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   }
 }
 
-class IndexError extends Error {}
+/** The index files cannot be used: none gave a paper, or --strict and one has a problem. The problems are printed. */
+class UnusableIndexes extends Error {}
 
-function loadCatalog(io: CliIo, indexFiles: readonly string[]): PaperCatalog {
-  const sources = [readSource(io.bundledIndex, 'Bundled papers'), ...indexFiles.map((file) => readSource(path.resolve(file)))];
-  const catalog = new PaperCatalog(sources);
-  const firstError = catalog.problems.find((problem) => problem.severity === 'error');
-  if (firstError) throw new IndexError(formatProblem(firstError));
-  for (const warning of catalog.problems) io.stderr(formatProblem(warning));
+/** Loads the bundled papers and every --index file, printing each problem on stderr as `file:line:column: …`. */
+async function loadCatalog(io: CliIo, indexFiles: readonly string[], strict: boolean): Promise<PaperCatalog> {
+  const userSources: IndexSource[] = [];
+  for (const file of indexFiles) userSources.push(await readSource(path.resolve(file)));
+  const catalog = new PaperCatalog([readBundled(io.bundledIndex), ...userSources]);
+  for (const problem of catalog.problems) io.stderr(printable(formatProblem(problem)));
+  if (strict && catalog.problems.length > 0) {
+    throw new UnusableIndexes(`${catalog.problems.length} index problem${catalog.problems.length > 1 ? 's' : ''} (--strict).`);
+  }
+  const hasErrors = catalog.problems.some((problem) => problem.severity === 'error');
+  if (userSources.length > 0 && userSources.every((source) => source.papers.length === 0) && hasErrors) {
+    throw new UnusableIndexes(`no paper could be loaded from ${indexFiles.length > 1 ? 'any of the index files' : 'the index file'}.`);
+  }
   return catalog;
 }
 
-function readSource(file: string, displayName?: string): IndexSource {
-  let text: string;
+function readBundled(file: string): IndexSource {
+  return sourceOf(file, 'Bundled papers', parseIndexText(readFileSync(file, 'utf8'), file));
+}
+
+/** One --index file in the format its name says: `.bib` BibTeX, `.jsonl`/`.ndjson` arXiv JSON Lines, else our JSON. */
+async function readSource(file: string): Promise<IndexSource> {
   try {
-    text = readFileSync(file, 'utf8');
+    if (/\.(jsonl|ndjson)$/i.test(file)) return await readJsonLines(file);
+    const text = readFileSync(file, 'utf8');
+    return sourceOf(file, undefined, /\.bib$/i.test(file) ? await parseBibIndexText(text, file) : parseIndexText(text, file));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'expected a file but found a directory' : (error as Error).message;
-    throw new IndexError(`${file}: ${reason}`);
+    return sourceOf(file, undefined, { papers: [], problems: [problemAtStart(file, describeReadError(error))] });
   }
-  const parsed = parseIndexText(text, file);
+}
+
+/**
+ * Streamed, so a snapshot of all of arXiv never sits in memory whole. A read that fails part way (the file removed
+ * or cut while it is read) keeps the papers read before it and reports the failure.
+ */
+async function readJsonLines(file: string): Promise<IndexSource> {
+  const papers: Paper[] = [];
+  const problems: IndexProblem[] = [];
+  try {
+    for await (const batch of readArxivJsonl(createReadStream(file), file)) {
+      papers.push(...batch.papers);
+      problems.push(...batch.problems);
+    }
+  } catch (error) {
+    problems.push(problemAtStart(file, describeReadError(error)));
+  }
+  return sourceOf(file, undefined, { papers, problems });
+}
+
+function sourceOf(file: string, displayName: string | undefined, parsed: { name?: string; papers: readonly Paper[]; problems: readonly IndexProblem[] }): IndexSource {
   return { name: displayName ?? parsed.name ?? path.basename(file), location: file, papers: parsed.papers, problems: parsed.problems };
+}
+
+/** A problem with the whole file (it is missing, a folder, unreadable): reported at its start, like the extension does. */
+function problemAtStart(file: string, message: string): IndexProblem {
+  return { severity: 'error', file, line: 1, column: 1, message };
+}
+
+function describeReadError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'Index file not found.';
+  if (code === 'EISDIR') return 'Expected an index file but found a directory.';
+  return `Cannot read the index file: ${(error as Error).message}`;
+}
+
+/**
+ * Text for a terminal: control characters (C0 but tab and line feed, DEL, C1) as U+FFFD. A title or a line quoted
+ * in a JSON error from an index file can hold ESC sequences, which a terminal would obey (colours, window title,
+ * hyperlinks). JSON and BibTeX output carry no raw control characters and are left as they are.
+ */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 function search(catalog: PaperCatalog, query: string, limit: number, json: boolean, io: CliIo): number {
@@ -126,9 +193,9 @@ function search(catalog: PaperCatalog, query: string, limit: number, json: boole
   } else {
     hits.forEach(({ paper }, rank) => {
       const byline = [paper.authors?.slice(0, 3).join(', '), paper.year].filter(Boolean).join(' · ');
-      io.stdout(`${String(rank + 1).padStart(2)}. ${paper.title}${byline ? ` — ${byline}` : ''}\n    ${paper.key}  (id: ${paper.id})`);
+      io.stdout(printable(`${String(rank + 1).padStart(2)}. ${paper.title}${byline ? ` — ${byline}` : ''}\n    ${paper.key}  (id: ${paper.id})`));
     });
-    if (hits.length === 0) io.stderr(`No papers match "${query}".`);
+    if (hits.length === 0) io.stderr(printable(`No papers match "${query}".`));
   }
   return hits.length > 0 ? 0 : 1;
 }
@@ -136,7 +203,7 @@ function search(catalog: PaperCatalog, query: string, limit: number, json: boole
 function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | 'bibtex', io: CliIo): number {
   const paper = catalog.get(idOrKey) ?? catalog.getByKey(idOrKey);
   if (!paper) {
-    io.stderr(`paper-lookup: no paper has the id or key "${idOrKey}". Try: paper-lookup search "<words>"`);
+    io.stderr(printable(`paper-lookup: no paper has the id or key "${idOrKey}". Try: paper-lookup search "<words>"`));
     return 1;
   }
   io.stdout(style === 'bibtex' ? toBibtexEntry(paper).trimEnd() : formatCitation(paper, style));
@@ -148,16 +215,18 @@ function bench(io: CliIo, sizesText: string, json: boolean): number {
   if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 1)) {
     throw new UsageError(`--sizes must be positive whole numbers separated by commas, got "${sizesText}"`);
   }
-  const seed = readSource(io.bundledIndex, 'Bundled papers').papers;
+  const seed = readBundled(io.bundledIndex).papers;
   const rows = runSearchBench({ sizes, seed, knownItems: KNOWN_ITEMS, log: json ? io.stderr : io.stdout });
   if (json) io.stdout(JSON.stringify(rows, null, 2));
   return 0;
 }
 
 if (require.main === module) {
-  process.exitCode = runCli(process.argv.slice(2), {
+  void runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
     bundledIndex: path.join(__dirname, '..', 'data', 'papers.json'),
+  }).then((code) => {
+    process.exitCode = code;
   });
 }

@@ -1,51 +1,124 @@
 /**
  * BibTeX files as paper indexes (a Zotero or JabRef export, a lab's shared .bib). Pure: no `vscode` import.
  * Parsing is @retorquere/bibtex-parser's (through `parseBibEntries`); this module maps entries to papers
- * and reports the ones that cannot be papers, with their line, without losing the rest.
+ * and reports the ones that cannot be papers, with their line and column, without losing the rest.
  */
 import { parseBibEntries } from '../citation/bibliography';
-import type { IndexProblem, ParsedIndex } from './parseIndex';
+import { cleanText, computeLineStarts, isHttpsLink, positionAt, type IndexProblem, type ParsedIndex } from './parseIndex';
 import { withoutUndefined, type Paper } from './paper';
 
 export async function parseBibIndexText(text: string, file: string): Promise<ParsedIndex> {
   const problems: IndexProblem[] = [];
   const papers: Paper[] = [];
+  const headers = entryHeaders(text);
   const seenIds = new Set<string>();
-  for (const entry of await parseBibEntries(text)) {
-    const line = lineOfEntry(text, entry.key);
-    if (!entry.title?.trim()) {
-      problems.push({ severity: 'error', file, line, column: 1, message: `Entry "${entry.key}" has no title; skipped.` });
+  const report = (severity: IndexProblem['severity'], { line, column }: Position, message: string): void => {
+    problems.push({ severity, file, line, column, message });
+  };
+  if (text.trim() === '') {
+    // An empty .bib is a bibliography nobody has added to yet (a new references.bib), not a broken one.
+    report('warning', { line: 1, column: 1 }, 'The file is empty; no papers loaded.');
+    return { papers, problems };
+  }
+  for (const entry of await parseBibEntries(withoutControlCharacters(text))) {
+    const header = headers.take(entry.key);
+    const at = header ?? { line: 1, column: 1 };
+    const title = cleanText(entry.title);
+    if (!title) {
+      // The parser gives up on an entry at an unbalanced brace or quote and returns its key alone: a title field
+      // that is there and not empty was lost that way.
+      const titleField = header && /\btitle\s*=\s*(\{\s*\}|"\s*")?/i.exec(header.text);
+      const unreadable = titleField && titleField[1] === undefined;
+      report('error', at, unreadable
+        ? `Entry "${entry.key}" could not be read (unbalanced braces or quotes?); skipped.`
+        : `Entry "${entry.key}" has no title; skipped.`);
       continue;
     }
     if (seenIds.has(entry.key)) {
-      problems.push({ severity: 'error', file, line, column: 1, message: `Duplicate key "${entry.key}"; skipped.` });
+      report('error', at, `Duplicate key "${entry.key}" (already used by an earlier entry); skipped.`);
       continue;
     }
     seenIds.add(entry.key);
     const year = entry.year !== undefined && /^\d{4}$/.test(entry.year) ? Number(entry.year) : undefined;
+    // The same rule as for JSON indexes: only https links reach a panel or a .bib (no javascript:, command:, …).
+    const url = entry.url?.trim();
+    if (url !== undefined && !isHttpsLink(url)) report('warning', header?.fieldPosition('url') ?? at, `Entry "${entry.key}": "url" should be an https:// link; ignored.`);
     papers.push(
       withoutUndefined<Paper>({
         id: entry.key,
-        title: entry.title.replace(/\s+/g, ' ').trim(),
-        abstract: entry.abstract?.replace(/\s+/g, ' ').trim() ?? '',
-        authors: entry.authors.length > 0 ? entry.authors : undefined,
+        title,
+        abstract: cleanText(entry.abstract),
+        authors: entry.authors.length > 0 ? entry.authors.map(cleanText).filter(Boolean) : undefined,
         year,
         arxivId: entry.arxivId,
         doi: entry.doi,
-        url: entry.url,
-        venue: entry.venue,
+        url: url !== undefined && isHttpsLink(url) ? url : undefined,
+        venue: cleanText(entry.venue) || undefined,
       }),
     );
   }
-  if (papers.length === 0 && problems.length === 0 && text.trim() !== '' && !/@\w+\s*[{(]/.test(text)) {
-    problems.push({ severity: 'error', file, line: 1, column: 1, message: 'No BibTeX entries found.' });
+  // Entries the parser dropped without a word (it throws on some inputs and skips the entry).
+  for (const header of headers.untaken()) report('error', header, `Entry "${header.key}" could not be read; skipped.`);
+  if (papers.length === 0 && problems.length === 0 && !/@\w+\s*[{(]/.test(text)) {
+    report('error', { line: 1, column: 1 }, 'No BibTeX entries found.');
   }
   return { papers, problems };
 }
 
-/** The 1-based line of `@type{key,` in the text; 1 when it cannot be found. */
-function lineOfEntry(text: string, key: string): number {
-  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`@\\w+\\s*[{(]\\s*${escaped}\\s*,`).exec(text);
-  return match ? text.slice(0, match.index).split('\n').length : 1;
+interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+interface EntryHeader extends Position {
+  readonly key: string;
+  /** The entry's text, up to the next entry. */
+  readonly text: string;
+  /** Where `field = ` starts inside the entry, if it is there. */
+  fieldPosition(field: string): Position | undefined;
+}
+
+/** `@type{key,` (or `@type(key,`) at the start of an entry; `@string`, `@preamble` and `@comment` hold no paper. */
+const ENTRY_HEADER = /@[ \t]*(\w+)[ \t]*[{(][ \t\r\n]*([^\s,{}()"#%'=]+)[ \t\r\n]*,/g;
+const NOT_AN_ENTRY = /^(?:string|preamble|comment)$/i;
+
+/**
+ * Every entry header in the text, found in one pass (a per-entry search from the top took quadratic time on a
+ * big export and found the first of two entries with the same key for both). `take` hands out each key's headers
+ * in file order, as the parser returns the entries.
+ */
+function entryHeaders(text: string): { take(key: string): EntryHeader | undefined; untaken(): EntryHeader[] } {
+  const lineStarts = computeLineStarts(text);
+  const positionOf = (offset: number): Position => positionAt(lineStarts, offset);
+  const matches = [...text.matchAll(ENTRY_HEADER)].filter((match) => !NOT_AN_ENTRY.test(match[1]));
+  const pending = new Map<string, EntryHeader[]>();
+  matches.forEach((match, i) => {
+    const start = match.index;
+    const entryText = text.slice(start, matches[i + 1]?.index ?? text.length);
+    const header: EntryHeader = {
+      key: match[2],
+      ...positionOf(start),
+      text: entryText,
+      fieldPosition(field) {
+        const found = new RegExp(`[,\\s]${field}\\s*=`, 'i').exec(entryText);
+        return found ? positionOf(start + found.index + 1) : undefined;
+      },
+    };
+    const list = pending.get(header.key);
+    if (list) list.push(header);
+    else pending.set(header.key, [header]);
+  });
+  return {
+    take: (key) => pending.get(key)?.shift(),
+    untaken: () => [...pending.values()].flat().sort((a, b) => a.line - b.line || a.column - b.column),
+  };
+}
+
+/**
+ * C0 control characters other than tab and line breaks, and DEL, as spaces: they mean nothing in BibTeX, and a NUL
+ * makes the parser drop the entry it is in. One character for one, so positions stay right.
+ */
+function withoutControlCharacters(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ');
 }

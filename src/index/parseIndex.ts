@@ -175,7 +175,7 @@ function validatePaper(entry: Node, index: number, report: Reporter): Paper | un
 
   // The schema allows only https links; any other scheme (javascript:, command:, file:, …) must not reach a .bib or a link.
   const httpsLink = (url: string | undefined): string | undefined => {
-    if (url === undefined || /^https:\/\/\S+$/.test(url)) return url;
+    if (url === undefined || isHttpsLink(url)) return url;
     report('warning', propertyNode(entry, 'url') ?? entry, `${labelled}: "url" should be an https:// link; ignored.`);
     return undefined;
   };
@@ -230,8 +230,13 @@ function propertyNode(object: Node, name: string): Node | undefined {
 const WHITESPACE_TO_COLLAPSE = /[\s\u0000-\u001f\u007f]{2,}|[^\S ]|[\u0000-\u001f\u007f]/g;
 
 /** Collapses whitespace (including CR/LF and control characters) so titles render on one line. */
-function cleanText(value: unknown): string {
+export function cleanText(value: unknown): string {
   return typeof value === 'string' ? value.replace(WHITESPACE_TO_COLLAPSE, ' ').trim() : '';
+}
+
+/** The only links an index may give: `https://` and something after it, no blanks. */
+export function isHttpsLink(url: string): boolean {
+  return /^https:\/\/\S+$/.test(url);
 }
 
 function truncate(text: string, length: number): string {
@@ -244,7 +249,8 @@ function describeParseError(error: ParseError | undefined): string {
   return printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-function computeLineStarts(text: string): number[] {
+/** The offset at which each line starts, for `positionAt`. */
+export function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     if (text.charCodeAt(i) === 10) starts.push(i + 1);
@@ -252,7 +258,8 @@ function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-function positionAt(lineStarts: readonly number[], offset: number): { line: number; column: number } {
+/** The 1-based line and column of an offset, by binary search over `computeLineStarts`. */
+export function positionAt(lineStarts: readonly number[], offset: number): { line: number; column: number } {
   let low = 0;
   let high = lineStarts.length - 1;
   while (low < high) {
@@ -263,7 +270,10 @@ function positionAt(lineStarts: readonly number[], offset: number): { line: numb
   return { line: low + 1, column: offset - lineStarts[low] + 1 };
 }
 
-/** Formats a problem the way compilers do, so terminals and the Output channel make it clickable. */
+/**
+ * Formats a problem the way compilers do, so terminals and the Output channel make it clickable. Always one line: a
+ * message can quote the file (JSON.parse quotes the bad line of a JSON Lines file, CR and control characters too).
+ */
 export function formatProblem(problem: IndexProblem): string {
-  return `${problem.file}:${problem.line}:${problem.column}: ${problem.severity}: ${problem.message}`;
+  return `${problem.file}:${problem.line}:${problem.column}: ${problem.severity}: ${cleanText(problem.message)}`;
 }

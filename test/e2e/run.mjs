@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
 import { openWorkbench } from './workbench.mjs';
+import { runHostileWebviewTests } from './hostileWebview.mjs';
 
 const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
 const FAILURES_DIR = path.join(REPO_ROOT, 'test-results');
@@ -209,6 +210,7 @@ async function runTheme(theme, results) {
 const results = [];
 try {
   for (const theme of THEMES) await runTheme(theme, results);
+  await runHostileWebviewTests(results);
 } catch (error) {
   results.push({ title: 'e2e runner', error: error.stack ?? String(error) });
 }

@@ -40,9 +40,9 @@ describe('search benchmark', () => {
     assert.ok(lines.some((line) => line.startsWith('fuse / ours')), lines.join('\n'));
   });
 
-  it('is reachable from the command line, which checks --sizes', () => {
+  it('is reachable from the command line, which checks --sizes', async () => {
     const stderr: string[] = [];
-    const code = runCli(['bench', '--sizes', '10,abc'], { stdout: () => undefined, stderr: (text) => stderr.push(text), bundledIndex: bundledPath });
+    const code = await runCli(['bench', '--sizes', '10,abc'], { stdout: () => undefined, stderr: (text) => stderr.push(text), bundledIndex: bundledPath });
     assert.equal(code, 2);
     assert.match(stderr.join('\n'), /--sizes must be positive whole numbers/);
   });

@@ -8,10 +8,10 @@ import { runCli } from '../../src/cli';
 const root = path.join(__dirname, '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'indexes');
 
-function run(...argv: string[]): { code: number; stdout: string; stderr: string } {
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = runCli(argv, {
+  const code = await runCli(argv, {
     stdout: (text) => stdout.push(text),
     stderr: (text) => stderr.push(text),
     bundledIndex: path.join(root, 'data', 'papers.json'),
@@ -20,54 +20,102 @@ function run(...argv: string[]): { code: number; stdout: string; stderr: string 
 }
 
 describe('paper-lookup CLI', () => {
-  it('search prints ranked results with their keys', () => {
-    const result = run('search', 'poiner netwroks', '--limit', '3');
+  it('search prints ranked results with their keys', async () => {
+    const result = await run('search', 'poiner netwroks', '--limit', '3');
     assert.equal(result.code, 0);
     assert.match(result.stdout.split('\n')[0], /^ 1\. Pointer Networks — Oriol Vinyals/);
     assert.match(result.stdout, /vinyalsPointerNetworks2015/);
   });
 
-  it('search --json prints an array of papers with scores and matches', () => {
-    const hits = JSON.parse(run('search', 'hopfield', '--json', '--limit', '2').stdout);
+  it('search --json prints an array of papers with scores and matches', async () => {
+    const hits = JSON.parse((await run('search', 'hopfield', '--json', '--limit', '2')).stdout);
     assert.ok(Array.isArray(hits) && hits.length >= 1);
     assert.equal(hits[0].id, 'parallel-learning-by-multitasking-neural-networks');
     assert.equal(typeof hits[0].score, 'number');
     assert.ok(hits[0].matches.some((match: { field: string }) => match.field === 'abstract'));
   });
 
-  it('search includes papers from --index files', () => {
-    const result = run('search', 'attention is all you need', '--index', path.join(fixtures, 'valid.json'), '--limit', '1');
+  it('search includes papers from --index files', async () => {
+    const result = await run('search', 'attention is all you need', '--index', path.join(fixtures, 'valid.json'), '--limit', '1');
     assert.match(result.stdout, /Attention Is All You Need/);
   });
 
-  it('cite prints a citation in each format, by id or by key', () => {
-    assert.equal(run('cite', 'pointer-networks', '--format', 'markdown').stdout, '[@vinyalsPointerNetworks2015]');
-    assert.equal(run('cite', 'vinyalsPointerNetworks2015', '--format', 'latex').stdout, '\\cite{vinyalsPointerNetworks2015}');
-    assert.match(run('cite', 'pointer-networks', '--format', 'text').stdout, /^Oriol Vinyals, Meire Fortunato, and Navdeep Jaitly \(2015\)\. Pointer Networks\. https:\/\/arxiv\.org\/abs\/1506\.03134$/);
+  it('cite prints a citation in each format, by id or by key', async () => {
+    assert.equal((await run('cite', 'pointer-networks', '--format', 'markdown')).stdout, '[@vinyalsPointerNetworks2015]');
+    assert.equal((await run('cite', 'vinyalsPointerNetworks2015', '--format', 'latex')).stdout, '\\cite{vinyalsPointerNetworks2015}');
+    assert.match((await run('cite', 'pointer-networks', '--format', 'text')).stdout, /^Oriol Vinyals, Meire Fortunato, and Navdeep Jaitly \(2015\)\. Pointer Networks\. https:\/\/arxiv\.org\/abs\/1506\.03134$/);
   });
 
-  it('exits 2 with one line on bad arguments', () => {
+  it('exits 2 with one line on bad arguments', async () => {
     for (const argv of [['search'], ['cite', 'x'], ['cite', 'x', '--format', 'rtf'], ['frobnicate'], ['search', 'q', '--limit', '0'], ['search', 'q', '--bogus']]) {
-      const result = run(...argv);
+      const result = await run(...argv);
       assert.equal(result.code, 2, argv.join(' '));
       assert.equal(result.stderr.split('\n').length, 1, result.stderr);
       assert.match(result.stderr, /^paper-lookup: /);
     }
   });
 
-  it('exits 2 naming the file and position of a bad index file', () => {
-    const result = run('search', 'x', '--index', path.join(fixtures, 'missing-title.json'));
+  it('reports each problem of a bad index file as file:line:column and still searches and cites its good entries', async () => {
+    const file = path.join(fixtures, 'missing-title.json');
+    const result = await run('search', 'second good paper', '--index', file, '--limit', '1');
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stderr.split('\n'), [
+      `${file}:5:5: error: Paper 2: missing or empty "title"; skipped.`,
+      `${file}:6:5: error: Paper 3: missing or empty "title"; skipped.`,
+    ]);
+    assert.match(result.stdout, /^ 1\. Second good paper/);
+    const cited = await run('cite', 'first', '--format', 'markdown', '--index', file);
+    assert.equal(cited.code, 0);
+    assert.equal(cited.stdout, '[@firstGoodPaper]');
+  });
+
+  it('loads the other index files when one is missing or a directory', async () => {
+    const missing = path.join(fixtures, 'nope.json');
+    const result = await run('cite', 'attention-is-all-you-need', '--format', 'latex', '--index', missing, '--index', fixtures, '--index', path.join(fixtures, 'valid.json'));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '\\cite{vaswaniAttentionIsAll2017}');
+    assert.deepEqual(result.stderr.split('\n'), [`${missing}:1:1: error: Index file not found.`, `${fixtures}:1:1: error: Expected an index file but found a directory.`]);
+  });
+
+  it('exits 2 when no --index file gave a paper, after listing why', async () => {
+    const missing = path.join(fixtures, 'nope.json');
+    const result = await run('bib', '--index', missing);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /missing-title\.json:5:5: error: Paper 2: missing or empty "title"/);
-    assert.equal(run('search', 'x', '--index', path.join(fixtures, 'nope.json')).code, 2);
-    assert.match(run('search', 'x', '--index', fixtures).stderr, /found a directory/);
+    assert.equal(result.stdout, '', 'no .bib of the bundled papers alone');
+    assert.deepEqual(result.stderr.split('\n'), [`${missing}:1:1: error: Index file not found.`, 'paper-lookup: no paper could be loaded from the index file.']);
   });
 
-  it('exits 1 when nothing matches', () => {
-    assert.equal(run('search', 'zzqqxxjj').code, 1);
+  it('--strict exits 2 on any index problem without running the command', async () => {
+    const file = path.join(fixtures, 'missing-title.json');
+    const result = await run('bib', '--strict', '--index', file);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr.split('\n').at(-1), 'paper-lookup: 2 index problems (--strict).');
+    assert.equal((await run('bib', '--strict', '--index', path.join(fixtures, 'valid.json'))).code, 0, 'a clean index passes');
   });
 
-  it('runs as the built bin with a shebang', () => {
+  it('reads .bib and JSON Lines index files by their extension', async () => {
+    const sources = path.join(root, 'test', 'fixtures', 'sources');
+    const jsonl = await run('cite', '0704.0001', '--format', 'markdown', '--index', path.join(sources, 'arxiv-snapshot-sample.jsonl'));
+    assert.equal(jsonl.code, 0, jsonl.stderr);
+    assert.match(jsonl.stdout, /^\[@balazsCalculationPromptDiphoton2007\]$/);
+    assert.match(jsonl.stderr, /arxiv-snapshot-sample\.jsonl:5:1: error: Invalid JSON/);
+  });
+
+  it('prints control characters from index files as U+FFFD, so a terminal never obeys them', async () => {
+    const file = path.join(root, 'test', 'fixtures', 'hostile', 'nul-and-control-characters.jsonl');
+    const result = await run('search', 'bell', '--index', file, '--limit', '1');
+    assert.equal(result.code, 0, result.stderr);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(result.stdout + result.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    assert.match(result.stdout, /Null\ufffdByte \ufffd\[31mRed/);
+  });
+
+  it('exits 1 when nothing matches', async () => {
+    assert.equal((await run('search', 'zzqqxxjj')).code, 1);
+  });
+
+  it('runs as the built bin with a shebang', async () => {
     const bin = path.join(root, 'dist', 'cli.js');
     assert.ok(existsSync(bin), 'dist/cli.js is missing: npm run test:unit builds it first');
     const result = spawnSync(bin, ['cite', 'pointer-networks', '--format', 'latex'], { encoding: 'utf8' });
@@ -77,15 +125,15 @@ describe('paper-lookup CLI', () => {
 });
 
 describe('paper-lookup CLI: BibTeX', () => {
-  it('cite --format bibtex prints the entry', () => {
-    const result = run('cite', 'pointer-networks', '--format', 'bibtex');
+  it('cite --format bibtex prints the entry', async () => {
+    const result = await run('cite', 'pointer-networks', '--format', 'bibtex');
     assert.equal(result.code, 0);
     assert.match(result.stdout, /^@\w+\{vinyalsPointerNetworks2015,\n/);
     assert.match(result.stdout, /eprint = \{1506\.03134\}/);
   });
 
   it('bib prints one entry per loaded paper, with unique keys', async () => {
-    const result = run('bib', '--index', path.join(fixtures, 'valid.json'));
+    const result = await run('bib', '--index', path.join(fixtures, 'valid.json'));
     assert.equal(result.code, 0);
     const keys = [...result.stdout.matchAll(/^@\w+\{([^,]+),$/gm)].map((match) => match[1]);
     assert.equal(keys.length, 47);

@@ -1,12 +1,13 @@
 /**
- * Hostile input: the corpus in test/fixtures/hostile (its README lists every file and what it must do) plus inputs
- * too big to commit, generated here. Each goes through the parser, the catalog, what we derive from papers (keys,
- * links, citations, BibTeX) and the CLI, which must stay up, load the good entries, report each problem with the file
- * and its position, and keep hostile text as text.
+ * Hostile input: the corpus in test/fixtures/hostile (its README lists every file and what it must do), in every
+ * format we read (our JSON, arXiv JSON Lines, BibTeX), plus inputs too big to commit, generated here. Each goes
+ * through its parser, the catalog, what we derive from papers (keys, links, citations, BibTeX) and the CLI, which
+ * must stay up, load the good entries, report each problem with the file and its position, and keep hostile text
+ * as text.
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -14,9 +15,11 @@ import { parseBibEntries } from '../../src/citation/bibliography';
 import { toBibtexEntry, toBibtexFile } from '../../src/citation/bibtex';
 import { formatCitation, paperLink } from '../../src/citation/format';
 import { runCli } from '../../src/cli';
+import { parseBibIndexText } from '../../src/index/bibSource';
 import { PaperCatalog, type IndexSource } from '../../src/index/catalog';
+import { parseArxivJsonl, readArxivJsonl } from '../../src/index/jsonlSource';
 import type { LoadedPaper } from '../../src/index/paper';
-import { formatProblem, parseIndexText, type IndexProblem } from '../../src/index/parseIndex';
+import { formatProblem, isHttpsLink, parseIndexText, type IndexProblem, type ParsedIndex } from '../../src/index/parseIndex';
 import { isPaperLink, panelTitle, toPaperListItem, toPaperView } from '../../src/shared/paperView';
 
 const root = path.join(__dirname, '..', '..');
@@ -34,6 +37,8 @@ interface Expectation {
 
 const missingTitle = (paper: number) => new RegExp(`^Paper ${paper}: missing or empty "title"; skipped\\.$`);
 const ignoredField = (paper: number, field: string) => new RegExp(`^Paper ${paper} \\(".*"\\): "${field}" should be`);
+/** JSON.parse's own words follow, quoting the line (its CR too, which `formatProblem` makes a space). */
+const invalidJsonLine = /^Invalid JSON: /;
 
 const CORPUS: Readonly<Record<string, Expectation>> = {
   'bom.json': { loads: ['After A Byte-Order Mark'], problems: [['5:5', 'error', missingTitle(2)]] },
@@ -151,7 +156,79 @@ const CORPUS: Readonly<Record<string, Expectation>> = {
   'wrong-type-papers.json': { loads: [], problems: [['3:13', 'error', /^Expected "papers" to be an array of papers\.$/]] },
   'wrong-type-top-level.json': { loads: [], problems: [['1:1', 'error', /^Expected a JSON object \{ "version": 1, "papers": \[\.\.\.\] \} at the top level\.$/]] },
   'wrong-type-version.json': { loads: [], problems: [['2:14', 'error', /^Unsupported "version" "1"; this release reads version 1\.$/]] },
+
+  // arXiv JSON Lines: a problem is a line, at column 1.
+  'bom.jsonl': { loads: ['After A Byte-Order Mark', 'Second Line'], problems: [] },
+  'crlf.jsonl': { loads: ['First CRLF Line', 'Third CRLF Line'], problems: [['2:1', 'error', invalidJsonLine]] },
+  'dangerous-urls.jsonl': { loads: ['JavaScript As Id', 'Command As Id', 'Url Field Is Ignored'], problems: [] },
+  'duplicate-ids.jsonl': {
+    loads: ['First Owner Of The Id', 'Same Id With A Version'],
+    problems: [['2:1', 'error', /^Duplicate id "2010\.00001" \(already on an earlier line\); skipped\.$/]],
+  },
+  'emoji-and-right-to-left.jsonl': { loads: ['😀 Emoji 👩‍👩‍👧‍👦 Family 🏳️‍🌈 Flag', '\u202eevil.exe\u202c Override And \u2067Isolate\u2069'], problems: [] },
+  // An empty JSON Lines file is a valid stream of no records.
+  'empty.jsonl': { loads: [], problems: [] },
+  'html-payloads.jsonl': { loads: ['<script>alert(1)</script>', 'Title With <img src=x onerror=alert(1)> Inside'], problems: [] },
+  'invalid-line-mid-file.jsonl': { loads: ['Before The Broken Line', 'After The Broken Line'], problems: [['2:1', 'error', invalidJsonLine]] },
+  'missing-title.jsonl': {
+    loads: ['Kept Before', 'Kept After'],
+    problems: [2, 3, 4].map((line) => [`${line}:1`, 'error', new RegExp(`^Paper "2002\\.0000${line}" has no title; skipped\\.$`)] as const),
+  },
+  'non-object-lines.jsonl': {
+    loads: ['The Only Object'],
+    problems: [1, 2, 3, 4].map((line) => [`${line}:1`, 'error', /^Expected one JSON object per line; line skipped\.$/] as const),
+  },
+  // JSON Lines keeps escaped control characters in titles (see jsonlSource's collapse); the CLI prints them as U+FFFD.
+  'nul-and-control-characters.jsonl': {
+    loads: ['Null\u0000Byte \u001b[31mRed\u001b[0m Bell\u0007', 'After The Raw Byte'],
+    problems: [['2:1', 'error', /^Invalid JSON: Bad control character in string literal/]],
+  },
+  'truncated-last-line.jsonl': { loads: ['First Complete Line', 'Second Complete Line'], problems: [['3:1', 'error', /^Invalid JSON: Unterminated string/]] },
+  'wrong-types.jsonl': {
+    loads: ['Other Fields Mistyped'],
+    problems: [
+      ['1:1', 'error', /^The "id" is a number; arXiv ids must be strings/],
+      ['2:1', 'error', /^Paper "2001\.00002" has no title; skipped\.$/],
+      ['3:1', 'error', /^Paper "2001\.00003" has no title; skipped\.$/],
+    ],
+  },
+
+  // BibTeX: a problem is at the entry's `@`, or at the field it is about.
+  'bom-and-crlf.bib': { loads: ['First CRLF Entry'], problems: [['8:1', 'error', /^Entry "crlfSecond" has no title; skipped\.$/]] },
+  'dangerous-urls.bib': {
+    loads: ['JavaScript Url', 'Mixed Case JavaScript Url', 'Command Url', 'Data Url', 'Plain Http Url', 'Good Https Url', 'Hostile Identifiers'],
+    problems: [3, 8, 13, 18, 23].map((line) => [`${line}:3`, 'warning', /^Entry "\w+": "url" should be an https:\/\/ link; ignored\.$/] as const),
+  },
+  'duplicate-keys.bib': {
+    loads: ['First Owner Of The Key', 'Another Paper'],
+    problems: [['11:1', 'error', /^Duplicate key "same" \(already used by an earlier entry\); skipped\.$/]],
+  },
+  // An empty .bib is a bibliography nobody has added to yet: worth a word, not an error.
+  'empty.bib': { loads: [], problems: [['1:1', 'warning', /^The file is empty; no papers loaded\.$/]] },
+  // The BibTeX parser reads `<` and `>` as LaTeX's OT1 font encoding prints them: ¡ and ¿. Text either way.
+  'html-payloads.bib': { loads: ['¡script¿alert(1)¡/script¿'], problems: [] },
+  // LaTeX is rendered to text by the parser: commands lose their backslash, so nothing downstream runs them.
+  'latex-specials.bib': { loads: ['All At Once: { } $ % & # _ \u0303 \u0302 – “quotes”', '/etc/passwd 18rm -rf `=11', 'Math x²+√y and α'], problems: [] },
+  'missing-title.bib': {
+    loads: ['Kept Before', 'Kept After'],
+    problems: [['6:1', 'noTitle'], ['11:1', 'emptyTitle'], ['16:1', 'blankTitle']].map(([at, key]) => [at, 'error', new RegExp(`^Entry "${key}" has no title; skipped\\.$`)] as const),
+  },
+  'not-bibtex.bib': { loads: [], problems: [['1:1', 'error', /^No BibTeX entries found\.$/]] },
+  'nul-and-control-characters.bib': { loads: ['Null Byte [31mRed [0m Bell'], problems: [] },
+  'string-macros.bib': { loads: ['Venue From A Macro', 'Undefinednosuchmacro Macro', 'Expanding Macro', 'Self Reference'], problems: [] },
+  'truncated.bib': { loads: ['Complete Entry'], problems: [['6:1', 'error', /^Entry "cut" could not be read \(unbalanced braces or quotes\?\); skipped\.$/]] },
+  'unbalanced-braces.bib': {
+    loads: ['Before The Unbalanced Entry', 'After The Unbalanced Entry'],
+    problems: [['7:1', 'error', /^Entry "unbalanced" could not be read \(unbalanced braces or quotes\?\); skipped\.$/]],
+  },
 };
+
+/** Reads an index file in the format its extension says, as the extension and the CLI do. */
+async function readIndex(file: string): Promise<ParsedIndex> {
+  if (file.endsWith('.jsonl')) return parseArxivJsonl(createReadStream(file), file);
+  const text = readFileSync(file, 'utf8');
+  return file.endsWith('.bib') ? parseBibIndexText(text, file) : parseIndexText(text, file);
+}
 
 /** The corpus entry that is a folder, not a file. */
 const DIRECTORY_CASE = 'directory-not-a-file.json';
@@ -159,10 +236,10 @@ const DIRECTORY_CASE = 'directory-not-a-file.json';
 const corpusFile = (name: string): string => path.join(corpusDir, name);
 
 /** The CLI run in this process with its output captured. */
-function cli(...argv: string[]): { code: number; stdout: string; stderr: string } {
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = runCli(argv, { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text), bundledIndex });
+  const code = await runCli(argv, { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text), bundledIndex });
   return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }
 
@@ -204,6 +281,7 @@ function assertDerivedValuesSafe(paper: LoadedPaper): void {
   }
   const link = paperLink(paper);
   if (link !== undefined) assert.equal(new URL(link).protocol, 'https:', link);
+  if (paper.url !== undefined) assert.ok(isHttpsLink(paper.url), `url ${paper.url}`);
   assert.ok(Array.from(panelTitle(paper.title)).length <= 40);
   assert.equal(toPaperListItem(paper).title.text, paper.title);
   assert.equal(formatCitation(paper, 'markdown'), `[@${paper.key}]`);
@@ -216,9 +294,13 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
   this.timeout(20_000);
   const catalogBase = bundledSource();
 
-  it('has at least 30 inputs, each listed in the README and expected here', () => {
-    const entries = readdirSync(corpusDir).filter((name) => name.endsWith('.json'));
+  it('has at least 30 inputs, ten or more in each format we read, each listed in the README and expected here', () => {
+    const entries = readdirSync(corpusDir).filter((name) => !['README.md', '.gitattributes'].includes(name));
     assert.ok(entries.length >= 30, `only ${entries.length} inputs`);
+    for (const format of ['.json', '.jsonl', '.bib']) {
+      const count = entries.filter((name) => path.extname(name) === format).length;
+      assert.ok(count >= 10, `only ${count} ${format} inputs`);
+    }
     assert.deepEqual(entries.filter((name) => name !== DIRECTORY_CASE).sort(), Object.keys(CORPUS).sort());
     const readme = readFileSync(path.join(corpusDir, 'README.md'), 'utf8');
     const listed = [...readme.matchAll(/^\| `([^`]+)`/gm)].map((match) => match[1]);
@@ -231,8 +313,8 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
       const file = corpusFile(name);
       const text = (): string => readFileSync(file, 'utf8');
 
-      it('loads the good entries and reports every problem with the file and its position', () => {
-        const parsed = parseIndexText(text(), file);
+      it('loads the good entries and reports every problem with the file and its position', async () => {
+        const parsed = await readIndex(file);
         assert.deepEqual(parsed.papers.map((paper) => paper.title), expected.loads);
         assert.deepEqual(
           parsed.problems.map((problem) => `${problem.line}:${problem.column} ${problem.severity}`),
@@ -240,15 +322,16 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
           parsed.problems.map(formatProblem).join('\n'),
         );
         parsed.problems.forEach((problem, i) => {
+          assert.deepEqual(Object.keys(problem).sort(), ['column', 'file', 'line', 'message', 'severity'], 'a problem carries nothing else (no copy of the text)');
           assert.equal(problem.file, file);
           assert.match(problem.message, expected.problems[i][2]);
-          assert.doesNotMatch(problem.message, /[\n\r]/, 'one line per problem');
+          assert.doesNotMatch(formatProblem(problem), /[\n\r]/, 'one line per problem');
           assertPositionInText(problem, text());
         });
       });
 
-      it('builds a catalog whose keys, links, citations and panel data are safe', () => {
-        const parsed = parseIndexText(text(), file);
+      it('builds a catalog whose keys, links, citations and panel data are safe', async () => {
+        const parsed = await readIndex(file);
         const catalog = new PaperCatalog([catalogBase, { name, location: file, papers: parsed.papers, problems: parsed.problems }]);
         const loaded = catalog.papers.filter((paper) => paper.source === name);
         assert.deepEqual(loaded.map((paper) => paper.title), expected.loads);
@@ -261,7 +344,7 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
       });
 
       it('writes BibTeX that reads back with the same titles, authors and years', async () => {
-        const parsed = parseIndexText(text(), file);
+        const parsed = await readIndex(file);
         const papers = new PaperCatalog([{ name, location: file, papers: parsed.papers, problems: [] }]).papers;
         const entries = await parseBibEntries(toBibtexFile(papers));
         assert.deepEqual(entries.map((entry) => entry.key), papers.map((paper) => paper.key));
@@ -273,19 +356,21 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
         });
       });
 
-      it('keeps the CLI up: the first error on one line of stderr, or the papers in its output', async () => {
-        const firstError = expected.problems.find(([, severity]) => severity === 'error');
-        const result = cli('bib', '--index', file);
-        if (firstError) {
+      it('keeps the CLI up: each problem on its own stderr line as file:line:column, the good entries in its output', async () => {
+        const result = await cli('bib', '--index', file);
+        const lines = result.stderr === '' ? [] : result.stderr.split('\n');
+        const unusable = expected.loads.length === 0 && expected.problems.some(([, severity]) => severity === 'error');
+        if (unusable) assert.equal(lines.pop(), 'paper-lookup: no paper could be loaded from the index file.');
+        assert.equal(lines.length, expected.problems.length, result.stderr);
+        lines.forEach((line, i) => {
+          const [position, severity] = expected.problems[i];
+          assert.ok(line.startsWith(`${file}:${position}: ${severity}: `), line);
+        });
+        if (unusable) {
           assert.equal(result.code, 2);
-          assert.equal(result.stdout, '');
-          assert.equal(result.stderr.split('\n').length, 1, result.stderr);
-          assert.ok(result.stderr.startsWith(`paper-lookup: ${file}:${firstError[0]}: error: `), result.stderr);
+          assert.equal(result.stdout, '', 'no .bib of the bundled papers alone');
         } else {
           assert.equal(result.code, 0, result.stderr);
-          const warnings = result.stderr === '' ? [] : result.stderr.split('\n');
-          assert.equal(warnings.length, expected.problems.length, result.stderr);
-          for (const warning of warnings) assert.ok(warning.startsWith(`${file}:`), warning);
           const entries = await parseBibEntries(result.stdout);
           assert.equal(entries.length, catalogBase.papers.length + expected.loads.length);
         }
@@ -293,11 +378,23 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
     });
   }
 
-  it(`${DIRECTORY_CASE}: a folder where an index file was expected is one line from the CLI`, () => {
-    assert.ok(statSync(corpusFile(DIRECTORY_CASE)).isDirectory());
-    const result = cli('search', 'x', '--index', corpusFile(DIRECTORY_CASE));
-    assert.equal(result.code, 2);
-    assert.equal(result.stderr, `paper-lookup: ${corpusFile(DIRECTORY_CASE)}: expected a file but found a directory`);
+  it('a folder where an index file was expected, in each format: one line naming it, and exit 2 when it was the only index', async () => {
+    const workDir = mkdtempSync(path.join(tmpdir(), 'paper-lookup-hostile-dir-'));
+    try {
+      const folders = [corpusFile(DIRECTORY_CASE), path.join(workDir, 'folder.jsonl'), path.join(workDir, 'folder.bib')];
+      for (const folder of folders.slice(1)) mkdirSync(folder);
+      for (const folder of folders) {
+        assert.ok(statSync(folder).isDirectory());
+        const result = await cli('search', 'x', '--index', folder);
+        assert.equal(result.code, 2);
+        assert.deepEqual(result.stderr.split('\n'), [`${folder}:1:1: error: Expected an index file but found a directory.`, 'paper-lookup: no paper could be loaded from the index file.']);
+      }
+      const withGoodIndex = await cli('search', 'kept before', '--limit', '1', '--index', folders[1], '--index', corpusFile('missing-title.bib'));
+      assert.equal(withGoodIndex.code, 0, 'the other index still loads and is searched');
+      assert.match(withGoodIndex.stdout, /^ 1\. Kept Before/);
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -313,8 +410,8 @@ describe('hostile text is kept as text', () => {
     assert.equal(third.abstract, '<a href="command:workbench.action.terminal.new">click</a>');
   });
 
-  it('prints payloads from the CLI as JSON strings, never as markup or commands', () => {
-    const hits = JSON.parse(cli('search', 'script', '--json', '--limit', '50', '--index', corpusFile('html-payloads.json')).stdout);
+  it('prints payloads from the CLI as JSON strings, never as markup or commands', async () => {
+    const hits = JSON.parse((await cli('search', 'script', '--json', '--limit', '50', '--index', corpusFile('html-payloads.json'))).stdout);
     assert.ok(hits.some((hit: { title: string }) => hit.title === '<script>alert(1)</script>'));
   });
 
@@ -354,6 +451,14 @@ describe('hostile text is kept as text', () => {
     assert.equal(catalog.getByKey('valueOf'), undefined);
   });
 
+  it('expands BibTeX @string macros a bounded way: chained ones, self-referencing ones, undefined ones', async () => {
+    const [venue, undefinedMacro, expanding, selfReference] = (await readIndex(corpusFile('string-macros.bib'))).papers;
+    assert.equal(venue.venue, 'Journal Of Macros');
+    assert.equal(undefinedMacro.title, 'Undefinednosuchmacro Macro', 'an undefined macro is its name, as BibTeX warns and goes on');
+    assert.equal(expanding.abstract, 'x'.repeat(10_000));
+    assert.equal(selfReference.title, 'Self Reference');
+  });
+
   it('cleans the index name, which appears in one-line messages', () => {
     assert.equal(load('hostile-index-name.json').name, 'Evil Name <script>alert(1)</script>');
   });
@@ -384,6 +489,14 @@ describe('webview and citation links from hostile urls and identifiers', () => {
     }
   });
 
+  it('from .bib and JSON Lines files too: only https urls are kept, and no .bib entry gets another', async () => {
+    const sources = await Promise.all(['dangerous-urls.bib', 'dangerous-urls.jsonl'].map(async (name): Promise<IndexSource> => ({ name, location: name, ...(await readIndex(corpusFile(name))) })));
+    const papers = new PaperCatalog(sources).papers;
+    assert.deepEqual(papers.filter((paper) => paper.url !== undefined && !paper.url.startsWith('https://arxiv.org/abs/')).map((paper) => paper.url), ['https://example.org/paper']);
+    for (const href of papers.flatMap((paper) => toPaperView(paper).links.map((link) => link.href))) assert.equal(new URL(href).protocol, 'https:', href);
+    assert.doesNotMatch(toBibtexFile(papers), /url = \{(?!https:)/);
+  });
+
   it('drop every url that is not https, so none reaches a link or a .bib entry', () => {
     const withUrl = catalog.papers.filter((paper) => paper.url !== undefined);
     assert.deepEqual(withUrl.map((paper) => paper.url), ['https://example.org/paper?id=1#abstract']);
@@ -407,7 +520,7 @@ describe('hostile inputs generated at test time', function () {
     return file;
   };
 
-  it('a 10 MB abstract: loads, searches and cites in bounded time', () => {
+  it('a 10 MB abstract: loads, searches and cites in bounded time', async () => {
     const abstract = 'lorem ipsum dolor sit amet '.repeat(400_000);
     const file = writeIndex('ten-megabyte-abstract.json', JSON.stringify({ version: 1, papers: [{ title: 'Small Neighbour', abstract: 'x' }, { id: 'huge', title: 'Huge Abstract', abstract }] }));
     const parsed = parseIndexText(readFileSync(file, 'utf8'), file);
@@ -417,13 +530,25 @@ describe('hostile inputs generated at test time', function () {
     const [hit] = catalog.search('lorem', 1);
     assert.equal(hit.paper.id, 'huge');
     assert.ok(toPaperListItem(hit.paper, hit.matches).snippet!.text.length < 200);
-    assert.equal(cli('cite', 'huge', '--format', 'latex', '--index', file).code, 0);
-    const search = cli('search', 'lorem ipsum', '--index', file, '--limit', '1');
+    assert.equal((await cli('cite', 'huge', '--format', 'latex', '--index', file)).code, 0);
+    const search = await cli('search', 'lorem ipsum', '--index', file, '--limit', '1');
     assert.equal(search.code, 0, search.stderr);
     assert.match(search.stdout, /Huge Abstract/);
   });
 
-  it('a 100 MB index file: the CLI loads every paper and cites the last one', () => {
+  it('a 10 MB abstract in a JSON Lines file: the lines around it load, and the CLI finds it', async () => {
+    const abstract = 'lorem ipsum dolor sit amet '.repeat(400_000).trim();
+    const line = (id: string, title: string, text: string): string => JSON.stringify({ id, title, abstract: text });
+    const file = writeIndex('ten-megabyte-abstract.jsonl', [line('2101.00001', 'Before', 'x'), line('2101.00002', 'Huge Abstract', abstract), line('2101.00003', 'After', 'y')].join('\n'));
+    const parsed = await parseArxivJsonl(createReadStream(file), file);
+    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(parsed.papers.map((paper) => [paper.title, paper.abstract.length]), [['Before', 1], ['Huge Abstract', abstract.length], ['After', 1]]);
+    const search = await cli('search', 'lorem ipsum', '--index', file, '--limit', '1');
+    assert.equal(search.code, 0, search.stderr);
+    assert.match(search.stdout, /Huge Abstract/);
+  });
+
+  it('a 100 MB index file: the CLI loads every paper and cites the last one', async () => {
     const entry = (i: number): string =>
       JSON.stringify({ id: `p${i}`, title: `Generated Paper ${i}`, authors: ['Ada Lovelace', 'Alan Turing'], year: 2000 + (i % 25), abstract: `graph kernel operator ${i} `.repeat(60) });
     const entries: string[] = [];
@@ -431,7 +556,7 @@ describe('hostile inputs generated at test time', function () {
     const file = writeIndex('hundred-megabytes.json', `{"version": 1, "papers": [\n${entries.join(',\n')}\n]}\n`);
     assert.ok(statSync(file).size >= 100 * 1024 * 1024);
     const started = Date.now();
-    const result = cli('cite', `p${entries.length - 1}`, '--format', 'markdown', '--index', file);
+    const result = await cli('cite', `p${entries.length - 1}`, '--format', 'markdown', '--index', file);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^\[@lovelaceGeneratedPaper\d+[a-z]*\]$/);
     console.log(`      100 MB index: parsed, catalogued and cited in ${Date.now() - started} ms`);
@@ -448,17 +573,20 @@ describe('hostile inputs generated at test time', function () {
     assert.equal(paper.key, 'lovelaceVeryLongTitle2020');
     assertDerivedValuesSafe(paper);
     assert.equal((await parseBibEntries(toBibtexEntry(paper)))[0].title, title);
-    assert.equal(cli('search', 'very long title', '--index', file).code, 0);
+    assert.equal((await cli('search', 'very long title', '--index', file)).code, 0);
   });
 
-  it('JSON nested a million levels deep: reported at its position, the entry before it loads', () => {
+  it('JSON nested a million levels deep: reported at its position, the entry before it loads', async () => {
     const depth = 1_000_000;
     const text = `{"version": 1, "papers": [\n{"title": "Shallow", "abstract": ""},\n{"title": "Deep", "abstract": "", "venue": ${'['.repeat(depth)}${']'.repeat(depth)}}\n]}\n`;
     const file = writeIndex('million-levels.json', text);
     const parsed = parseIndexText(text, file);
     assert.deepEqual(parsed.papers.map((paper) => paper.title), ['Shallow']);
     assert.deepEqual(parsed.problems.map(formatProblem), [`${file}:${tooDeepPosition(text, '"venue": ')}: error: Invalid JSON: nested more than 128 levels deep.`]);
-    assert.equal(cli('search', 'x', '--index', file).stderr, `paper-lookup: ${formatProblem(parsed.problems[0])}`);
+    const result = await cli('search', 'shallow', '--limit', '1', '--index', file);
+    assert.equal(result.code, 0, 'the CLI searches what loaded');
+    assert.equal(result.stderr, formatProblem(parsed.problems[0]));
+    assert.match(result.stdout, /^ 1\. Shallow/);
   });
 
   it('a file that disappears while being read: what was read loads, the cut is reported where the text ends', async () => {
@@ -478,10 +606,40 @@ describe('hostile inputs generated at test time', function () {
 
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
     writer = await vanishingWriter(fifo, received);
-    const result = cli('search', 'kept', '--index', fifo);
+    const result = await cli('search', 'kept', '--limit', '1', '--index', fifo);
     await new Promise((resolve) => writer.once('exit', resolve));
-    assert.equal(result.code, 2);
-    assert.equal(result.stderr, `paper-lookup: ${formatProblem(cutProblem)}`);
+    assert.equal(result.code, 0, 'the CLI searches what was read');
+    assert.equal(result.stderr, parsed.problems.map(formatProblem).join('\n'));
+    assert.match(result.stdout, /^ 1\. Kept Before/);
+  });
+
+  it('a JSON Lines file that disappears while being read: the complete lines load, the cut line is reported', async () => {
+    const text = readFileSync(corpusFile('missing-title.jsonl'), 'utf8');
+    const received = text.slice(0, text.indexOf('"Kept After"'));
+    const fifo = path.join(workDir, 'vanishing.jsonl');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
+    const writer = await vanishingWriter(fifo, received);
+    const parsed = await parseArxivJsonl(createReadStream(fifo), fifo);
+    await new Promise((resolve) => writer.once('exit', resolve));
+    assert.equal(existsSync(fifo), false, 'the writer removed the file');
+    assert.deepEqual(parsed.papers.map((paper) => paper.title), ['Kept Before']);
+    assert.deepEqual(
+      parsed.problems.map((problem) => `${problem.line}:${problem.column} ${/^Invalid JSON/.test(problem.message) ? 'cut' : 'untitled'}`),
+      ['2:1 untitled', '3:1 untitled', '4:1 untitled', '5:1 cut'],
+    );
+  });
+
+  it('a read that fails part way through a JSON Lines file: the lines before it have loaded, the failure reaches the caller', async () => {
+    const firstLines = readFileSync(corpusFile('missing-title.jsonl'), 'utf8').split('\n').slice(0, 2).join('\n') + '\n';
+    async function* failingRead(): AsyncGenerator<string> {
+      yield firstLines;
+      throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    }
+    const loaded: string[] = [];
+    await assert.rejects(async () => {
+      for await (const batch of readArxivJsonl(failingRead(), 'failing.jsonl')) loaded.push(...batch.papers.map((paper) => paper.title));
+    }, /EIO/);
+    assert.deepEqual(loaded, ['Kept Before'], 'the extension and the CLI keep these and report the failure');
   });
 });
 
@@ -538,22 +696,26 @@ describe('hostile inputs through the built CLI (dist/cli.js)', function () {
     assert.ok(titles.includes('<script>alert(1)</script>'), titles.join('\n'));
   });
 
-  it('exits 2 with one line, not a stack trace, on JSON nested a million levels deep', async () => {
+  it('exits 2 with the problem, not a stack trace, on JSON nested a million levels deep', async () => {
     const file = path.join(workDir, 'deep.json');
     const text = `{"version": 1, "papers": [{"title": "Deep", "abstract": "", "authors": ${'['.repeat(1_000_000)}]}]}`;
     writeFileSync(file, text);
     const result = await runBuilt(['bib', '--index', file]);
     assert.equal(result.status, 2);
-    assert.equal(result.stderr, `paper-lookup: ${file}:${tooDeepPosition(text, '"authors": ')}: error: Invalid JSON: nested more than 128 levels deep.\n`);
+    assert.equal(
+      result.stderr,
+      `${file}:${tooDeepPosition(text, '"authors": ')}: error: Invalid JSON: nested more than 128 levels deep.\npaper-lookup: no paper could be loaded from the index file.\n`,
+    );
   });
 
-  it('reports the cut when the index file disappears while being read', async () => {
+  it('reports the cut when the index file disappears while being read, and cites what was read', async () => {
     const fifo = path.join(workDir, 'vanishing.json');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
     const text = readFileSync(corpusFile('truncated-between-entries.json'), 'utf8');
-    const result = await runBuilt(['cite', 'x', '--format', 'latex', '--index', fifo], { fifo, content: text.slice(0, text.indexOf('"Second')) });
-    assert.equal(result.status, 2);
-    assert.match(result.stderr, new RegExp(`^paper-lookup: ${fifo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: Invalid JSON: `));
+    const result = await runBuilt(['cite', 'first-complete-paper', '--format', 'latex', '--index', fifo], { fifo, content: text.slice(0, text.indexOf('"Second')) });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^\\cite\{\w+\}\n$/);
+    assert.match(result.stderr, new RegExp(`^${fifo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: Invalid JSON: `));
     assert.equal(result.stderr.split('\n').length, 2, 'one line and its line break');
   });
 });

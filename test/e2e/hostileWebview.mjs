@@ -1,0 +1,241 @@
+// Hostile papers in the real workbench: an index whose titles, abstracts, authors and links carry HTML, <script>,
+// onerror= handlers, javascript: and command: urls, right-to-left overrides, emoji and a very long title, shown in
+// the abstract panel and the side view. Each page must run none of it (no dialog, no global set in any frame),
+// create no element a well-behaved paper does not, link only to https: (and clicking a link asks the host, which
+// asks the user, instead of navigating the webview), and carry a nonce-only script CSP. Run by test/e2e/run.mjs.
+import { strict as assert } from 'node:assert';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
+import { openWorkbench } from './workbench.mjs';
+
+/* global document, window -- the callbacks passed to evaluate() run in the webview page */
+
+const PANEL = 'body[data-webview="panel"]';
+const VIEW = 'body[data-webview="view"]';
+const UI_TIMEOUT_MS = 30_000;
+const INDEX_FILE = 'hostile-webview.json';
+const LINK_TARGET = 'https://example.org/hostile-link-target';
+
+/** Every payload sets `__pwned` in whatever window runs it, and opens a dialog. */
+const run = (where) => `window.__pwned='${where}';top.__pwned='${where}';alert('${where}')`;
+
+/** Each paper's abstract starts with a made-up word, so the search finds exactly that paper. */
+const HOSTILE_PAPERS = [
+  {
+    id: 'hostile-script',
+    title: `<script>${run('title')}</script>`,
+    abstract: `xqzscript <img src=x onerror="${run('abstract')}"> <script>${run('abstract script')}</script>`,
+    authors: [`<svg onload="${run('author')}"></svg>`, `"><iframe src="javascript:${run('iframe')}"></iframe>`],
+    venue: '</textarea><style>body{display:none}</style>',
+    year: 2024,
+    url: `javascript:${run('url')}`,
+    arxivId: `javascript:${run('arxiv')}`,
+    doi: `10.1000/"><img src=x onerror="${run('doi')}">`,
+  },
+  {
+    id: 'hostile-command',
+    title: 'Command Link <a href="command:workbench.action.terminal.new">open a terminal</a>',
+    abstract: 'xqzcommand <a href="command:workbench.action.terminal.new">click</a>',
+    url: 'command:workbench.action.terminal.new',
+  },
+  {
+    id: 'hostile-direction',
+    title: '\u202eexe.live\u202c \u05e9\u05dc\u05d5\u05dd \u0639\u0627\u0644\u0645 😀👩‍👩‍👧‍👦 Z\u0351\u036ba\u0310l\u0357g\u0344o',
+    abstract: 'xqzdirection \u2067isolated\u2069 \u202ereversed\u202c text',
+    authors: ['\u05d3\u05d5\u05d3 \u05dc\u05d5\u05d9', '\u0645\u062d\u0645\u062f \u0639\u0644\u064a'],
+  },
+  { id: 'hostile-long', title: `Very Long Title ${'Word '.repeat(600)}End`.trim(), abstract: 'xqzlong' },
+  { id: 'hostile-link', title: 'Hostile Link Target', abstract: 'xqzlink', url: LINK_TARGET },
+];
+
+/** A paper without a title: the index has one error, which the notification must name with its position. */
+const UNTITLED = { id: 'no-title', abstract: 'xqzuntitled' };
+
+export async function runHostileWebviewTests(results) {
+  const tests = [];
+  let workbench;
+  const dialogs = [];
+  try {
+    workbench = await openWorkbench({ settings: { 'paperLookup.indexes': [INDEX_FILE], 'paperLookup.citation.addToBibliography': 'never' } });
+    // Written before any command asks for papers: they load lazily, on first use.
+    await writeFile(path.join(workbench.workspaceFolder, INDEX_FILE), JSON.stringify({ version: 1, papers: [...HOSTILE_PAPERS, UNTITLED] }, null, 2));
+    workbench.page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss().catch(() => undefined);
+    });
+  } catch (error) {
+    await workbench?.close();
+    results.push({ title: '[hostile] the workbench did not open', error: error.stack ?? String(error) });
+    return;
+  }
+
+  const test = (name, body) => tests.push({ name, body });
+
+  test('the index error is one notification naming the file, line and column', async () => {
+    const { page } = workbench;
+    await workbench.openFile('notes.md');
+    await workbench.runCommand('Papers: Reload Paper Indexes');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: INDEX_FILE });
+    await toast.first().waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.match(await toast.first().innerText(), new RegExp(`${INDEX_FILE.replace('.', '\\.')}\\D+\\d+\\D+\\d+: Paper 6: missing or empty "title"`));
+  });
+
+  test('the side view lists and shows every hostile paper as text, with the same guarantees', async () => {
+    const { page } = workbench;
+    await workbench.openActivityBarContainer('Papers');
+    const view = await workbench.webviewFrame(VIEW);
+    const searchField = view.getByRole('searchbox');
+    const open = async (query, title) => {
+      await searchField.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(query);
+      // The results for this query, not the recent papers the empty view lists.
+      await view.locator('.option').first().filter({ hasText: title.slice(0, 24) }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await waitForTitle(view, title);
+    };
+    await open('pointer networks', 'Pointer Networks');
+    const allowedTags = await tagsOf(view);
+    for (const paper of HOSTILE_PAPERS) {
+      await open(paper.abstract.split(' ')[0], paper.title);
+      const listed = await view.locator('.option .item-title').first().evaluate((element) => element.textContent);
+      assert.equal(listed, paper.title, 'the result list shows the title as text');
+      await assertRenderedSafely(workbench, view, paper, allowedTags, dialogs);
+    }
+  });
+
+  test('the abstract panel shows every hostile paper as text: no script runs, no foreign element, https links only, nonce CSP', async () => {
+    const allowedTags = await tagsOf(await showInPanel(workbench, 'pointer networks', 'Pointer Networks'));
+    for (const paper of HOSTILE_PAPERS) {
+      const panel = await showInPanel(workbench, paper.abstract.split(' ')[0], paper.title);
+      await assertRenderedSafely(workbench, panel, paper, allowedTags, dialogs);
+    }
+  });
+
+  test('clicking a link in the panel asks the host to open that https: URL; the webview does not navigate', async () => {
+    const { page } = workbench;
+    const panel = await showInPanel(workbench, 'xqzlink', 'Hostile Link Target');
+    const pageUrl = panel.url();
+    const popups = [];
+    page.context().on('page', (popup) => popups.push(popup));
+    await panel.locator(`nav.links a[href="${LINK_TARGET}"]`).click();
+    // VS Code asks before opening a website; that dialog names the URL the host was asked to open.
+    const confirm = page.locator('.monaco-dialog-box', { hasText: 'example.org' });
+    await confirm.waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.match(await confirm.innerText(), /https:\/\/example\.org\/hostile-link-target/);
+    await page.keyboard.press('Escape');
+    assert.equal(panel.url(), pageUrl, 'the webview page did not navigate');
+    assert.deepEqual(popups.map((popup) => popup.url()), [], 'nothing opened before the user agreed');
+  });
+
+  test('Insert Citation from the panel into an editor that has been closed says so and changes nothing', async () => {
+    const { page } = workbench;
+    const notesFile = path.join(workbench.workspaceFolder, 'notes.md');
+    const before = await readFile(notesFile, 'utf8');
+    await workbench.openActivityBarContainer('Explorer');
+    await workbench.openFile('notes.md');
+    const panel = await showInPanel(workbench, 'xqzscript', HOSTILE_PAPERS[0].title);
+    // Closed in every editor group it is open in.
+    const notesTabs = page.locator('.tabs-container .tab[data-resource-name="notes.md"]');
+    while ((await notesTabs.count()) > 0) await notesTabs.first().click({ button: 'middle' });
+    await panel.locator('vscode-button[data-action="insertCitation"]').click();
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'the citation was not inserted' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.equal(await readFile(notesFile, 'utf8'), before);
+  });
+
+  try {
+    for (const [index, { name, body }] of tests.entries()) {
+      const title = `[hostile] ${name}`;
+      const started = Date.now();
+      try {
+        await body();
+        results.push({ title, durationMs: Date.now() - started });
+        console.log(`  ✔ ${title} (${Date.now() - started} ms)`);
+      } catch (error) {
+        const screenshot = path.join(REPO_ROOT, 'test-results', `e2e-hostile-${index + 1}.png`);
+        await workbench.screenshot(screenshot).catch(() => undefined);
+        results.push({ title, error: `${error.stack ?? error}\n(screenshot: ${path.relative(REPO_ROOT, screenshot)})` });
+        console.log(`  ✘ ${title}`);
+        await workbench.page.keyboard.press('Escape').catch(() => undefined);
+      }
+    }
+  } finally {
+    await workbench.close();
+  }
+}
+
+/** Opens the paper the query finds first through Papers: Show Abstract, and returns the panel's frame once it shows it. */
+async function showInPanel(workbench, query, title) {
+  const { page } = workbench;
+  await workbench.runCommand('Papers: Show Abstract');
+  const picker = workbench.quickInput();
+  await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.keyboard.insertText(query);
+  // The row for this query, not one still listed for an earlier state of the picker.
+  await picker.locator('.monaco-list-row.focused', { hasText: title.slice(0, 24) }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+  // The first panel of a session can take a minute to appear (the webview service worker starts).
+  for (const deadline = Date.now() + 2 * UI_TIMEOUT_MS; ; ) {
+    // An Enter pressed while the picker was still settling can be lost; pressing it again picks the same row.
+    if (await picker.isVisible()) await page.keyboard.press('Enter');
+    const panel = await workbench.webviewFrame(PANEL, { timeout: 0 }).catch(() => undefined);
+    if (panel && (await hasTitle(panel, title))) return panel;
+    if (Date.now() > deadline) throw new Error(`the panel does not show ${JSON.stringify(title.slice(0, 60))}`);
+    await page.waitForTimeout(500);
+  }
+}
+
+async function hasTitle(frame, title) {
+  return (await frame.locator('#paper-title').evaluate((element) => element.textContent).catch(() => undefined)) === title;
+}
+
+async function waitForTitle(frame, title) {
+  for (const deadline = Date.now() + UI_TIMEOUT_MS; !(await hasTitle(frame, title)); ) {
+    if (Date.now() > deadline) throw new Error(`the reader does not show ${JSON.stringify(title.slice(0, 60))}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The tag names of every element in the frame's document. */
+function tagsOf(frame) {
+  return frame.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((element) => element.localName))].sort());
+}
+
+async function assertRenderedSafely(workbench, frame, paper, allowedTags, dialogs) {
+  const shown = await frame.evaluate(() => ({
+    title: document.querySelector('#paper-title')?.textContent,
+    abstract: document.querySelector('.abstract p')?.textContent,
+    authors: document.querySelector('.authors')?.textContent,
+    hrefs: [...document.querySelectorAll('[href]')].filter((element) => element.localName !== 'link').map((element) => element.getAttribute('href')),
+    // Besides ours, VS Code injects one inline script into every webview page: the one defining acquireVsCodeApi.
+    scripts: [...document.scripts]
+      .filter((script) => !(script.src === '' && script.textContent.includes('acquireVsCodeApi')))
+      .map((script) => ({ src: script.getAttribute('src'), nonce: script.nonce !== '' })),
+    csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content'),
+  }));
+  assert.equal(shown.title, paper.title, 'the title is shown as text');
+  assert.equal(shown.abstract, paper.abstract, 'the abstract is shown as text');
+  if (paper.authors) assert.equal(shown.authors, paper.authors.join(', '), 'the authors are shown as text');
+
+  const tags = await tagsOf(frame);
+  assert.deepEqual(tags.filter((tag) => !allowedTags.includes(tag)), [], 'elements a plain paper does not have');
+  assert.equal(shown.scripts.length, 1, `only our script: ${JSON.stringify(shown.scripts)}`);
+  assert.ok(shown.scripts[0].src.endsWith('/dist/webview.js') && shown.scripts[0].nonce, JSON.stringify(shown.scripts));
+
+  for (const href of shown.hrefs) assert.equal(new URL(href).protocol, 'https:', `link ${href}`);
+  if (paper.url?.startsWith('https:')) assert.ok(shown.hrefs.includes(paper.url), `the https url is linked: ${shown.hrefs.join(' ')}`);
+
+  const scriptSources = /(?:^|;)\s*script-src\s+([^;]*)/.exec(shown.csp ?? '')?.[1].trim().split(/\s+/);
+  assert.ok(scriptSources, `no script-src in ${shown.csp}`);
+  assert.ok(scriptSources.every((source) => /^'nonce-[0-9a-f]{32}'$/.test(source)), `script-src ${scriptSources.join(' ')}`);
+  assert.doesNotMatch(shown.csp, /unsafe-inline|unsafe-eval/);
+
+  // Payloads would have set __pwned in their own window and the top one, and opened a dialog.
+  for (const candidate of workbench.page.frames()) {
+    const pwned = await candidate.evaluate(() => window.__pwned).catch(() => undefined);
+    assert.equal(pwned, undefined, `a payload ran in ${candidate.url()}`);
+  }
+  assert.deepEqual(dialogs, [], 'a payload opened a dialog');
+}

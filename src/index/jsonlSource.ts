@@ -15,8 +15,15 @@
  * else from the id (0704.0001 → 2007), else from `update_date`; `doi` (the first, when several);
  * `journal-ref` → `venue`; `url` → the abstract page. `categories` has no place in a paper and is ignored.
  */
-import type { IndexProblem, ParsedIndex } from './parseIndex';
+import { parseTree, type ParseError } from 'jsonc-parser';
+import { cleanText, describeParseError, type IndexProblem, type ParsedIndex } from './parseIndex';
 import type { Paper } from './paper';
+
+/** Why a line is not a paper, and the column (1-based, in the line) where the problem is. */
+export interface LineProblem {
+  readonly message: string;
+  readonly column: number;
+}
 
 export interface JsonlBatch {
   readonly papers: Paper[];
@@ -39,9 +46,9 @@ export async function* readArxivJsonl(chunks: AsyncIterable<string | Uint8Array>
   const readLines = (text: string, final: boolean): JsonlBatch => {
     const papers: Paper[] = [];
     const problems: IndexProblem[] = [];
-    const report = (severity: IndexProblem['severity'], message: string): void => {
+    const report = (severity: IndexProblem['severity'], message: string, column = 1): void => {
       problemCount++;
-      if (problemCount <= MAX_REPORTED_PROBLEMS) problems.push({ severity, file, line, column: 1, message });
+      if (problemCount <= MAX_REPORTED_PROBLEMS) problems.push({ severity, file, line, column, message });
     };
     let start = 0;
     for (;;) {
@@ -52,14 +59,19 @@ export async function* readArxivJsonl(chunks: AsyncIterable<string | Uint8Array>
       line++;
       let raw = text.slice(start, end);
       start = end + 1;
+      // A byte-order mark before the first line is not part of the JSON, but it is a column in the file.
+      let bomLength = 0;
       if (first) {
         first = false;
-        if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
+        if (raw.charCodeAt(0) === 0xfeff) {
+          raw = raw.slice(1);
+          bomLength = 1;
+        }
       }
       if (raw.trim() === '') continue;
       const result = recordToPaper(raw);
-      if (typeof result === 'string') {
-        report('error', result);
+      if (isLineProblem(result)) {
+        report('error', result.message, result.column + bomLength);
       } else if (seenIds.has(result.id)) {
         report('error', `Duplicate id "${result.id}" (already on an earlier line); skipped.`);
       } else {
@@ -69,6 +81,10 @@ export async function* readArxivJsonl(chunks: AsyncIterable<string | Uint8Array>
       if (newline < 0) break;
     }
     pending = start < text.length ? text.slice(start) : '';
+    if (final && line === 0) {
+      problemCount++;
+      problems.push({ severity: 'warning', file, line: 1, column: 1, message: 'The file is empty; no papers loaded.' });
+    }
     if (final && problemCount > MAX_REPORTED_PROBLEMS) {
       problems.push({ severity: 'error', file, line, column: 1, message: `…and ${problemCount - MAX_REPORTED_PROBLEMS} more problems not listed.` });
     }
@@ -95,23 +111,27 @@ export async function parseArxivJsonl(chunks: AsyncIterable<string | Uint8Array>
 }
 
 /** One line as a paper, or what is wrong with it. */
-export function recordToPaper(line: string): Paper | string {
+export function recordToPaper(line: string): Paper | LineProblem {
+  const problem = (message: string, column = 1): LineProblem => ({ message, column });
   let record: unknown;
   try {
     record = JSON.parse(line);
-  } catch (error) {
-    return `Invalid JSON: ${(error as Error).message}; line skipped.`;
+  } catch {
+    // JSON.parse's message quotes the line, which may be megabytes of hostile text; jsonc-parser says where and
+    // what, in the same words as for JSON index files.
+    const syntaxError = firstSyntaxError(line);
+    return problem(`Invalid JSON: ${describeParseError(syntaxError)}; line skipped.`, (syntaxError?.offset ?? 0) + 1);
   }
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'Expected one JSON object per line; line skipped.';
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return problem('Expected one JSON object per line; line skipped.');
   const fields = record as Record<string, unknown>;
   const text = (name: string): string | undefined => {
     const value = fields[name];
-    return typeof value === 'string' && value.trim() !== '' ? collapse(value) : undefined;
+    return typeof value === 'string' && value.trim() !== '' ? cleanText(value) : undefined;
   };
   const id = text('id');
-  if (id === undefined) return typeof fields.id === 'number' ? 'The "id" is a number; arXiv ids must be strings ("0704.0001"); line skipped.' : 'Missing "id"; line skipped.';
+  if (id === undefined) return problem(typeof fields.id === 'number' ? 'The "id" is a number; arXiv ids must be strings ("0704.0001"); line skipped.' : 'Missing "id"; line skipped.');
   const title = text('title');
-  if (title === undefined) return `Paper "${id}" has no title; skipped.`;
+  if (title === undefined) return problem(`Paper "${id}" has no title; skipped.`);
   const paper: { -readonly [K in keyof Paper]: Paper[K] } = {
     id,
     title: decodeLatexAccents(title),
@@ -130,22 +150,34 @@ export function recordToPaper(line: string): Paper | string {
   return paper;
 }
 
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+export function isLineProblem(result: Paper | LineProblem): result is LineProblem {
+  return 'message' in result;
 }
+
+/** The first syntax error in a line JSON.parse rejected; undefined if jsonc-parser cannot say (too deeply nested). */
+function firstSyntaxError(line: string): ParseError | undefined {
+  const errors: ParseError[] = [];
+  try {
+    parseTree(line, errors, { disallowComments: true, allowTrailingComma: false });
+  } catch {
+    return undefined;
+  }
+  return errors[0];
+}
+
 
 /** "A, B and C" (or the snapshot's `authors_parsed`, [[last, first, suffix], …]) as a list of names. */
 function authorList(authors: unknown, parsed: unknown): string[] {
   if (typeof authors === 'string' && authors.trim() !== '') {
     return splitAuthors(authors).map((name) => decodeLatexAccents(name)).filter((name) => name !== '');
   }
-  if (Array.isArray(authors)) return authors.filter((name): name is string => typeof name === 'string').map(collapse).filter(Boolean);
+  if (Array.isArray(authors)) return authors.filter((name): name is string => typeof name === 'string').map((name) => cleanText(name)).filter(Boolean);
   if (Array.isArray(parsed)) {
     return parsed
       .filter((entry): entry is unknown[] => Array.isArray(entry))
       .map((entry) => {
         const [last, first, suffix] = entry.map((part) => (typeof part === 'string' ? part.trim() : ''));
-        return decodeLatexAccents(collapse([first, last, suffix].filter(Boolean).join(' ')));
+        return decodeLatexAccents(cleanText([first, last, suffix].filter(Boolean).join(' ')));
       })
       .filter(Boolean);
   }
@@ -158,7 +190,7 @@ export function splitAuthors(authors: string): string[] {
   let depth = 0;
   let current = '';
   const flush = (): void => {
-    const name = collapse(current.replace(/\([^()]*\)/g, ' ')).replace(/^and\s+/i, '');
+    const name = cleanText(current.replace(/\([^()]*\)/g, ' ')).replace(/^and\s+/i, '');
     if (name !== '' && !/^et\.?\s*al\.?$/i.test(name)) names.push(name);
     current = '';
   };

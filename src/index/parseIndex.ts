@@ -244,7 +244,7 @@ function truncate(text: string, length: number): string {
 }
 
 /** "ValueExpected" → "value expected". */
-function describeParseError(error: ParseError | undefined): string {
+export function describeParseError(error: ParseError | undefined): string {
   if (!error) return 'the file could not be parsed';
   return printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }

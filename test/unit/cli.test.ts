@@ -99,16 +99,16 @@ describe('paper-lookup CLI', () => {
     const jsonl = await run('cite', '0704.0001', '--format', 'markdown', '--index', path.join(sources, 'arxiv-snapshot-sample.jsonl'));
     assert.equal(jsonl.code, 0, jsonl.stderr);
     assert.match(jsonl.stdout, /^\[@balazsCalculationPromptDiphoton2007\]$/);
-    assert.match(jsonl.stderr, /arxiv-snapshot-sample\.jsonl:5:1: error: Invalid JSON/);
+    assert.match(jsonl.stderr, /arxiv-snapshot-sample\.jsonl:5:45: error: Invalid JSON: property name expected; line skipped\./);
   });
 
-  it('prints control characters from index files as U+FFFD, so a terminal never obeys them', async () => {
+  it('never prints control characters from index files, so a terminal never obeys them', async () => {
     const file = path.join(root, 'test', 'fixtures', 'hostile', 'nul-and-control-characters.jsonl');
     const result = await run('search', 'bell', '--index', file, '--limit', '1');
     assert.equal(result.code, 0, result.stderr);
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(result.stdout + result.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
-    assert.match(result.stdout, /Null\ufffdByte \ufffd\[31mRed/);
+    assert.match(result.stdout, /Null Byte \[31mRed \[0m Bell/);
   });
 
   it('exits 1 when nothing matches', async () => {

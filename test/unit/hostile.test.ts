@@ -157,19 +157,19 @@ const CORPUS: Readonly<Record<string, Expectation>> = {
   'wrong-type-top-level.json': { loads: [], problems: [['1:1', 'error', /^Expected a JSON object \{ "version": 1, "papers": \[\.\.\.\] \} at the top level\.$/]] },
   'wrong-type-version.json': { loads: [], problems: [['2:14', 'error', /^Unsupported "version" "1"; this release reads version 1\.$/]] },
 
-  // arXiv JSON Lines: a problem is a line, at column 1.
+  // arXiv JSON Lines: a problem is at its line, column 1, or for invalid JSON where the JSON goes wrong.
   'bom.jsonl': { loads: ['After A Byte-Order Mark', 'Second Line'], problems: [] },
-  'crlf.jsonl': { loads: ['First CRLF Line', 'Third CRLF Line'], problems: [['2:1', 'error', invalidJsonLine]] },
+  'crlf.jsonl': { loads: ['First CRLF Line', 'Third CRLF Line'], problems: [['2:31', 'error', invalidJsonLine]] },
   'dangerous-urls.jsonl': { loads: ['JavaScript As Id', 'Command As Id', 'Url Field Is Ignored'], problems: [] },
   'duplicate-ids.jsonl': {
     loads: ['First Owner Of The Id', 'Same Id With A Version'],
     problems: [['2:1', 'error', /^Duplicate id "2010\.00001" \(already on an earlier line\); skipped\.$/]],
   },
   'emoji-and-right-to-left.jsonl': { loads: ['😀 Emoji 👩‍👩‍👧‍👦 Family 🏳️‍🌈 Flag', '\u202eevil.exe\u202c Override And \u2067Isolate\u2069'], problems: [] },
-  // An empty JSON Lines file is a valid stream of no records.
-  'empty.jsonl': { loads: [], problems: [] },
+  // An empty JSON Lines file is a valid stream of no records, but most likely not what the user meant to load.
+  'empty.jsonl': { loads: [], problems: [['1:1', 'warning', /^The file is empty; no papers loaded\.$/]] },
   'html-payloads.jsonl': { loads: ['<script>alert(1)</script>', 'Title With <img src=x onerror=alert(1)> Inside'], problems: [] },
-  'invalid-line-mid-file.jsonl': { loads: ['Before The Broken Line', 'After The Broken Line'], problems: [['2:1', 'error', invalidJsonLine]] },
+  'invalid-line-mid-file.jsonl': { loads: ['Before The Broken Line', 'After The Broken Line'], problems: [['2:58', 'error', invalidJsonLine]] },
   'missing-title.jsonl': {
     loads: ['Kept Before', 'Kept After'],
     problems: [2, 3, 4].map((line) => [`${line}:1`, 'error', new RegExp(`^Paper "2002\\.0000${line}" has no title; skipped\\.$`)] as const),
@@ -178,12 +178,12 @@ const CORPUS: Readonly<Record<string, Expectation>> = {
     loads: ['The Only Object'],
     problems: [1, 2, 3, 4].map((line) => [`${line}:1`, 'error', /^Expected one JSON object per line; line skipped\.$/] as const),
   },
-  // JSON Lines keeps escaped control characters in titles (see jsonlSource's collapse); the CLI prints them as U+FFFD.
+  // Escaped control characters in JSON Lines titles become spaces, as in JSON index files; a raw one is invalid JSON.
   'nul-and-control-characters.jsonl': {
-    loads: ['Null\u0000Byte \u001b[31mRed\u001b[0m Bell\u0007', 'After The Raw Byte'],
-    problems: [['2:1', 'error', /^Invalid JSON: Bad control character in string literal/]],
+    loads: ['Null Byte [31mRed [0m Bell', 'After The Raw Byte'],
+    problems: [['2:31', 'error', /^Invalid JSON: invalid character; line skipped\.$/]],
   },
-  'truncated-last-line.jsonl': { loads: ['First Complete Line', 'Second Complete Line'], problems: [['3:1', 'error', /^Invalid JSON: Unterminated string/]] },
+  'truncated-last-line.jsonl': { loads: ['First Complete Line', 'Second Complete Line'], problems: [['3:31', 'error', /^Invalid JSON: unexpected end of string; line skipped\.$/]] },
   'wrong-types.jsonl': {
     loads: ['Other Fields Mistyped'],
     problems: [
@@ -548,6 +548,19 @@ describe('hostile inputs generated at test time', function () {
     assert.match(search.stdout, /Huge Abstract/);
   });
 
+  it('10 MB abstracts in a .bib file: each such entry is reported as too long at its line and skipped, the others load', async () => {
+    // Parsing it would block for minutes (the parser is superlinear in a field's length).
+    const abstract = 'lorem ipsum dolor sit amet '.repeat(400_000);
+    const huge = (key: string): string => `@article{${key},\n  title = {Huge Abstract},\n  abstract = {${abstract}}\n}\n`;
+    const text = `@article{before, title = {Before}, year = {2020}}\n\n${huge('huge')}@article{between, title = {Between}}\n${huge('huge2')}@article{after, title = {After}}\n`;
+    const file = writeIndex('ten-megabyte-abstract.bib', text);
+    const parsed = await parseBibIndexText(readFileSync(file, 'utf8'), file);
+    assert.deepEqual(parsed.papers.map((paper) => paper.id), ['before', 'between', 'after']);
+    assert.deepEqual(parsed.problems.map((problem) => [problem.severity, problem.file, problem.line, problem.column]), [['error', file, 3, 1], ['error', file, 8, 1]]);
+    assert.match(parsed.problems[0].message, /^Entry "huge" is 10,800,\d{3} characters long, more than the 50,000 an entry may have; skipped\.$/);
+    assert.match(parsed.problems[1].message, /^Entry "huge2" is /);
+  });
+
   it('a 100 MB index file: the CLI loads every paper and cites the last one', async () => {
     const entry = (i: number): string =>
       JSON.stringify({ id: `p${i}`, title: `Generated Paper ${i}`, authors: ['Ada Lovelace', 'Alan Turing'], year: 2000 + (i % 25), abstract: `graph kernel operator ${i} `.repeat(60) });
@@ -613,7 +626,7 @@ describe('hostile inputs generated at test time', function () {
     assert.match(result.stdout, /^ 1\. Kept Before/);
   });
 
-  it('a JSON Lines file that disappears while being read: the complete lines load, the cut line is reported', async () => {
+  it('a JSON Lines file that disappears while being read: the complete lines load, the cut is reported where the text ends', async () => {
     const text = readFileSync(corpusFile('missing-title.jsonl'), 'utf8');
     const received = text.slice(0, text.indexOf('"Kept After"'));
     const fifo = path.join(workDir, 'vanishing.jsonl');
@@ -625,7 +638,8 @@ describe('hostile inputs generated at test time', function () {
     assert.deepEqual(parsed.papers.map((paper) => paper.title), ['Kept Before']);
     assert.deepEqual(
       parsed.problems.map((problem) => `${problem.line}:${problem.column} ${/^Invalid JSON/.test(problem.message) ? 'cut' : 'untitled'}`),
-      ['2:1 untitled', '3:1 untitled', '4:1 untitled', '5:1 cut'],
+      // The cut is where the received text ends.
+      ['2:1 untitled', '3:1 untitled', '4:1 untitled', `5:${received.length - received.lastIndexOf('\n')} cut`],
     );
   });
 

@@ -8,6 +8,7 @@ import {
   readArxivJsonl,
   recordToPaper,
   splitAuthors,
+  type LineProblem,
 } from '../../src/index/jsonlSource';
 
 const sources = path.join(__dirname, '..', 'fixtures', 'sources');
@@ -98,8 +99,8 @@ describe('arXiv JSON Lines sources', () => {
   });
 
   it('reports a record without an id', () => {
-    assert.match(recordToPaper('{"title": "T"}') as string, /Missing "id"/);
-    assert.match(recordToPaper('{"id": 704.0001, "title": "T"}') as string, /must be strings/);
+    assert.match((recordToPaper('{"title": "T"}') as LineProblem).message, /Missing "id"/);
+    assert.match((recordToPaper('{"id": 704.0001, "title": "T"}') as LineProblem).message, /must be strings/);
   });
 
   it('splits author lists at commas and "and", dropping affiliations and "et al."', () => {

@@ -87,6 +87,31 @@ interface PlannedWord extends QueryWord {
   readonly maxContribution: number;
 }
 
+/** A read position in `postBytes`, moved past each posting read. */
+interface ByteCursor {
+  at: number;
+}
+
+/**
+ * The paper of posting `p` of term `t`, whose varint starts at `cursor.at`; moves the cursor past it.
+ * `previous` is the paper of posting `p - 1`. A run of equal impacts stores the gaps between papers; its first
+ * posting stores the paper itself.
+ */
+function readPosting(index: SearchIndex, t: number, p: number, cursor: ByteCursor, previous: number): number {
+  const { postBytes, postImpact, postStart } = index;
+  let at = cursor.at;
+  let value = 0;
+  let scale = 1;
+  let b: number;
+  do {
+    b = postBytes[at++];
+    value += (b & 0x7f) * scale;
+    scale *= 128;
+  } while (b & 0x80);
+  cursor.at = at;
+  return p === postStart[t] || postImpact[p] !== postImpact[p - 1] ? value : previous + value;
+}
+
 /** One word's matching terms' posting lists merged best first: a max-heap of cursors. */
 class WordStream {
   private readonly term: Uint32Array;
@@ -99,6 +124,8 @@ class WordStream {
   private readonly factor: Float64Array;
   private readonly heap: Int32Array;
   private size = 0;
+  /** Reused by `next` for every posting it reads. */
+  private readonly cursor: ByteCursor = { at: 0 };
 
   constructor(
     word: PlannedWord,
@@ -135,22 +162,14 @@ class WordStream {
 
   /** The next posting's paper; advances. Only after `head()` returned a score. */
   next(): number {
-    const { postBytes, postImpact, postStart } = this.index;
+    const { postImpact } = this.index;
     const e = this.heap[0];
     const p = this.pos[e];
-    let at = this.byte[e];
-    let value = 0;
-    let scale = 1;
-    let b: number;
-    do {
-      b = postBytes[at++];
-      value += (b & 0x7f) * scale;
-      scale *= 128;
-    } while (b & 0x80);
-    // A run of equal impacts stores the gaps between papers; its first posting stores the paper itself.
-    const doc = p === postStart[this.term[e]] || postImpact[p] !== postImpact[p - 1] ? value : this.previous[e] + value;
+    const cursor = this.cursor;
+    cursor.at = this.byte[e];
+    const doc = readPosting(this.index, this.term[e], p, cursor, this.previous[e]);
     this.previous[e] = doc;
-    this.byte[e] = at;
+    this.byte[e] = cursor.at;
     this.pos[e] = p + 1;
     if (p + 1 < this.end[e]) {
       this.key[e] = this.factor[e] * postImpact[p + 1];
@@ -363,21 +382,14 @@ export class QueryEngine {
       this.matchSets.set(key, cached);
       return cached;
     }
-    const { postStart, postImpact, postByteStart, postBytes } = this.index;
+    const { postStart, postByteStart } = this.index;
     const set = new Uint32Array((this.index.docCount + 31) >>> 5);
+    const cursor: ByteCursor = { at: 0 };
     for (const t of word.terms) {
-      let at = postByteStart[t];
+      cursor.at = postByteStart[t];
       let previous = 0;
       for (let p = postStart[t]; p < postStart[t + 1]; p++) {
-        let value = 0;
-        let scale = 1;
-        let b: number;
-        do {
-          b = postBytes[at++];
-          value += (b & 0x7f) * scale;
-          scale *= 128;
-        } while (b & 0x80);
-        const doc = p === postStart[t] || postImpact[p] !== postImpact[p - 1] ? value : previous + value;
+        const doc = readPosting(this.index, t, p, cursor, previous);
         previous = doc;
         set[doc >>> 5] |= 1 << (doc & 31);
       }

@@ -122,10 +122,12 @@ interface Lookups {
 function* lookupSteps(contents: CatalogContents): Steps<Lookups> {
   const byId = new Map<string, LoadedPaper>();
   const byKey = new Map<string, LoadedPaper>();
-  for (const [i, paper] of contents.papers.entries()) {
+  const { papers } = contents;
+  // An indexed loop: an `entries()` iterator in this generator was a measurable part of a warm start.
+  for (let i = 0; i < papers.length; i++) {
     if (i % STEP === 0) yield;
-    byId.set(paper.id, paper);
-    byKey.set(paper.key, paper);
+    byId.set(papers[i].id, papers[i]);
+    byKey.set(papers[i].key, papers[i]);
   }
   // A paper loaded under a merged copy's id keeps it.
   for (const [id, paper] of contents.mergedIds) if (!byId.has(id)) byId.set(id, contents.papers[paper]);

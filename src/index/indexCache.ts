@@ -84,6 +84,15 @@ export function cacheFileFor(folder: string, key: CacheKey): string {
   return path.join(folder, `catalog-${hash}${CACHE_FILE_EXTENSION}`);
 }
 
+/**
+ * Closes a cache file once nothing can read from it any more. The papers of a hit read their abstracts
+ * from the file when asked (see ./engine/serialize.ts), so it stays open as long as any of them is
+ * reachable, however long a panel or the reading list keeps one; closing it by hand could let a later
+ * read hit a reused descriptor number, that is, another file. Files are replaced by renaming, never
+ * rewritten in place, so the bytes checked at load are the bytes read later.
+ */
+const openCacheFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
+
 /** Reads the catalog cached in `file` if it was made for exactly `key`; see `CacheRead`. */
 export function* readCatalogCache(file: string, key: CacheKey): Steps<CacheRead> {
   let fd: number;
@@ -93,18 +102,23 @@ export function* readCatalogCache(file: string, key: CacheKey): Steps<CacheRead>
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
     return { status: 'rejected', reason: (error as Error).message };
   }
+  let contents: CatalogContents | undefined;
   try {
-    return { status: 'hit', contents: yield* readOpenCache(fd, key) };
+    const read = fileReader(fd);
+    contents = yield* readOpenCache(read, key);
+    openCacheFiles.register(read, fd);
+    return { status: 'hit', contents };
   } catch (error) {
     return { status: 'rejected', reason: error instanceof Error ? error.message : String(error) };
   } finally {
-    closeSync(fd);
+    if (!contents) closeSync(fd);
   }
 }
 
-function* readOpenCache(fd: number, key: CacheKey): Steps<CatalogContents> {
+/** Reads ranges of the open file, as `ByteReader` says; see `openCacheFiles` for how long it is used. */
+function fileReader(fd: number): ByteReader & { readonly fileBytes: number } {
   const fileBytes = fstatSync(fd).size;
-  const read: ByteReader = (offset, length, scratch) => {
+  const read = (offset: number, length: number, scratch?: Uint8Array): Uint8Array => {
     if (offset + length > fileBytes) throw new Error('The cache file is truncated.');
     const into = scratch ?? new Uint8Array(length);
     let done = 0;
@@ -115,6 +129,11 @@ function* readOpenCache(fd: number, key: CacheKey): Steps<CatalogContents> {
     }
     return into.subarray(0, length);
   };
+  return Object.assign(read, { fileBytes });
+}
+
+function* readOpenCache(read: ReturnType<typeof fileReader>, key: CacheKey): Steps<CatalogContents> {
+  const { fileBytes } = read;
   const head = read(0, HEAD_BYTES);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   if (new TextDecoder().decode(head.subarray(0, 4)) !== MAGIC) throw new Error('Not a Paper Lookup cache file.');

@@ -91,6 +91,22 @@ describe('catalog loading: the index cache', () => {
     assert.ok(Object.isFrozen(cached.papers[0]));
   });
 
+  it('reads abstracts and authors from the file when asked, also after the file was replaced', async () => {
+    const result = read();
+    assert.equal(result.status, 'hit');
+    const { papers } = (result as { contents: CatalogContents }).contents;
+    // Rewriting the cache for the same key renames a new file over this one; the papers read before keep
+    // reading the file they were loaded from, not the new one.
+    const reversed = new PaperCatalog([{ ...sources[1], papers: [...sources[1].papers].reverse() }]);
+    await writeCatalogCache(folder, key, reversed.contents);
+    for (const i of [0, 1, 1500, papers.length - 1]) {
+      assert.equal(papers[i].abstract, catalog.papers[i].abstract);
+      assert.deepEqual(papers[i].authors, catalog.papers[i].authors);
+    }
+    assert.deepEqual({ ...papers[7] }, { ...catalog.papers[7] });
+    await writeCatalogCache(folder, key, catalog.contents);
+  });
+
   it('says when there is no cache file', () => {
     assert.deepEqual(read(key, path.join(folder, 'catalog-none.plcache')), { status: 'missing' });
   });

@@ -7,6 +7,9 @@
  * 8 bytes: the vocabulary (UTF-8, one term per line), the typed arrays of the index as they are in
  * memory (little-endian), and the papers in columns: per field, UTF-8 text in blocks of 2048 papers plus
  * each value's length, so loading is one decode per block and a slice per value, not a JSON parse.
+ * Abstracts and author lists are most of the bytes and are needed for a few papers at a time, so they are
+ * only checked at load: their columns record byte lengths, and a paper's `abstract` and `authors` are read
+ * from the file and decoded whenever they are asked for (see `OnDemandColumn`).
  *
  * Big indexes outgrow one buffer (Node reads at most 2 GB with `readFile`, and a typed array holds at most
  * 4 GB; a cached arXiv snapshot is more), so `serializeIndex` returns the file as a list of chunks to write
@@ -25,16 +28,24 @@ import type { LoadedPaper, Paper } from '../paper';
 import { INDEX_FORMAT_VERSION, type SearchIndex } from './invertedIndex';
 
 const MAGIC = 'PLSI';
-/** Papers per block of a text column: one block, a few megabytes of abstracts, is decoded at a time. */
+/** Papers per block of a text column: one block, a few megabytes of abstracts, is read at a time. */
 const BLOCK = 2048;
-/** Sections are read and checksummed in pieces of this size, with a pause after each. */
-const PIECE_BYTES = 4 << 20;
+/**
+ * Sections are read and checksummed in pieces of this size, with a pause after each: reading into fresh
+ * memory costs a page fault per 4 KB, and on a virtual machine 4 MB pieces took 30 ms each.
+ */
+const PIECE_BYTES = 1 << 20;
 const ABSENT = 0xffffffff;
 /** `key` and `source` are there only for papers of a catalog (LoadedPaper). */
 const STRING_FIELDS = ['id', 'title', 'abstract', 'authors', 'arxivId', 'doi', 'url', 'venue', 'key', 'source'] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 /** Between the authors of one paper. */
 const AUTHOR_SEPARATOR = '\u001f';
+/**
+ * The columns left in the file at load and read per paper when asked for (see `OnDemandColumn`); their
+ * lengths are in bytes. The others' lengths are in UTF-16 code units, for slicing a decoded block.
+ */
+const READ_ON_DEMAND: ReadonlySet<StringField> = new Set(['abstract', 'authors']);
 
 interface SectionInfo {
   readonly name: string;
@@ -69,7 +80,8 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('The s
  * index keeps it, so it must not be a view into memory that is reused or that holds the whole file. With
  * `scratch` (at least `length` bytes), the reader may fill it and return a view of it: the bytes are only
  * decoded (paper text), and reusing one buffer spares touching fresh memory for every block, which is most
- * of the cost of loading.
+ * of the cost of loading. The papers' abstracts are read through it when asked for, after loading: it must
+ * keep working as long as the papers are in use.
  */
 export type ByteReader = (offset: number, length: number, scratch?: Uint8Array) => Uint8Array;
 
@@ -88,6 +100,8 @@ export function serializeIndex(index: SearchIndex, papers?: readonly StoredPaper
 
 /** Papers handled between pauses. */
 const PAPERS_PER_STEP = 1024;
+/** Vocabulary entries split off between pauses. */
+const LINES_PER_STEP = 16384;
 
 export function* serializeIndexSteps(index: SearchIndex, papers?: readonly StoredPaper[]): Steps<Uint8Array[]> {
   if (papers && papers.length !== index.docCount) throw new Error(`Index of ${index.docCount} papers, ${papers.length} given.`);
@@ -127,11 +141,12 @@ export function* serializeIndexSteps(index: SearchIndex, papers?: readonly Store
       for (let i = 0; i < papers.length; i++) {
         if (i % PAPERS_PER_STEP === 0) yield;
         const value = stringValue(papers[i], field);
-        lengths[i] = value === undefined ? ABSENT : value.length;
+        lengths[i] = value === undefined ? ABSENT : READ_ON_DEMAND.has(field) ? 0 : value.length;
         while (value) {
           const { read, written } = encoder.encodeInto(value, text.subarray(at));
           if (read === value.length) {
             at += written;
+            if (READ_ON_DEMAND.has(field)) lengths[i] = written;
             break;
           }
           const bigger = new Uint8Array(Math.max(text.length * 2, at + 3 * value.length));
@@ -242,8 +257,7 @@ export function* deserializeIndexSteps(source: Uint8Array | ByteReader): Steps<D
     return new Float64Array(bytes.buffer, 0, bytes.byteLength / 8);
   };
 
-  const termsText = decoder.decode(yield* whole('terms'));
-  const terms = header.termCount === 0 ? [] : termsText.split('\n');
+  const terms = yield* splitLines(decoder.decode(yield* whole('terms')), header.termCount);
   const postStart = yield* u32('postStart');
   const postImpact = yield* whole('postImpact');
   const postByteStart = yield* u32('postByteStart');
@@ -271,10 +285,13 @@ export function* deserializeIndexSteps(source: Uint8Array | ByteReader): Steps<D
   const years = yield* f64('year');
   let scratch = new Uint8Array(0);
   const columns = new Map<StringField, (string | undefined)[]>();
+  const onDemand = new Map<StringField, OnDemandColumn>();
   for (const field of STRING_FIELDS) {
     const lengths = yield* u32(`${field}.lengths`);
     const blockEnds = yield* f64(`${field}.blocks`);
-    const values = new Array<string | undefined>(count);
+    const readOnDemand = READ_ON_DEMAND.has(field);
+    const values = new Array<string | undefined>(readOnDemand ? 0 : count);
+    const starts = new Float64Array(readOnDemand ? count : 0);
     let blockStart = 0;
     let crc = 0;
     for (let b = 0; b < blockEnds.length; b++) {
@@ -283,28 +300,47 @@ export function* deserializeIndexSteps(source: Uint8Array | ByteReader): Steps<D
       if (scratch.byteLength < length) scratch = new Uint8Array(Math.max(length, scratch.byteLength * 2));
       const bytes = raw(`${field}.text`, blockStart, blockEnds[b], scratch);
       crc = crc32(bytes, crc);
-      const block = decoder.decode(bytes);
-      blockStart = blockEnds[b];
-      let at = 0;
-      for (let i = b * BLOCK; i < Math.min(count, (b + 1) * BLOCK); i++) {
-        const length = lengths[i];
-        if (length === ABSENT) continue;
-        values[i] = block.slice(at, at + length);
-        at += length;
+      const papersInBlock = Math.min(count, (b + 1) * BLOCK);
+      if (readOnDemand) {
+        let at = blockStart;
+        for (let i = b * BLOCK; i < papersInBlock; i++) {
+          starts[i] = at;
+          if (lengths[i] !== ABSENT) at += lengths[i];
+        }
+        if (at !== blockEnds[b]) throw new Error(`Inconsistent search index cache (${field}).`);
+      } else {
+        const block = decoder.decode(bytes);
+        let at = 0;
+        for (let i = b * BLOCK; i < papersInBlock; i++) {
+          const length = lengths[i];
+          if (length === ABSENT) continue;
+          values[i] = block.slice(at, at + length);
+          at += length;
+        }
       }
+      blockStart = blockEnds[b];
     }
     if (blockStart !== section(`${field}.text`).byteLength) throw new Error(`Inconsistent search index cache (${field}).`);
     checkCrc(`${field}.text`, crc);
-    columns.set(field, values);
+    if (readOnDemand) onDemand.set(field, new OnDemandColumn(sectionReader(read, section(`${field}.text`)), starts, lengths));
+    else columns.set(field, values);
   }
-  const column = (field: StringField): (string | undefined)[] => columns.get(field) as (string | undefined)[];
-  const [ids, titles, abstracts, authors, arxivIds, dois, urls, venues, keys, sources] = STRING_FIELDS.map(column);
+  const column = (field: StringField): (string | undefined)[] => columns.get(field) ?? [];
+  const [ids, titles, arxivIds, dois, urls, venues, keys, sources] = STRING_FIELDS.filter((field) => !READ_ON_DEMAND.has(field)).map(column);
+  const columnsOnDemand = { abstract: onDemand.get('abstract') as OnDemandColumn, authors: onDemand.get('authors') as OnDemandColumn };
   const papers = new Array<StoredPaper>(count);
+  // Reused for every paper: a descriptor object each would be 200 000 more allocations.
+  const text: PropertyDescriptor = { value: columnsOnDemand };
+  const position: PropertyDescriptor = { value: 0 };
   for (let i = 0; i < count; i++) {
     if (i % PAPERS_PER_STEP === 0) yield;
-    const paper: { -readonly [K in keyof StoredPaper]: StoredPaper[K] } = { id: ids[i] ?? '', title: titles[i] ?? '', abstract: abstracts[i] ?? '' };
-    const names = authors[i];
-    if (names !== undefined) paper.authors = names === '' ? [] : names.split(AUTHOR_SEPARATOR);
+    const paper = { id: ids[i] ?? '', title: titles[i] ?? '' } as { -readonly [K in keyof StoredPaper]: StoredPaper[K] };
+    // Defined in this order so the papers keep the key order of parsed ones (id, title, abstract, …).
+    Object.defineProperty(paper, 'abstract', ON_DEMAND.abstract);
+    Object.defineProperty(paper, TEXT, text);
+    position.value = i;
+    Object.defineProperty(paper, POSITION, position);
+    if (columnsOnDemand.authors.has(i)) Object.defineProperty(paper, 'authors', ON_DEMAND.authors);
     if (!Number.isNaN(years[i])) paper.year = years[i];
     if (arxivIds[i] !== undefined) paper.arxivId = arxivIds[i];
     if (dois[i] !== undefined) paper.doi = dois[i];
@@ -315,6 +351,113 @@ export function* deserializeIndexSteps(source: Uint8Array | ByteReader): Steps<D
     papers[i] = paper;
   }
   return { index, papers };
+}
+
+/** Bytes read around a value on demand: reading abstracts in order reads the file in pieces this big. */
+const WINDOW_BYTES = 64 << 10;
+
+/**
+ * A text column left in the cache file and read value by value when asked for, through the reader the
+ * index was loaded with (so that reader must stay usable as long as the papers are). Decoding a hundred
+ * megabytes of abstracts was a quarter of a warm start, and holding them, in fresh memory that costs a
+ * page fault per 4 KB, much of the rest; few abstracts are ever shown. The bytes were checked against the
+ * section's checksum at load. Values near the last one read come from the same window of bytes, so a
+ * pass over every abstract (related papers) reads the file in big pieces rather than one call a paper.
+ */
+class OnDemandColumn {
+  /** Reused for every window that fits, so that reading does not touch fresh memory each time. */
+  private scratch = new Uint8Array(WINDOW_BYTES);
+  private window: Buffer = Buffer.alloc(0);
+  /** The section's bytes from here are in `window`. */
+  private windowFrom = 0;
+
+  constructor(
+    private readonly section: SectionReader,
+    /** Where each value starts in the section, in bytes. */
+    private readonly starts: Float64Array,
+    /** Each value's length in bytes, or `ABSENT`. */
+    private readonly lengths: Uint32Array,
+  ) {}
+
+  has(i: number): boolean {
+    return this.lengths[i] !== ABSENT;
+  }
+
+  value(i: number): string | undefined {
+    const length = this.lengths[i];
+    if (length === ABSENT) return undefined;
+    const from = this.starts[i];
+    if (from < this.windowFrom || from + length > this.windowFrom + this.window.byteLength) {
+      const to = Math.min(this.section.byteLength, from + Math.max(length, WINDOW_BYTES));
+      if (this.scratch.byteLength < to - from) this.scratch = new Uint8Array(to - from);
+      const bytes = this.section.read(from, to, this.scratch);
+      this.window = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.windowFrom = from;
+    }
+    return this.window.toString('utf8', from - this.windowFrom, from + length - this.windowFrom);
+  }
+}
+
+interface SectionReader {
+  readonly byteLength: number;
+  read(from: number, to: number, scratch: Uint8Array): Uint8Array;
+}
+
+/** Reads ranges of one section; a function of its own so that it keeps only the reader alive, not the loader's state. */
+function sectionReader(read: ByteReader, { name, offset, byteLength }: SectionInfo): SectionReader {
+  return {
+    byteLength,
+    read(from, to, scratch) {
+      const bytes = read(offset + from, to - from, scratch);
+      if (bytes.byteLength !== to - from) throw new Error(`Truncated search index cache (${name}).`);
+      return bytes;
+    },
+  };
+}
+
+/** Hidden own properties of a deserialized paper: the columns its text is in, and its position there. */
+const TEXT = Symbol('text columns');
+const POSITION = Symbol('position');
+interface OnDemandPaper {
+  readonly [TEXT]: { readonly abstract: OnDemandColumn; readonly authors: OnDemandColumn };
+  readonly [POSITION]: number;
+}
+
+/**
+ * The `abstract` and `authors` of a deserialized paper: own, enumerable accessors, so spreading,
+ * serialising or comparing a paper sees them like any other field (`authors` only where the paper has
+ * them). One getter for every paper, so they all share a shape (a getter per paper would put each in a
+ * dictionary-mode object of its own).
+ */
+const ON_DEMAND = {
+  abstract: {
+    enumerable: true,
+    get(this: OnDemandPaper): string {
+      return this[TEXT].abstract.value(this[POSITION]) ?? '';
+    },
+  },
+  authors: {
+    enumerable: true,
+    get(this: OnDemandPaper): string[] {
+      const names = this[TEXT].authors.value(this[POSITION]);
+      return names ? names.split(AUTHOR_SEPARATOR) : [];
+    },
+  },
+} satisfies Record<string, PropertyDescriptor>;
+
+/** The first `count` lines of `text`, in steps: splitting the 160 000-word vocabulary of 100k papers at once took 30–80 ms. */
+function* splitLines(text: string, count: number): Steps<string[]> {
+  const lines = new Array<string>(count);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    if (i % LINES_PER_STEP === 0) yield;
+    const end = text.indexOf('\n', at);
+    const lineEnd = end === -1 ? text.length : end;
+    lines[i] = text.slice(at, lineEnd);
+    at = lineEnd + 1;
+  }
+  if (at !== (count === 0 ? 0 : text.length + 1)) throw new Error('Inconsistent search index cache (terms).');
+  return lines;
 }
 
 function stringValue(paper: StoredPaper, field: StringField): string | undefined {

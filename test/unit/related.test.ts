@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PaperCatalog } from '../../src/index/catalog';
+import { MAX_PAPERS_FOR_RELATED, PaperCatalog } from '../../src/index/catalog';
 import type { Paper } from '../../src/index/paper';
 import { parseIndexText } from '../../src/index/parseIndex';
 import { createRelatedPapers, stemmedWords } from '../../src/index/related';
@@ -53,6 +53,17 @@ describe('related papers', () => {
     }
     assert.deepEqual(relatedIds(S4, 2), relatedIds(S4).slice(0, 2));
     assert.deepEqual(relatedIds(S4, 0), []);
+  });
+
+  it('offers none in a catalog too big to build them without blocking, and still does at the limit', () => {
+    const withPadding = (count: number): PaperCatalog => {
+      const padding = Array.from({ length: count - bundled.papers.length }, (_, i) => paper(`padding-${i}`, `Padding ${i}`));
+      return new PaperCatalog([{ name: 'Bundled papers', location: bundledPath, papers: [...bundled.papers, ...padding], problems: [] }]);
+    };
+    const atLimit = withPadding(MAX_PAPERS_FOR_RELATED);
+    assert.ok(atLimit.relatedPapers(atLimit.get(S4)!).some((related) => STATE_SPACE_PAPERS.includes(related.id)));
+    const overLimit = withPadding(MAX_PAPERS_FOR_RELATED + 1);
+    assert.deepEqual(overLimit.relatedPapers(overLimit.get(S4)!), []);
   });
 
   it('weights a shared title word above the same word shared in an abstract', () => {

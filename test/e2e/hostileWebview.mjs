@@ -14,6 +14,9 @@ import { openWorkbench } from './workbench.mjs';
 const PANEL = 'body[data-webview="panel"]';
 const VIEW = 'body[data-webview="view"]';
 const UI_TIMEOUT_MS = 30_000;
+/** How long to wait for the Show Abstract picker before opening it again, and how often to try. */
+const PICKER_OPEN_MS = 10_000;
+const PICKER_ATTEMPTS = 3;
 const INDEX_FILE = 'hostile-webview.json';
 const LINK_TARGET = 'https://example.org/hostile-link-target';
 
@@ -169,9 +172,17 @@ export async function runHostileWebviewTests(results) {
 /** Opens the paper the query finds first through Papers: Show Abstract, and returns the panel's frame once it shows it. */
 async function showInPanel(workbench, query, title) {
   const { page } = workbench;
-  await workbench.runCommand('Papers: Show Abstract');
   const picker = workbench.quickInput();
-  await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: UI_TIMEOUT_MS });
+  for (let attempt = 1; ; attempt++) {
+    await workbench.runCommand('Papers: Show Abstract');
+    try {
+      await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: PICKER_OPEN_MS });
+      break;
+    } catch (error) {
+      // A panel that finishes loading late takes the focus, and the picker closes when it loses the focus.
+      if (attempt === PICKER_ATTEMPTS) throw error;
+    }
+  }
   await page.keyboard.insertText(query);
   // The row for this query, not one still listed for an earlier state of the picker.
   await picker.locator('.monaco-list-row.focused', { hasText: title.slice(0, 24) }).waitFor({ timeout: UI_TIMEOUT_MS });

@@ -1,4 +1,4 @@
-// One esbuild config for every bundle: the extension host, the command line, the webview script,
+// One esbuild config for every bundle: the extension host, its catalog worker, the command line, the webview script,
 // and (except with --production) the integration tests.
 // Usage: node esbuild.config.mjs [--production] [--watch]
 import { chmod, rm } from 'node:fs/promises';
@@ -66,6 +66,17 @@ const bundles = [
     mainFields: nodeMainFields,
     format: 'cjs',
     target: 'node20',
+  },
+  // The worker thread that builds big catalogs off the extension host's event loop (src/index/catalogWorker.ts).
+  {
+    ...shared,
+    entryPoints: ['src/indexWorker.ts'],
+    outfile: 'dist/indexWorker.js',
+    platform: 'node',
+    mainFields: nodeMainFields,
+    format: 'cjs',
+    target: 'node20',
+    plugins: [loadBibtexParserLazily],
   },
   {
     ...shared,

@@ -4,11 +4,15 @@
  * is only the VS Code glue around it):
  *
  * - baseline: parse, then build the catalog in one synchronous go (how loading worked before);
- * - cold: stream-parse the file (readArxivJsonl over a read stream) and build in slices (PaperCatalog.build);
+ * - cold, built in a worker: the worker thread the extension starts for big files on disk
+ *   (dist/indexWorker.js, which `npm run bench:load` builds first) reads the files, builds the catalog and
+ *   writes the cache, which the main thread then reads as a warm start does;
+ * - cold: stream-parse the file (readArxivJsonl over a read stream) and build in slices (PaperCatalog.build),
+ *   as the extension host does when the worker cannot;
  * - cache write: writeCatalogCache, as the extension does after a cold load;
  * - warm: read the cache (readCatalogCache in slices) into a ready catalog, as the second start does.
  *
- * The longest block is the largest delay of the event loop seen by `perf_hooks.monitorEventLoopDelay` while
+ * The longest block is the largest delay of the main thread's event loop seen by `perf_hooks.monitorEventLoopDelay` while
  * the phase runs; CPU is the process's user + system time (`process.cpuUsage`, all threads, GC included),
  * which, unlike wall-clock time, hardly grows when other processes share the cores. A script, not a test:
  * numbers vary with the machine and its load, so the load average is printed too.
@@ -22,8 +26,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { arxivJsonlLine, generateCorpus } from '../src/bench/corpus';
 import { PaperCatalog, type IndexSource } from '../src/index/catalog';
+import { runCatalogWorker } from '../src/index/catalogWorker';
 import { runCooperatively } from '../src/index/cooperative';
-import { readCatalogCache, stampSources, writeCatalogCache } from '../src/index/indexCache';
+import { readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../src/index/indexCache';
 import { parseArxivJsonl, readArxivJsonl } from '../src/index/jsonlSource';
 import type { Paper } from '../src/index/paper';
 import { parseIndexText } from '../src/index/parseIndex';
@@ -86,7 +91,29 @@ async function main(): Promise<void> {
       const parsed = await parseArxivJsonl(createReadStream(file, { highWaterMark: 256 * 1024 }), file);
       return new PaperCatalog([bundled(), source(parsed)]).papers.length;
     });
-    const key = { keyTemplate: '[auth:lower][shorttitle3_3][year]', sources: await stampSources([bundledPath, file]) };
+    const keyTemplate = '[auth:lower][shorttitle3_3][year]';
+    const key: CacheKey = { keyTemplate, sources: await stampSources([bundledPath, file]) };
+    const readCache = async (cacheFile: string): Promise<number> => {
+      const cached = await runCooperatively(readCatalogCache(cacheFile, key));
+      if (cached.status !== 'hit') throw new Error(`The cache was not used: ${cached.status === 'rejected' ? cached.reason : 'missing'}`);
+      return (await PaperCatalog.fromContents(cached.contents)).papers.length;
+    };
+    // In two parts, to tell the blocks while the worker builds (the host's loop has nothing to do) from
+    // those of reading its cache (the warm start's work).
+    const workerBuild = await measure('  of which the worker builds', async () =>
+      (await runCatalogWorker(
+        path.join(__dirname, '..', 'dist', 'indexWorker.js'),
+        { bundled: { file: bundledPath, displayName: 'Bundled papers' }, files: [file], keyTemplate, cacheFolder: path.join(folder, 'cache'), key },
+        { onBytesRead: () => undefined, signal: new AbortController().signal },
+      ))!,
+    );
+    const workerRead = await measure('  of which the host reads its cache', () => readCache(workerBuild.result));
+    const inWorker: Phase = {
+      name: 'cold, built in a worker',
+      ms: workerBuild.phase.ms + workerRead.phase.ms,
+      cpuMs: workerBuild.phase.cpuMs + workerRead.phase.cpuMs,
+      longestBlockMs: Math.max(workerBuild.phase.longestBlockMs, workerRead.phase.longestBlockMs),
+    };
     const { cold, write, coldCount } = await (async () => {
       const built = await measure('cold: stream, build in slices', async () => {
         const papers: Paper[] = [];
@@ -100,18 +127,14 @@ async function main(): Promise<void> {
       const written = await measure('cache write', () => writeCatalogCache(path.join(folder, 'cache'), key, built.result.contents));
       return { cold: built.phase, write: written, coldCount: built.result.papers.length };
     })();
-    const warmLoad = async (): Promise<number> => {
-      const cached = await runCooperatively(readCatalogCache(write.result, key));
-      if (cached.status !== 'hit') throw new Error(`The cache was not used: ${cached.status === 'rejected' ? cached.reason : 'missing'}`);
-      return (await PaperCatalog.fromContents(cached.contents)).papers.length;
-    };
+    const warmLoad = (): Promise<number> => readCache(write.result);
     const warm = await measure('warm: read the cache', warmLoad);
-    if (warm.result !== coldCount || baseline.result !== coldCount) throw new Error('The catalogs differ in size.');
+    if (warm.result !== coldCount || baseline.result !== coldCount || workerRead.result !== coldCount) throw new Error('The catalogs differ in size.');
 
     // A second warm start: the first one also pays for compiling the cache reader.
     const warmAgain = await measure('warm again', warmLoad);
 
-    const rows = [baseline.phase, cold, write.phase, warm.phase, warmAgain.phase];
+    const rows = [baseline.phase, inWorker, workerBuild.phase, workerRead.phase, cold, write.phase, warm.phase, warmAgain.phase];
     const width = Math.max(...rows.map((row) => row.name.length));
     console.log(`${'phase'.padEnd(width)}  ${'total ms'.padStart(9)}  ${'CPU ms'.padStart(7)}  ${'longest block ms'.padStart(16)}`);
     for (const row of rows) {
@@ -119,6 +142,7 @@ async function main(): Promise<void> {
     }
     console.log(`cache file: ${(statSync(write.result).size / 1e6).toFixed(0)} MB`);
     console.log(`cold / baseline time: ${(cold.ms / baseline.phase.ms).toFixed(2)}×; warm / cold time: ${(warm.phase.ms / cold.ms).toFixed(3)}×`);
+    console.log(`cold in a worker / cold in slices: time ${(inWorker.ms / cold.ms).toFixed(2)}×, longest block ${(inWorker.longestBlockMs / cold.longestBlockMs).toFixed(2)}×`);
     console.log(`load average at the end: ${loadavg()[0].toFixed(1)}`);
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -1,8 +1,11 @@
 /**
  * Small helpers the integration tests share: files in the fixture workspace, documents opened with the cursor
- * at a `$$CURSOR$$` marker, our settings set for one test, the extension's API, and pressing Enter in our picker.
+ * at a `$$CURSOR$$` marker, our settings set for one test, the extension's API, pressing Enter in our picker, and
+ * what an Output channel says.
  */
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PaperLookupApi } from '../../src/extension';
 
@@ -61,4 +64,31 @@ export async function runPickerCommand<T>(command: string, ...args: unknown[]): 
     if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
   }
   return result;
+}
+
+/** The files VS Code writes an extension's Output channel to, in this session's logs (beside the workspace). */
+function outputChannelLogs(name: string): string[] {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder);
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const entryPath = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(entryPath);
+      else if (entry.name.endsWith(`-${name}.log`)) found.push(entryPath);
+    }
+  };
+  walk(path.join(path.dirname(folder.uri.fsPath), 'user-data', 'logs'));
+  return found;
+}
+
+/** Everything the Output channel `name` has said, once it says `awaited` (or after about 10 s, for the assertion to tell). */
+export async function outputChannelText(name: string, awaited: string): Promise<string> {
+  const logged = (): string => outputChannelLogs(name).map((file) => readFileSync(file, 'utf8')).join('\n');
+  let text = logged();
+  for (let attempt = 0; attempt < 50 && !text.includes(awaited); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    text = logged();
+  }
+  return text;
 }

@@ -12,7 +12,7 @@ import { parseBibIndexText } from '../../src/index/bibSource';
 import { PaperCatalog, type IndexSource } from '../../src/index/catalog';
 import { parseArxivJsonl } from '../../src/index/jsonlSource';
 import { formatProblem, isHttpsLink, parseIndexText, type ParsedIndex } from '../../src/index/parseIndex';
-import { api, setSetting, workspaceFile } from './helpers';
+import { api, outputChannelText, setSetting, workspaceFile } from './helpers';
 
 const EXTENSION_ID = 'paper-lookup.paper-lookup';
 const HOSTILE_FOLDER = 'hostile-indexes';
@@ -45,22 +45,6 @@ async function catalogWhen(check: (catalog: PaperCatalog) => boolean, what: stri
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   assert.fail(`timed out waiting for ${what}`);
-}
-
-/** The files VS Code writes an extension's Output channel to, in this session's logs (beside the workspace). */
-function outputChannelLogs(name: string): string[] {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder);
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const entryPath = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(entryPath);
-      else if (entry.name.endsWith(`-${name}.log`)) found.push(entryPath);
-    }
-  };
-  walk(path.join(path.dirname(folder.uri.fsPath), 'user-data', 'logs'));
-  return found;
 }
 
 describe('Hostile index files in the extension host', function () {
@@ -116,12 +100,7 @@ describe('Hostile index files in the extension host', function () {
     assert.deepEqual(problemLines, expected.problems.map(formatProblem));
 
     // The Output channel has every problem on a line of its own, as file:line:column.
-    const logged = (): string => outputChannelLogs('Paper Lookup').map((file) => readFileSync(file, 'utf8')).join('\n');
-    let text = logged();
-    for (let attempt = 0; attempt < 50 && !text.includes(formatProblem(folderProblem)); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      text = logged();
-    }
+    const text = await outputChannelText('Paper Lookup', formatProblem(folderProblem));
     const lines = new Set(text.split('\n'));
     for (const line of problemLines) assert.ok(lines.has(line), `not in the Output channel: ${line}`);
   });

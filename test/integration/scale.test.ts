@@ -1,14 +1,15 @@
 /**
- * Big indexes in the real extension host: JSON Lines files in the arXiv snapshot format, and the on-disk
- * cache that makes the second load of big index files fast.
+ * Big indexes in the real extension host: JSON Lines files in the arXiv snapshot format, big ones built in
+ * a worker thread, and the on-disk cache that makes the second load of big index files fast.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { arxivJsonlLine, generateCorpus } from '../../src/bench/corpus';
-import type { PaperCatalog } from '../../src/index/catalog';
-import { api, setSetting, workspaceFile } from './helpers';
+import { PaperCatalog } from '../../src/index/catalog';
+import { readSourceFile } from '../../src/index/sourceFiles';
+import { api, outputChannelText, setSetting, workspaceFile } from './helpers';
 
 const encoder = new TextEncoder();
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'scale');
@@ -65,7 +66,7 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
     assert.deepEqual({ papers: summary?.paperCount, errors: summary?.errorCount }, { papers: 3, errors: 1 });
   });
 
-  it('loads big index files from the cache the second time, with the same results, and not after they change', async () => {
+  it('builds big index files in a worker, loads them from the cache the second time, with the same results, and not after they change', async () => {
     const extension = await api();
     const bundled = (await extension.catalog()).papers.filter((paper) => paper.source === 'Bundled papers');
     // Over a megabyte, so the library caches it.
@@ -79,6 +80,17 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
     const queries = [corpus[7].title, corpus[700].title.split(' ').slice(0, 2).join(' '), corpus[1200].authors?.[0] ?? 'x', 'neural netwroks'];
     const expected = results(built, queries);
     assert.ok(expected.every((hits) => hits.length > 0), JSON.stringify(expected));
+
+    // Built in a worker thread, with the results of a catalog built here, in one go, from the same files.
+    const builtInWorker = 'Built the catalog of big-snapshot.jsonl in a background worker';
+    assert.ok((await outputChannelText('Paper Lookup', builtInWorker)).includes(builtInWorker), 'the Output channel says the worker built it');
+    assert.equal(built.fromCache, false);
+    const extensionRoot = vscode.extensions.getExtension('paper-lookup.paper-lookup')!.extensionUri.fsPath;
+    const sources = [(await readSourceFile(path.join(extensionRoot, 'data', 'papers.json'), { displayName: 'Bundled papers' }))!, (await readSourceFile(file.fsPath))!];
+    const inOneGo = new PaperCatalog(sources);
+    assert.deepEqual(results(inOneGo, queries), expected);
+    assert.deepEqual(built.problems, inOneGo.problems);
+    assert.deepEqual(built.sources, inOneGo.sources);
 
     // The cache is written after the first load finished; a reload after that reads it.
     const cached = await reloadUntil((catalog) => catalog.fromCache, 'a reload reads the index cache');

@@ -10,16 +10,13 @@
  * stderr and the good entries (and the other files) are used. Exit codes: 0 success, 1 nothing found,
  * 2 bad arguments, no usable paper in any --index file, or (with --strict) any index problem.
  */
-import { createReadStream, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toBibtexEntry, toBibtexFile } from './citation/bibtex';
 import { formatCitation, type CitationStyle } from './citation/format';
-import { parseBibIndexText } from './index/bibSource';
 import { PaperCatalog, type IndexSource } from './index/catalog';
-import { readArxivJsonl } from './index/jsonlSource';
-import type { Paper } from './index/paper';
-import { formatProblem, parseIndexText, type IndexProblem } from './index/parseIndex';
+import { formatProblem } from './index/parseIndex';
+import { readSourceFile } from './index/sourceFiles';
 import { runSearchBench } from './bench/searchBench';
 import { KNOWN_ITEMS } from '../test/fixtures/knownItems';
 
@@ -92,7 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (command === 'bench') {
       if (rest.length !== 0) throw new UsageError('bench takes no arguments besides --sizes and --json');
-      return bench(io, values.sizes ?? '', values.json ?? false);
+      return await bench(io, values.sizes ?? '', values.json ?? false);
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -115,7 +112,7 @@ class UnusableIndexes extends Error {}
 async function loadCatalog(io: CliIo, indexFiles: readonly string[], strict: boolean): Promise<PaperCatalog> {
   const userSources: IndexSource[] = [];
   for (const file of indexFiles) userSources.push(await readSource(path.resolve(file)));
-  const catalog = new PaperCatalog([readBundled(io.bundledIndex), ...userSources]);
+  const catalog = new PaperCatalog([await readSource(io.bundledIndex, 'Bundled papers'), ...userSources]);
   for (const problem of catalog.problems) io.stderr(printable(formatProblem(problem)));
   if (strict && catalog.problems.length > 0) {
     throw new UnusableIndexes(`${catalog.problems.length} index problem${catalog.problems.length > 1 ? 's' : ''} (--strict).`);
@@ -127,53 +124,9 @@ async function loadCatalog(io: CliIo, indexFiles: readonly string[], strict: boo
   return catalog;
 }
 
-function readBundled(file: string): IndexSource {
-  return sourceOf(file, 'Bundled papers', parseIndexText(readFileSync(file, 'utf8'), file));
-}
-
-/** One --index file in the format its name says: `.bib` BibTeX, `.jsonl`/`.ndjson` arXiv JSON Lines, else our JSON. */
-async function readSource(file: string): Promise<IndexSource> {
-  try {
-    if (/\.(jsonl|ndjson)$/i.test(file)) return await readJsonLines(file);
-    const text = readFileSync(file, 'utf8');
-    return sourceOf(file, undefined, /\.bib$/i.test(file) ? await parseBibIndexText(text, file) : parseIndexText(text, file));
-  } catch (error) {
-    return sourceOf(file, undefined, { papers: [], problems: [problemAtStart(file, describeReadError(error))] });
-  }
-}
-
-/**
- * Streamed, so a snapshot of all of arXiv never sits in memory whole. A read that fails part way (the file removed
- * or cut while it is read) keeps the papers read before it and reports the failure.
- */
-async function readJsonLines(file: string): Promise<IndexSource> {
-  const papers: Paper[] = [];
-  const problems: IndexProblem[] = [];
-  try {
-    for await (const batch of readArxivJsonl(createReadStream(file), file)) {
-      papers.push(...batch.papers);
-      problems.push(...batch.problems);
-    }
-  } catch (error) {
-    problems.push(problemAtStart(file, describeReadError(error)));
-  }
-  return sourceOf(file, undefined, { papers, problems });
-}
-
-function sourceOf(file: string, displayName: string | undefined, parsed: { name?: string; papers: readonly Paper[]; problems: readonly IndexProblem[] }): IndexSource {
-  return { name: displayName ?? parsed.name ?? path.basename(file), location: file, papers: parsed.papers, problems: parsed.problems };
-}
-
-/** A problem with the whole file (it is missing, a folder, unreadable): reported at its start, like the extension does. */
-function problemAtStart(file: string, message: string): IndexProblem {
-  return { severity: 'error', file, line: 1, column: 1, message };
-}
-
-function describeReadError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'Index file not found.';
-  if (code === 'EISDIR') return 'Expected an index file but found a directory.';
-  return `Cannot read the index file: ${(error as Error).message}`;
+/** The bundled index, or an --index file in the format its name says (./index/sourceFiles.ts), never cancelled. */
+async function readSource(file: string, displayName?: string): Promise<IndexSource> {
+  return (await readSourceFile(file, { displayName }))!;
 }
 
 /**
@@ -210,12 +163,12 @@ function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | 'bi
   return 0;
 }
 
-function bench(io: CliIo, sizesText: string, json: boolean): number {
+async function bench(io: CliIo, sizesText: string, json: boolean): Promise<number> {
   const sizes = sizesText.split(',').map((size) => Number(size.trim()));
   if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 1)) {
     throw new UsageError(`--sizes must be positive whole numbers separated by commas, got "${sizesText}"`);
   }
-  const seed = readBundled(io.bundledIndex).papers;
+  const seed = (await readSource(io.bundledIndex)).papers;
   const rows = runSearchBench({ sizes, seed, knownItems: KNOWN_ITEMS, log: json ? io.stderr : io.stdout });
   if (json) io.stdout(JSON.stringify(rows, null, 2));
   return 0;

@@ -98,14 +98,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 2;
     }
     if (error instanceof UnusableIndexes) {
-      io.stderr(`paper-lookup: ${error.message}`);
+      if (error.message !== '') io.stderr(`paper-lookup: ${error.message}`);
       return 2;
     }
     throw error;
   }
 }
 
-/** The index files cannot be used: none gave a paper, or --strict and one has a problem. The problems are printed. */
+/**
+ * The index files cannot be used: none gave a paper, or --strict and one has a problem. The problems are printed;
+ * the message, when not empty, sums them up.
+ */
 class UnusableIndexes extends Error {}
 
 /** Loads the bundled papers and every --index file, printing each problem on stderr as `file:line:column: …`. */
@@ -119,7 +122,9 @@ async function loadCatalog(io: CliIo, indexFiles: readonly string[], strict: boo
   }
   const hasErrors = catalog.problems.some((problem) => problem.severity === 'error');
   if (userSources.length > 0 && userSources.every((source) => source.papers.length === 0) && hasErrors) {
-    throw new UnusableIndexes(`no paper could be loaded from ${indexFiles.length > 1 ? 'any of the index files' : 'the index file'}.`);
+    // One problem line already says why the command failed; after several, a last line says what they added up to.
+    const summary = catalog.problems.length > 1 ? `no paper could be loaded from ${indexFiles.length > 1 ? 'any of the index files' : 'the index file'}.` : '';
+    throw new UnusableIndexes(summary);
   }
   return catalog;
 }

@@ -5,7 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { api, runPickerCommand, setSetting, workspaceFile } from './helpers';
+import { formatProblem } from '../../src/index/parseIndex';
+import { api, outputChannelText, runPickerCommand, setSetting, workspaceFile } from './helpers';
 
 async function openAtEnd(text: string, language: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ content: text, language });
@@ -152,6 +153,9 @@ describe('Index files', function () {
     assert.ok(error, `no problem reported for broken-index.json: ${JSON.stringify(catalog.problems)}`);
     assert.equal(error.severity, 'error');
     assert.deepEqual([error.line, error.column], [4, 39]);
+    const problemLine = formatProblem(error);
+    assert.match(problemLine, /broken-index\.json:4:39: error: /);
+    assert.ok((await outputChannelText('Paper Lookup', problemLine)).includes(problemLine), 'the Output channel names the file and position');
     assert.equal(catalog.search('pointer networks', 1)[0]?.paper.id, 'pointer-networks');
     assert.equal(catalog.search('attention is all you need', 1)[0]?.paper.source, 'Lab reading list');
   });

@@ -77,12 +77,12 @@ describe('paper-lookup CLI', () => {
     assert.deepEqual(result.stderr.split('\n'), [`${missing}:1:1: error: Index file not found.`, `${fixtures}:1:1: error: Expected an index file but found a directory.`]);
   });
 
-  it('exits 2 when no --index file gave a paper, after listing why', async () => {
+  it('exits 2 with one line naming the file when the only --index file cannot be read', async () => {
     const missing = path.join(fixtures, 'nope.json');
     const result = await run('bib', '--index', missing);
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '', 'no .bib of the bundled papers alone');
-    assert.deepEqual(result.stderr.split('\n'), [`${missing}:1:1: error: Index file not found.`, 'paper-lookup: no paper could be loaded from the index file.']);
+    assert.equal(result.stderr, `${missing}:1:1: error: Index file not found.`);
   });
 
   it('--strict exits 2 on any index problem without running the command', async () => {

@@ -360,7 +360,8 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
         const result = await cli('bib', '--index', file);
         const lines = result.stderr === '' ? [] : result.stderr.split('\n');
         const unusable = expected.loads.length === 0 && expected.problems.some(([, severity]) => severity === 'error');
-        if (unusable) assert.equal(lines.pop(), 'paper-lookup: no paper could be loaded from the index file.');
+        // A single problem line is the whole message; after several, a summary line ends it.
+        if (unusable && expected.problems.length > 1) assert.equal(lines.pop(), 'paper-lookup: no paper could be loaded from the index file.');
         assert.equal(lines.length, expected.problems.length, result.stderr);
         lines.forEach((line, i) => {
           const [position, severity] = expected.problems[i];
@@ -387,7 +388,7 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
         assert.ok(statSync(folder).isDirectory());
         const result = await cli('search', 'x', '--index', folder);
         assert.equal(result.code, 2);
-        assert.deepEqual(result.stderr.split('\n'), [`${folder}:1:1: error: Expected an index file but found a directory.`, 'paper-lookup: no paper could be loaded from the index file.']);
+        assert.equal(result.stderr, `${folder}:1:1: error: Expected an index file but found a directory.`);
       }
       const withGoodIndex = await cli('search', 'kept before', '--limit', '1', '--index', folders[1], '--index', corpusFile('missing-title.bib'));
       assert.equal(withGoodIndex.code, 0, 'the other index still loads and is searched');
@@ -611,7 +612,7 @@ describe('hostile inputs generated at test time', function () {
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
     let writer = await vanishingWriter(fifo, received);
     const parsed = parseIndexText(readFileSync(fifo, 'utf8'), fifo);
-    await new Promise((resolve) => writer.once('exit', resolve));
+    await writer.exited;
     assert.equal(existsSync(fifo), false, 'the writer removed the file');
     assert.deepEqual(parsed.papers.map((paper) => paper.title), ['Kept Before']);
     const [cutProblem] = parsed.problems;
@@ -620,7 +621,7 @@ describe('hostile inputs generated at test time', function () {
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
     writer = await vanishingWriter(fifo, received);
     const result = await cli('search', 'kept', '--limit', '1', '--index', fifo);
-    await new Promise((resolve) => writer.once('exit', resolve));
+    await writer.exited;
     assert.equal(result.code, 0, 'the CLI searches what was read');
     assert.equal(result.stderr, parsed.problems.map(formatProblem).join('\n'));
     assert.match(result.stdout, /^ 1\. Kept Before/);
@@ -633,7 +634,7 @@ describe('hostile inputs generated at test time', function () {
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo failed');
     const writer = await vanishingWriter(fifo, received);
     const parsed = await parseArxivJsonl(createReadStream(fifo), fifo);
-    await new Promise((resolve) => writer.once('exit', resolve));
+    await writer.exited;
     assert.equal(existsSync(fifo), false, 'the writer removed the file');
     assert.deepEqual(parsed.papers.map((paper) => paper.title), ['Kept Before']);
     assert.deepEqual(
@@ -660,8 +661,10 @@ describe('hostile inputs generated at test time', function () {
 /**
  * A worker thread that opens `fifo` for writing (which waits for a reader), writes `content`, removes the path and
  * closes. A thread, not this one, because the reader under test reads synchronously and would wait forever.
+ * `exited` listens from the start: the thread may end while the reader under test is still awaited, and an 'exit'
+ * event listened for only afterwards would never come.
  */
-async function vanishingWriter(fifo: string, content: string): Promise<Worker> {
+async function vanishingWriter(fifo: string, content: string): Promise<{ exited: Promise<void> }> {
   const worker = new Worker(
     `const { openSync, writeSync, closeSync, unlinkSync } = require('node:fs');
      const { workerData } = require('node:worker_threads');
@@ -671,8 +674,9 @@ async function vanishingWriter(fifo: string, content: string): Promise<Worker> {
      closeSync(fd);`,
     { eval: true, workerData: { fifo, content } },
   );
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   await new Promise((resolve) => worker.once('online', resolve));
-  return worker;
+  return { exited };
 }
 
 describe('hostile inputs through the built CLI (dist/cli.js)', function () {
@@ -718,7 +722,7 @@ describe('hostile inputs through the built CLI (dist/cli.js)', function () {
     assert.equal(result.status, 2);
     assert.equal(
       result.stderr,
-      `${file}:${tooDeepPosition(text, '"authors": ')}: error: Invalid JSON: nested more than 128 levels deep.\npaper-lookup: no paper could be loaded from the index file.\n`,
+      `${file}:${tooDeepPosition(text, '"authors": ')}: error: Invalid JSON: nested more than 128 levels deep.\n`,
     );
   });
 

@@ -46,6 +46,11 @@ export interface BenchRow {
   readonly p95CpuMs: number | null;
   /** Share of known-item queries with their paper in the top 5, 0..1. */
   readonly top5: number | null;
+  /**
+   * Per kind of known-item query: how many of its queries found their paper in the top 5, of how many. Where
+   * the rate falls with size it says which kind of query other papers start to answer as well.
+   */
+  readonly top5ByKind: Readonly<Record<string, { found: number; of: number }>>;
   /** Titles, authors and abstracts of the corpus, UTF-8. */
   readonly rawMB: number;
   /** Keystrokes timed. */
@@ -118,7 +123,7 @@ export function runSearchBench(options: BenchOptions): BenchRow[] {
           : undefined;
       if (reason) {
         options.log(`  fuse.js skipped: ${reason}`);
-        fuseRow = { engine: 'fuse', size, buildMs: null, loadMs: null, heapMB: null, p50Ms: null, p95Ms: null, top5: null, rawMB: ours.rawMB, p50CpuMs: null, p95CpuMs: null, samples: 0, byKind: {}, skipped: reason };
+        fuseRow = { engine: 'fuse', size, buildMs: null, loadMs: null, heapMB: null, p50Ms: null, p95Ms: null, top5: null, top5ByKind: {}, rawMB: ours.rawMB, p50CpuMs: null, p95CpuMs: null, samples: 0, byKind: {}, skipped: reason };
       } else {
         const measured = measureFuse(generate, options, dir, gc, size);
         fuseRow = measured.row;
@@ -194,8 +199,8 @@ function measureOurs(
           touch: () => void hit.matches.length,
         })),
     };
-    const { p50Ms, p95Ms, p50CpuMs, p95CpuMs, top5, samples, byKind } = timeKeystrokes(searcher, options.knownItems, Infinity, true);
-    return { engine: 'ours', size, buildMs, loadMs, heapMB, p50Ms, p95Ms, top5, rawMB, p50CpuMs, p95CpuMs, samples, byKind };
+    const { p50Ms, p95Ms, p50CpuMs, p95CpuMs, top5, top5ByKind, samples, byKind } = timeKeystrokes(searcher, options.knownItems, Infinity, true);
+    return { engine: 'ours', size, buildMs, loadMs, heapMB, p50Ms, p95Ms, top5, top5ByKind, rawMB, p50CpuMs, p95CpuMs, samples, byKind };
   } finally {
     closeSync(fd);
     rmSync(file, { force: true });
@@ -245,11 +250,11 @@ function measureFuse(
     search: (query, limit) =>
       fuse.search(query, { limit }).map((result) => ({ id: result.item.id, touch: () => void result.matches?.length })),
   };
-  const { worstMs, p50Ms, p95Ms, p50CpuMs, p95CpuMs, top5, samples, byKind } = timeKeystrokes(searcher, options.knownItems, options.fuseBudgetMs ?? 30_000, false);
+  const { worstMs, p50Ms, p95Ms, p50CpuMs, p95CpuMs, top5, top5ByKind, samples, byKind } = timeKeystrokes(searcher, options.knownItems, options.fuseBudgetMs ?? 30_000, false);
   if (samples < keystrokes(options.knownItems).length) {
     log(`  fuse.js: time budget allowed ${samples} of ${keystrokes(options.knownItems).length} keystrokes (full queries first, then a spread sample)`);
   }
-  return { row: { engine: 'fuse', size, buildMs, loadMs, heapMB, p50Ms, p95Ms, top5, rawMB, p50CpuMs, p95CpuMs, samples, byKind }, worstMs };
+  return { row: { engine: 'fuse', size, buildMs, loadMs, heapMB, p50Ms, p95Ms, top5, top5ByKind, rawMB, p50CpuMs, p95CpuMs, samples, byKind }, worstMs };
 }
 
 interface Keystroke {
@@ -275,7 +280,7 @@ function timeKeystrokes(
   items: readonly KnownItem[],
   budgetMs: number,
   warmUp: boolean,
-): Pick<BenchRow, 'p50Ms' | 'p95Ms' | 'p50CpuMs' | 'p95CpuMs' | 'top5' | 'samples' | 'byKind'> & { worstMs: number } {
+): Pick<BenchRow, 'p50Ms' | 'p95Ms' | 'p50CpuMs' | 'p95CpuMs' | 'top5' | 'top5ByKind' | 'samples' | 'byKind'> & { worstMs: number } {
   const cpu: number[] = [];
   const run = (text: string, limit: number): { ids: string[]; ms: number } => {
     const cpuBefore = process.cpuUsage();
@@ -292,12 +297,18 @@ function timeKeystrokes(
   cpu.length = 0;
   const samples: { group: string; ms: number }[] = [];
   let found = 0;
+  const top5ByKind: Record<string, { found: number; of: number }> = {};
   let worstMs = 0;
   const started = performance.now();
   // Full queries first: they give the hit rate, and with a budget they are the samples that matter most.
   for (const [kind, query, expected] of items) {
     const { ids, ms: took } = run(query, LIMIT);
-    if (ids.slice(0, 5).includes(expected)) found++;
+    const tally = (top5ByKind[kind] ??= { found: 0, of: 0 });
+    tally.of++;
+    if (ids.slice(0, 5).includes(expected)) {
+      found++;
+      tally.found++;
+    }
     samples.push({ group: KIND_GROUP[kind] ?? kind, ms: took });
     worstMs = Math.max(worstMs, took);
   }
@@ -323,6 +334,7 @@ function timeKeystrokes(
     p50CpuMs: percentile(cpu, 50),
     p95CpuMs: percentile(cpu, 95),
     top5: found / Math.max(1, items.length),
+    top5ByKind,
     samples: samples.length,
     byKind,
     worstMs,
@@ -355,6 +367,10 @@ function printTable(log: (line: string) => void, ours: BenchRow, fuse: BenchRow)
   for (const row of [ours, fuse]) {
     const kinds = Object.entries(row.byKind).map(([group, { p50Ms, p95Ms }]) => `${group} ${p50Ms.toFixed(2)}/${p95Ms.toFixed(2)}`);
     if (kinds.length > 0) log(`  ${row.engine === 'ours' ? 'ours' : 'fuse.js'} p50/p95 ms by kind: ${kinds.join(', ')}`);
+  }
+  for (const row of [ours, fuse]) {
+    const kinds = Object.entries(row.top5ByKind).map(([kind, { found, of }]) => `${kind} ${found}/${of}`);
+    if (kinds.length > 0) log(`  ${row.engine === 'ours' ? 'ours' : 'fuse.js'} top-5 by kind of query: ${kinds.join(', ')}`);
   }
 }
 

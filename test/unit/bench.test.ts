@@ -28,15 +28,22 @@ describe('search benchmark', () => {
 
   it('measures both engines and returns one row per engine and size', () => {
     const lines: string[] = [];
-    const rows = runSearchBench({ sizes: [120], seed, knownItems: KNOWN_ITEMS.slice(0, 4), log: (line) => lines.push(line), fuseBudgetMs: 0 });
+    // One query of each kind.
+    const items = KNOWN_ITEMS.filter(([kind], i) => KNOWN_ITEMS.findIndex(([other]) => other === kind) === i);
+    const rows = runSearchBench({ sizes: [120], seed, knownItems: items, log: (line) => lines.push(line), fuseBudgetMs: 0 });
     assert.deepEqual(rows.map((row) => [row.engine, row.size]), [['ours', 120], ['fuse', 120]]);
     for (const row of rows) {
       for (const key of ['buildMs', 'loadMs', 'heapMB', 'p50Ms', 'p95Ms', 'top5'] as const) {
         assert.equal(typeof row[key], 'number', `${row.engine}.${key}`);
       }
       assert.ok(row.top5 !== null && row.top5 >= 0 && row.top5 <= 1);
+      const tallies = Object.values(row.top5ByKind);
+      assert.deepEqual(Object.keys(row.top5ByKind), items.map(([kind]) => kind), 'a tally per kind of query');
+      assert.ok(tallies.every(({ of }) => of === 1));
+      assert.equal(tallies.reduce((sum, { found }) => sum + found, 0) / items.length, row.top5, 'the tallies add up to the rate');
     }
-    assert.equal(rows[0].samples, KNOWN_ITEMS.slice(0, 4).reduce((sum, [, query]) => sum + query.length, 0), 'ours times every keystroke');
+    assert.equal(rows[0].samples, items.reduce((sum, [, query]) => sum + query.length, 0), 'ours times every keystroke');
+    assert.ok(lines.some((line) => line.startsWith('  ours top-5 by kind of query: title words ')), lines.join('\n'));
     assert.ok(lines.some((line) => line.startsWith('fuse / ours')), lines.join('\n'));
   });
 

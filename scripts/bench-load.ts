@@ -17,7 +17,11 @@
  * which, unlike wall-clock time, hardly grows when other processes share the cores. A script, not a test:
  * numbers vary with the machine and its load, so the load average is printed too.
  *
- *   npm run bench:load [-- --size 100000]
+ * With `--cache-reads N`, only the worker's cache is built, then read N times (a warm start each), printing
+ * each read's longest block: the slicing of the cache read is what keeps a second start responsive, and
+ * its worst block varies from run to run with the garbage collector and the machine's load.
+ *
+ *   npm run bench:load [-- --size 100000] [--cache-reads 5]
  */
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -33,12 +37,17 @@ import { parseArxivJsonl, readArxivJsonl } from '../src/index/jsonlSource';
 import type { Paper } from '../src/index/paper';
 import { parseIndexText } from '../src/index/parseIndex';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' } } });
-const size = Number(values.size);
-if (!Number.isInteger(size) || size < 1) {
-  process.stderr.write(`bench:load: --size must be a positive integer, got "${values.size}"\n`);
-  process.exit(2);
-}
+const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' }, 'cache-reads': { type: 'string' } } });
+const positiveInteger = (option: string, value: string | undefined): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`bench:load: --${option} must be a positive integer, got "${value}"\n`);
+    process.exit(2);
+  }
+  return n;
+};
+const size = positiveInteger('size', values.size);
+const cacheReads = values['cache-reads'] === undefined ? undefined : positiveInteger('cache-reads', values['cache-reads']);
 
 interface Phase {
   readonly name: string;
@@ -107,6 +116,13 @@ async function main(): Promise<void> {
         { onBytesRead: () => undefined, signal: new AbortController().signal },
       ))!,
     );
+    if (cacheReads !== undefined) {
+      for (let i = 1; i <= cacheReads; i++) {
+        const { phase } = await measure('read', () => readCache(workerBuild.result));
+        console.log(`cache read ${i}: ${phase.ms.toFixed(0)} ms, CPU ${phase.cpuMs.toFixed(0)} ms, longest block ${phase.longestBlockMs.toFixed(1)} ms, load average ${loadavg()[0].toFixed(1)}`);
+      }
+      return;
+    }
     const workerRead = await measure('  of which the host reads its cache', () => readCache(workerBuild.result));
     const inWorker: Phase = {
       name: 'cold, built in a worker',

@@ -15,6 +15,7 @@ import { foldTitle } from './slug';
 import { createRelatedPapers, DEFAULT_RELATED_COUNT, type RelatedPapers } from './related';
 import { createScaledSearch, type ScaledSearch } from './scaledSearch';
 import type { SearchHit } from './search';
+import { ShardedMap } from './shardedMap';
 
 /** One index file after parsing: where it came from, what it held, what was wrong with it. */
 export interface IndexSource {
@@ -61,8 +62,8 @@ export class PaperCatalog {
   readonly fromCache: boolean;
   /** The parts, for writing the catalog to the cache. */
   readonly contents: CatalogContents;
-  private readonly byId: ReadonlyMap<string, LoadedPaper>;
-  private readonly byKey: ReadonlyMap<string, LoadedPaper>;
+  private readonly byId: ShardedMap<LoadedPaper>;
+  private readonly byKey: ShardedMap<LoadedPaper>;
   private readonly engine: ScaledSearch<LoadedPaper>;
   /** Built on first use: most sessions never ask for related papers. */
   private relatedIndex: RelatedPapers<LoadedPaper> | undefined;
@@ -120,16 +121,16 @@ function isContents(from: readonly IndexSource[] | CatalogContents): from is Cat
 /** How many papers the loops below handle between chances to pause. */
 const STEP = 256;
 
-/** Papers by id and by citation key. */
+/** Papers by id and by citation key: sharded, so that filling them never rehashes every paper at once. */
 interface Lookups {
-  readonly byId: ReadonlyMap<string, LoadedPaper>;
-  readonly byKey: ReadonlyMap<string, LoadedPaper>;
+  readonly byId: ShardedMap<LoadedPaper>;
+  readonly byKey: ShardedMap<LoadedPaper>;
 }
 
 function* lookupSteps(contents: CatalogContents): Steps<Lookups> {
-  const byId = new Map<string, LoadedPaper>();
-  const byKey = new Map<string, LoadedPaper>();
   const { papers } = contents;
+  const byId = new ShardedMap<LoadedPaper>(papers.length + contents.mergedIds.length);
+  const byKey = new ShardedMap<LoadedPaper>(papers.length);
   // An indexed loop: an `entries()` iterator in this generator was a measurable part of a warm start.
   for (let i = 0; i < papers.length; i++) {
     if (i % STEP === 0) yield;

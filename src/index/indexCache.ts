@@ -85,8 +85,8 @@ export function cacheFileFor(folder: string, key: CacheKey): string {
 }
 
 /**
- * Closes a cache file once nothing can read from it any more. The papers of a hit read their abstracts
- * from the file when asked (see ./engine/serialize.ts), so it stays open as long as any of them is
+ * Closes a cache file once nothing can read from it any more. The papers of a hit read their text (all
+ * but ids and keys) from the file when asked (see ./engine/serialize.ts), so it stays open as long as any of them is
  * reachable, however long a panel or the reading list keeps one; closing it by hand could let a later
  * read hit a reused descriptor number, that is, another file. Files are replaced by renaming, never
  * rewritten in place, so the bytes checked at load are the bytes read later.
@@ -153,7 +153,8 @@ function* readOpenCache(read: ReturnType<typeof fileReader>, key: CacheKey): Ste
   const papers: LoadedPaper[] = [];
   for (const paper of stored) {
     if (papers.length % 1024 === 0) yield;
-    if (paper.key === undefined || paper.source === undefined) throw new Error(`Paper "${paper.id}" has no citation key or source in the cache file.`);
+    // `in`, not reading `source`: that would read every paper's source from the file.
+    if (paper.key === undefined || !('source' in paper)) throw new Error(`Paper "${paper.id}" has no citation key or source in the cache file.`);
     papers.push(Object.freeze(paper as LoadedPaper));
   }
   return { sources: metadata.sources, papers, mergedIds: metadata.mergedIds, problems: metadata.problems, index, fromCache: true };

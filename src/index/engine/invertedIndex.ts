@@ -67,8 +67,9 @@ export function termsOfDoc(index: SearchIndex, doc: number): { terms: number[]; 
  * Bumped whenever tokenising, impacts or the cache layout (./serialize.ts) change, so an index cached on
  * disk by an older version is rebuilt rather than searched with different rules. 2: section checksums,
  * citation keys and source names. 3: abstracts and author lists stored with byte lengths, read on demand.
+ * 4: every text column but ids and citation keys stored with byte lengths, read on demand.
  */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 /** Share of the impact each field can contribute; they add up to 1. */
 const FIELD_WEIGHT = { title: 0.55, authors: 0.25, abstract: 0.2 } as const;

@@ -149,9 +149,10 @@ export function toBibtexEntry(paper: LoadedPaper): string {
     [VENUE_FIELD[type], paper.venue ? protectedText(paper.venue) : undefined],
     ['year', paper.year !== undefined ? String(paper.year) : undefined],
     ['doi', paper.doi ? verbatimValue(paper.doi) : undefined],
-    // No primaryClass: the index does not record arXiv categories, and a guessed one would be wrong.
     ['eprint', paper.arxivId ? verbatimValue(paper.arxivId) : undefined],
     ['archivePrefix', paper.arxivId ? 'arXiv' : undefined],
+    // Only known from JSON Lines and from index files that give it; never guessed. It qualifies the eprint.
+    ['primaryClass', paper.arxivId && paper.arxivCategory ? verbatimValue(paper.arxivCategory) : undefined],
     ['url', paper.url ? verbatimValue(paper.url) : undefined],
   ];
   const lines = fields.filter(([, value]) => value).map(([name, value]) => `  ${name} = {${value}}`);

@@ -3,6 +3,7 @@
  */
 import type { LoadedPaper } from '../index/paper';
 import { httpsUrl } from '../shared/paperView';
+import { isInLineComment, lineCommentToken } from './codeComments';
 
 export type CitationStyle = 'markdown' | 'latex' | 'plain';
 
@@ -59,6 +60,26 @@ export function formatCitation(paper: LoadedPaper, style: CitationStyle | { temp
     case 'plain':
       return formatPlainReference(paper, options.plainTemplate);
   }
+}
+
+/**
+ * The citation as it goes in at one cursor, `textBeforeCursor` being the cursor's line up to it (for a
+ * selection, up to its start). In a code file — a language with line comments, see ./codeComments.ts — a plain
+ * reference on its own would break the code, so it becomes a line comment (`# …`, `// …`; after a space when
+ * it follows code), unless the cursor is in a line comment already. A language given a style of its own in
+ * `paperLookup.citation.languages` gets exactly that style, uncommented.
+ */
+export function citationAtCursor(
+  citation: string,
+  languageId: string,
+  textBeforeCursor: string,
+  options: Pick<CitationOptions, 'languages'> = DEFAULT_CITATION_OPTIONS,
+): string {
+  const token = options.languages[languageId] === undefined ? lineCommentToken(languageId) : undefined;
+  if (token === undefined) return citation;
+  // Apart from the code or the comment before it, and from a reference inserted just before ("keep picking").
+  const separator = /\S$/.test(textBeforeCursor) ? ' ' : '';
+  return isInLineComment(textBeforeCursor, token) ? separator + citation : `${separator}${token} ${citation}`;
 }
 
 /**

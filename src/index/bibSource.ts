@@ -4,7 +4,7 @@
  * and reports the ones that cannot be papers, with their line and column, without losing the rest.
  */
 import { parseBibEntries } from '../citation/bibliography';
-import { cleanText, computeLineStarts, isHttpsLink, positionAt, type IndexProblem, type ParsedIndex } from './parseIndex';
+import { cleanText, computeLineStarts, isArxivCategory, isHttpsLink, positionAt, type IndexProblem, type ParsedIndex } from './parseIndex';
 import { withoutUndefined, type Paper } from './paper';
 
 export async function parseBibIndexText(text: string, file: string): Promise<ParsedIndex> {
@@ -50,6 +50,11 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
     // The same rule as for JSON indexes: only https links reach a panel or a .bib (no javascript:, command:, …).
     const url = entry.url?.trim();
     if (url !== undefined && !isHttpsLink(url)) report('warning', header?.fieldPosition('url') ?? at, `Entry "${entry.key}": "url" should be an https:// link; ignored.`);
+    const primaryClass = header?.fieldValue('primaryclass');
+    const arxivCategory = primaryClass !== undefined && isArxivCategory(primaryClass) ? primaryClass : undefined;
+    if (primaryClass !== undefined && arxivCategory === undefined) {
+      report('warning', header?.fieldPosition('primaryclass') ?? at, `Entry "${entry.key}": "primaryClass" should be an arXiv category such as "cs.LG"; ignored.`);
+    }
     papers.push(
       withoutUndefined<Paper>({
         id: entry.key,
@@ -58,6 +63,7 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
         authors: entry.authors.length > 0 ? entry.authors.map(cleanText).filter(Boolean) : undefined,
         year,
         arxivId: entry.arxivId,
+        arxivCategory,
         doi: entry.doi,
         url: url !== undefined && isHttpsLink(url) ? url : undefined,
         venue: cleanText(entry.venue) || undefined,
@@ -92,6 +98,11 @@ interface EntryHeader extends Position {
   readonly text: string;
   /** Where `field = ` starts inside the entry, if it is there. */
   fieldPosition(field: string): Position | undefined;
+  /**
+   * The value of a field that holds one plain token (`primaryClass = {cs.LG}`, `"cs.LG"` or `cs.LG`), read
+   * from the entry's text: such a value has no TeX or macros for the parser to resolve.
+   */
+  fieldValue(field: string): string | undefined;
 }
 
 /** `@type{key,` (or `@type(key,`) at the start of an entry; `@string`, `@preamble` and `@comment` hold no paper. */
@@ -119,6 +130,10 @@ function entryHeaders(text: string): { take(key: string): EntryHeader | undefine
       fieldPosition(field) {
         const found = new RegExp(`[,\\s]${field}\\s*=`, 'i').exec(entryText);
         return found ? positionOf(start + found.index + 1) : undefined;
+      },
+      fieldValue(field) {
+        const found = new RegExp(`[,\\s]${field}\\s*=\\s*(?:\\{\\s*([^{}]*?)\\s*\\}|"\\s*([^"]*?)\\s*"|([^\\s,{}"]+))`, 'i').exec(entryText);
+        return (found?.[1] ?? found?.[2] ?? found?.[3]) || undefined;
       },
     };
     const list = pending.get(header.key);

@@ -13,10 +13,11 @@
  * lines); `authors` ("A, B and C") split at top-level commas and "and", affiliations in parentheses
  * dropped; LaTeX accents (`Bal\'azs`) become letters (`Balázs`); `year` from the first version's date,
  * else from the id (0704.0001 → 2007), else from `update_date`; `doi` (the first, when several);
- * `journal-ref` → `venue`; `url` → the abstract page. `categories` has no place in a paper and is ignored.
+ * `journal-ref` → `venue`; `url` → the abstract page; the first of `categories` (arXiv lists the primary
+ * category first: "cs.LG stat.ML") → `arxivCategory`.
  */
 import { parseTree, type ParseError } from 'jsonc-parser';
-import { cleanText, describeParseError, type IndexProblem, type ParsedIndex } from './parseIndex';
+import { cleanText, describeParseError, isArxivCategory, type IndexProblem, type ParsedIndex } from './parseIndex';
 import type { Paper } from './paper';
 
 /** Why a line is not a paper, and the column (1-based, in the line) where the problem is. */
@@ -142,6 +143,8 @@ export function recordToPaper(line: string): Paper | LineProblem {
   const year = yearOf(fields, id);
   if (year !== undefined) paper.year = year;
   paper.arxivId = id;
+  const category = text('categories')?.split(' ')[0];
+  if (category && isArxivCategory(category)) paper.arxivCategory = category;
   const doi = text('doi')?.split(/\s+/)[0];
   if (doi) paper.doi = doi;
   paper.url = `https://arxiv.org/abs/${id}`;

@@ -12,6 +12,8 @@ export interface Paper {
   readonly authors?: readonly string[];
   readonly year?: number;
   readonly arxivId?: string;
+  /** The paper's primary arXiv category (`cs.LG`, `hep-th`): BibTeX's `primaryClass`. */
+  readonly arxivCategory?: string;
   readonly doi?: string;
   readonly url?: string;
   readonly venue?: string;

@@ -180,6 +180,13 @@ function validatePaper(entry: Node, index: number, report: Reporter): Paper | un
     return undefined;
   };
 
+  const categoryNode = propertyNode(entry, 'arxivCategory');
+  let arxivCategory = optionalString('arxivCategory');
+  if (categoryNode && arxivCategory !== undefined && !isArxivCategory(arxivCategory)) {
+    report('warning', categoryNode, `${labelled}: "arxivCategory" should be an arXiv category such as "cs.LG"; ignored.`);
+    arxivCategory = undefined;
+  }
+
   // A title of only non-Latin script has an empty slug; its position still gives a stable id within the file.
   const id = optionalString('id') ?? (slugify(title) || `paper-${index + 1}`);
 
@@ -208,6 +215,7 @@ function validatePaper(entry: Node, index: number, report: Reporter): Paper | un
     authors: authors && authors.length > 0 ? authors : undefined,
     year,
     arxivId: optionalString('arxivId'),
+    arxivCategory,
     doi: optionalString('doi'),
     url: httpsLink(optionalString('url')),
     venue: optionalString('venue'),
@@ -232,6 +240,14 @@ const WHITESPACE_TO_COLLAPSE = /[\s\u0000-\u001f\u007f]{2,}|[^\S ]|[\u0000-\u001
 /** Collapses whitespace (including CR/LF and control characters) so titles render on one line. */
 export function cleanText(value: unknown): string {
   return typeof value === 'string' ? value.replace(WHITESPACE_TO_COLLAPSE, ' ').trim() : '';
+}
+
+/**
+ * An arXiv category as arXiv writes them: an archive (`cs`, `hep-th`, `q-bio`), then for most archives a
+ * subject class (`cs.LG`, `math.CO`, `cond-mat.stat-mech`). Nothing else may reach a .bib's `primaryClass`.
+ */
+export function isArxivCategory(category: string): boolean {
+  return /^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?$/.test(category);
 }
 
 /** The only links an index may give: `https://` and something after it, no blanks. */

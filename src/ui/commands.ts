@@ -10,7 +10,7 @@ import { copyCitationKey } from './copyCitationKey';
 import { addPaperToBibliography, insertCitation, type InsertServices } from './insertCitation';
 import type { LivePreview } from './livePreview';
 import type { PaperLibrary } from './paperLibrary';
-import { pickPaper, type PickerOptions } from './paperPicker';
+import { pickPaper, runItemActionCommand, type PickerOptions } from './paperPicker';
 import { exportReadingList, pickSavedPaper, type ReadingList } from './readingList';
 
 export interface CommandServices extends InsertServices {
@@ -43,14 +43,21 @@ export interface AddToBibliographyArgs extends InsertCitationArgs {
   readonly mode?: AddToBibliography;
 }
 
+/** Alt+Enter in our picker: the quote button's "insert and keep picking", on the highlighted paper. */
+const INSERT_AND_CONTINUE_COMMAND = 'paperLookup.picker.insertAndContinue';
+
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const { config, library, panels, readingList, livePreview } = services;
 
-  const itemActions = (editor: () => vscode.TextEditor | undefined): PickerOptions['itemActions'] => [
+  /** The row buttons; `onDidInsert` is told when the quote button (or Alt+Enter) has inserted a citation. */
+  const itemActions = (editor: () => vscode.TextEditor | undefined, onDidInsert?: () => void): PickerOptions['itemActions'] => [
     {
       // Keeps the picker open, and a second paper joins the citation the first one made: [@a; @b].
-      button: { iconPath: new vscode.ThemeIcon('quote'), tooltip: 'Insert Citation and Keep Picking' },
-      run: (paper) => insertCitation(editor(), paper, services, { joinPrevious: true }),
+      button: { iconPath: new vscode.ThemeIcon('quote'), tooltip: 'Insert Citation and Keep Picking (Alt+Enter)' },
+      command: INSERT_AND_CONTINUE_COMMAND,
+      run: async (paper) => {
+        if (await insertCitation(editor(), paper, services, { joinPrevious: true })) onDidInsert?.();
+      },
     },
     { button: { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy Citation Key' }, run: copyCitationKey },
   ];
@@ -94,13 +101,15 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         void vscode.window.showWarningMessage('Paper Lookup: open a Markdown, LaTeX or other text file to insert a citation into.');
         return false;
       }
+      // After papers gathered with the quote button or Alt+Enter, the paper Enter picks joins their citation.
+      let gathered = false;
       const paper = await resolvePaper(args?.paperId, {
         title: 'Insert Citation',
-        placeholder: 'Search papers to cite — Enter inserts at every cursor',
+        placeholder: 'Search papers to cite — Enter inserts at every cursor, Alt+Enter inserts and keeps picking',
         initialQuery: args?.query,
-        itemActions: itemActions(() => editor),
+        itemActions: itemActions(() => editor, () => (gathered = true)),
       });
-      return paper ? insertCitation(editor, paper, services, { joinPrevious: args?.joinPrevious }) : false;
+      return paper ? insertCitation(editor, paper, services, { joinPrevious: args?.joinPrevious || gathered }) : false;
     }),
 
     vscode.commands.registerCommand('paperLookup.addToBibliography', async (args?: AddToBibliographyArgs) => {
@@ -131,6 +140,8 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       const paper = await resolvePaper(paperId, { title: 'Copy Citation Key', placeholder: 'Search papers' });
       if (paper) await copyCitationKey(paper);
     }),
+
+    vscode.commands.registerCommand(INSERT_AND_CONTINUE_COMMAND, () => runItemActionCommand(INSERT_AND_CONTINUE_COMMAND)),
 
     vscode.commands.registerCommand('paperLookup.showIndexStatus', () => library.showStatus()),
 

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { citationAt, keyInsertion, type CitationLanguage, type ExistingCitation, type TextInsertion } from '../citation/citationContext';
-import { citationStyleFor, formatCitation } from '../citation/format';
+import { citationAtCursor, citationStyleFor, formatCitation } from '../citation/format';
 import { CONFIG_SECTION, type AddToBibliography, type ConfigStore } from '../config';
 import type { LoadedPaper } from '../index/paper';
 import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } from './bibliographies';
@@ -64,7 +64,7 @@ export async function insertCitation(
       const extension = selection.isEmpty && language ? citationToExtend(text, document.offsetAt(selection.active), key, language, options) : undefined;
       if (extension === 'already cited') continue;
       if (extension) edit.insert(document.positionAt(extension.offset), extension.text);
-      else edit.replace(selection, fresh);
+      else edit.replace(selection, citationAtCursor(fresh, document.languageId, document.lineAt(selection.start).text.slice(0, selection.start.character), config.citation));
     }
   });
   if (!applied) {

@@ -13,14 +13,39 @@ export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
 }
 
+/** A button on every item of the picker, and what it does; the picker stays open. */
+export interface ItemAction {
+  readonly button: vscode.QuickInputButton;
+  /**
+   * A command that runs the action on the highlighted item, for the keyboard: registered to call
+   * `runItemActionCommand`, with a keybinding whose `when` includes `paperLookup.pickerOpen`.
+   */
+  readonly command?: string;
+  run(paper: LoadedPaper): unknown;
+}
+
+/** A context key, true while one of our pickers is open: the keybindings of item actions (package.json) use it. */
+const PICKER_OPEN_CONTEXT = 'paperLookup.pickerOpen';
+
+/** Our picker that is open, if any: VS Code shows one quick input at a time. */
+let openPicker: { runItemAction(command: string): void } | undefined;
+
+/**
+ * Runs the item action bound to `command` on the open picker's highlighted item, if our picker is open:
+ * what each such command is registered to do.
+ */
+export function runItemActionCommand(command: string): void {
+  openPicker?.runItemAction(command);
+}
+
 export interface PickerOptions {
   readonly title: string;
   readonly placeholder: string;
   readonly maxResults: number;
   /** Text to start with, as if the user had typed it. */
   readonly initialQuery?: string;
-  /** Buttons on every item, and what they do; the picker stays open. */
-  readonly itemActions?: readonly { readonly button: vscode.QuickInputButton; run(paper: LoadedPaper): unknown }[];
+  /** Buttons on every item, and what they do. */
+  readonly itemActions?: readonly ItemAction[];
   /** Papers the user knows (reading list, then recent), listed first for an empty or short query. */
   readonly familiarIds?: readonly string[];
   /** Called with the highlighted paper as the user arrows through the list: the live preview. */
@@ -50,15 +75,24 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
     refresh();
   });
 
+  const runItemAction = (action: ItemAction | undefined, paper: LoadedPaper | undefined): void => {
+    if (!action || !paper) return;
+    // The user is gathering papers: keep the picker open when the action's question (add to the .bib?) takes
+    // the focus, or a click on the editor to see the result does.
+    picker.ignoreFocusOut = true;
+    void action.run(paper);
+  };
+  const session = {
+    runItemAction: (command: string) => runItemAction(options.itemActions?.find((action) => action.command === command), picker.activeItems[0]?.paper),
+  };
+
   return new Promise<LoadedPaper | undefined>((resolve) => {
     const subscriptions = [
       picker.onDidChangeValue(refresh),
       picker.onDidChangeActive(([active]) => {
         if (active) options.onDidChangeActive?.(active.paper);
       }),
-      picker.onDidTriggerItemButton(({ button, item }) => {
-        void options.itemActions?.find((action) => action.button === button)?.run(item.paper);
-      }),
+      picker.onDidTriggerItemButton(({ button, item }) => runItemAction(options.itemActions?.find((action) => action.button === button), item.paper)),
       picker.onDidAccept(() => {
         const [chosen] = picker.selectedItems;
         if (!chosen) return;
@@ -67,10 +101,17 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
       }),
       picker.onDidHide(() => {
         resolve(undefined);
+        // Another picker may have replaced this one, and be the open one now.
+        if (openPicker === session) {
+          openPicker = undefined;
+          void vscode.commands.executeCommand('setContext', PICKER_OPEN_CONTEXT, false);
+        }
         for (const subscription of subscriptions) subscription.dispose();
         picker.dispose();
       }),
     ];
+    openPicker = session;
+    void vscode.commands.executeCommand('setContext', PICKER_OPEN_CONTEXT, true);
     picker.show();
   });
 }

@@ -64,13 +64,42 @@ describe('Papers commands', function () {
     assert.equal(editor.document.getText(), 'see X and Y');
   });
 
-  it('writes the configured plain reference into other languages', async () => {
-    const editor = await openAtEnd('# ref: ', 'python');
+  it('writes the plain reference into a code file as a line comment, unless the cursor is in one', async () => {
+    const reference = 'Oriol Vinyals, Meire Fortunato, and Navdeep Jaitly (2015). Pointer Networks. https://arxiv.org/abs/1506.03134';
+    const inComment = await openAtEnd('# ref: ', 'python');
     assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'pointer-networks' }), true);
-    assert.equal(
-      editor.document.getText(),
-      '# ref: Oriol Vinyals, Meire Fortunato, and Navdeep Jaitly (2015). Pointer Networks. https://arxiv.org/abs/1506.03134',
-    );
+    assert.equal(inComment.document.getText(), `# ref: ${reference}`);
+
+    const blankLine = await openAtEnd('import torch\n', 'python');
+    assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'pointer-networks' }), true);
+    assert.equal(blankLine.document.getText(), `import torch\n# ${reference}`);
+  });
+
+  it('Alt+Enter in the picker inserts the highlighted paper and keeps the picker open; Enter then joins the citation', async () => {
+    const editor = await openAtEnd('Networks: ', 'markdown');
+    let settled = false;
+    const command = Promise.resolve(vscode.commands.executeCommand<boolean>('paperLookup.insertCitation', { query: 'networks' })).finally(() => {
+      settled = true;
+    });
+    // What Alt+Enter runs; it does nothing until the picker lists papers, so retrying is safe.
+    for (let attempt = 0; attempt < 100 && editor.document.getText() === 'Networks: '; attempt++) {
+      await vscode.commands.executeCommand('paperLookup.picker.insertAndContinue');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const first = /^Networks: \[@(\w+)\]$/.exec(editor.document.getText())?.[1];
+    assert.ok(first, editor.document.getText());
+
+    // The focus leaving the picker (a click in the editor, a question about the .bib) does not close it.
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(settled, false, 'the picker closed');
+
+    await vscode.commands.executeCommand('workbench.action.focusQuickOpen');
+    await vscode.commands.executeCommand('quickInput.next');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await command, true);
+    const [, second] = /^Networks: \[@\w+; @(\w+)\]$/.exec(editor.document.getText()) ?? [];
+    assert.ok(second && second !== first, editor.document.getText());
   });
 
   it('with no editor open, Insert Citation changes nothing and reports it', async () => {

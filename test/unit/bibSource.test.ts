@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { toBibtexFile } from '../../src/citation/bibtex';
 import { parseBibIndexText } from '../../src/index/bibSource';
+import type { LoadedPaper } from '../../src/index/paper';
 
 describe('BibTeX files as indexes', () => {
   const bib = [
@@ -36,6 +38,26 @@ describe('BibTeX files as indexes', () => {
     const { problems } = await parseBibIndexText(bib, 'refs.bib');
     assert.deepEqual(problems.map((problem) => [problem.file, problem.line, problem.severity]), [['refs.bib', 10, 'error']]);
     assert.match(problems[0].message, /untitled2020/);
+  });
+
+  it('reads the arXiv category from primaryClass, and gives back what the writer wrote', async () => {
+    const written: LoadedPaper[] = [
+      { id: 'a', key: 'a', source: 's', title: 'A', abstract: '', arxivId: '2302.11556', arxivCategory: 'cs.LG' },
+      { id: 'b', key: 'b', source: 's', title: 'B', abstract: '', arxivId: 'hep-th/9901001', arxivCategory: 'hep-th' },
+    ];
+    const { papers, problems } = await parseBibIndexText(toBibtexFile(written), 'written.bib');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(papers.map(({ id, arxivId, arxivCategory }) => ({ id, arxivId, arxivCategory })), written.map(({ id, arxivId, arxivCategory }) => ({ id, arxivId, arxivCategory })));
+
+    const quoted = await parseBibIndexText('@misc{q, title = {Q}, eprint = "2101.00001", primaryclass = "stat.ML"}\n@misc{bare, title={R}, PRIMARYCLASS = math.CO}', 'q.bib');
+    assert.deepEqual(quoted.papers.map((paper) => paper.arxivCategory), ['stat.ML', 'math.CO']);
+  });
+
+  it('ignores a primaryClass that is no arXiv category, with a warning at the field', async () => {
+    const { papers, problems } = await parseBibIndexText('@misc{x,\n  title = {X},\n  primaryClass = {Computer Science}\n}', 'x.bib');
+    assert.equal(papers[0].arxivCategory, undefined);
+    assert.deepEqual(problems.map((problem) => [problem.severity, problem.line, problem.column]), [['warning', 3, 3]]);
+    assert.match(problems[0].message, /"primaryClass" should be an arXiv category/);
   });
 
   it('says so when a file holds no BibTeX at all', async () => {

@@ -37,6 +37,7 @@ describe('BibTeX entry', () => {
       year: 2023,
       venue: 'ICML 2023',
       arxivId: '2302.11556',
+      arxivCategory: 'cs.LG',
       doi: '10.48550/arXiv.2302.11556',
       url: 'https://arxiv.org/abs/2302.11556',
     }));
@@ -49,6 +50,7 @@ describe('BibTeX entry', () => {
       '  doi = {10.48550/arXiv.2302.11556},',
       '  eprint = {2302.11556},',
       '  archivePrefix = {arXiv},',
+      '  primaryClass = {cs.LG},',
       '  url = {https://arxiv.org/abs/2302.11556}',
       '}',
     ].join('\n'));

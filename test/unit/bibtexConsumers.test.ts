@@ -1,7 +1,9 @@
 /**
  * The BibTeX writer checked by the programs that read its output: @retorquere/bibtex-parser (Better BibTeX's
  * reader), pdflatex + bibtex with the plain and plainnat styles, and pandoc --citeproc. The TeX and pandoc tests
- * skip only when those programs are not installed; scripts/ci-debian-packages.txt lists the Debian packages.
+ * skip when those programs are not installed, except on CI (the `CI` environment variable set, as .ci/run and CI
+ * services do), where they fail instead: a CI run must not pass without them. scripts/ci-debian-packages.txt lists
+ * the Debian packages.
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -21,7 +23,7 @@ const hostile: Paper[] = [
   { title: 'Ampersands & Percent Signs: 50% of R&D', authors: ['Google and DeepMind'], year: 2022, doi: '10.1000/a_b#c%d~e' },
   { title: 'Accents: Über Café, Łódź, Ångström, Naïve Øresund, Dvořák and Erdős', authors: ["O'Brien & Sons", 'Łukasz Kaiser'], year: 2019, venue: 'Cambridge University Press' },
   { title: 'Fast Attention in O(L log L) Time', authors: ['First_Name Last%Name'], year: 2018, url: 'https://example.com/a_b?x=1&y=50%25#frag~1' },
-  { title: 'Math Like $x^2$ and $\\alpha_i$ in Titles', authors: ['Tilde~Person Caret^Person'], year: 2017, arxivId: '1701.00001' },
+  { title: 'Math Like $x^2$ and $\\alpha_i$ in Titles', authors: ['Tilde~Person Caret^Person'], year: 2017, arxivId: '1701.00001', arxivCategory: 'math.CO' },
   { title: 'Back\\slashes: \\cite{x}, \\textbf{bold} and C:\\path\\', authors: ['Back\\slash Person'], year: 2016 },
   { title: 'Hash #1, under_score, tilde ~ and caret ^', authors: ['Brace{d} Per}son'], year: 2015, venue: 'NeurIPS 2015' },
   { title: 'All at Once: {}&%$#_~^\\', authors: ['Hash#Person Dollar$Person'], year: 2014 },
@@ -47,9 +49,20 @@ const givenFamily = (name: string): string => plain(name.includes(',') ? name.sp
 const pandocSentenceCase = (title: string): string =>
   title.replace(/(^|[:.]\s+)([^\p{L}\s]*)(\p{Ll})/gu, (_, before: string, nonLetters: string, letter: string) => before + nonLetters + letter.toUpperCase());
 
-/** The consumer programs that are not installed. */
-function missing(...programs: string[]): string[] {
-  return programs.filter((program) => spawnSync(program, ['--version'], { stdio: 'ignore' }).error !== undefined);
+/** Skips the test when a consumer program is not installed; fails it instead on CI. */
+function requirePrograms(test: Mocha.Context, ...programs: string[]): void {
+  const absent = programs.filter((program) => spawnSync(program, ['--version'], { stdio: 'ignore' }).error !== undefined);
+  if (absent.length === 0) return;
+  const reason = `${absent.join(', ')} not installed (see scripts/ci-debian-packages.txt)`;
+  assert.ok(!isCi(), `${reason}, and CI=${process.env.CI} says this run must check them`);
+  console.log(`      skipped: ${reason}`);
+  test.skip();
+}
+
+/** Whether this is a CI run, by the convention CI services follow (CI=true, CI=1; CI=false or 0 says it is not). */
+function isCi(): boolean {
+  const ci = process.env.CI?.trim().toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }
 
 function run(program: string, args: string[], cwd: string): { status: number | null; output: string } {
@@ -86,11 +99,7 @@ describe('BibTeX read by real consumers', function () {
 
   for (const style of ['plain', 'plainnat']) {
     it(`pdflatex + bibtex (${style}) typesets every entry with no warning`, function () {
-      const absent = missing('pdflatex', 'bibtex');
-      if (absent.length > 0) {
-        console.log(`      skipped: ${absent.join(', ')} not installed (see scripts/ci-debian-packages.txt)`);
-        this.skip();
-      }
+      requirePrograms(this, 'pdflatex', 'bibtex');
       const job = `doc-${style}`;
       writeFileSync(path.join(workDir, `${job}.tex`), [
         '\\documentclass{article}',
@@ -122,10 +131,7 @@ describe('BibTeX read by real consumers', function () {
   }
 
   it('pandoc --citeproc renders every citation with no warning, reading the same titles and years', function () {
-    if (missing('pandoc').length > 0) {
-      console.log('      skipped: pandoc not installed (see scripts/ci-debian-packages.txt)');
-      this.skip();
-    }
+    requirePrograms(this, 'pandoc');
     writeFileSync(path.join(workDir, 'doc.md'), `---\nbibliography: refs.bib\n---\n\nAll of them [${keys.map((key) => `@${key}`).join('; ')}].\n`);
     const rendered = run('pandoc', ['--citeproc', '--fail-if-warnings', '--to', 'plain', 'doc.md'], workDir);
     assert.equal(rendered.status, 0, rendered.output);

@@ -10,6 +10,7 @@ import {
   splitAuthors,
   type LineProblem,
 } from '../../src/index/jsonlSource';
+import type { Paper } from '../../src/index/paper';
 
 const sources = path.join(__dirname, '..', 'fixtures', 'sources');
 const sampleFile = path.join(sources, 'arxiv-snapshot-sample.jsonl');
@@ -33,10 +34,19 @@ describe('arXiv JSON Lines sources', () => {
       authors: ['C. Balázs', 'E. L. Berger', 'P. M. Nadolsky', 'C.-P. Yuan'],
       year: 2007,
       arxivId: '0704.0001',
+      arxivCategory: 'hep-ph',
       doi: '10.1103/PhysRevD.76.013009',
       url: 'https://arxiv.org/abs/0704.0001',
       venue: 'Phys.Rev.D76:013009,2007',
     });
+  });
+
+  it('takes the first of the categories, the primary one, as the arXiv category', async () => {
+    const { papers } = await parseArxivJsonl(chunksOf(sample, 1 << 16), sampleFile);
+    assert.deepEqual(papers.map((paper) => paper.arxivCategory), ['hep-ph', 'math.CO', 'hep-th', undefined, 'cs.LG']);
+    const line = (categories: unknown): unknown => recordToPaper(JSON.stringify({ id: '2101.00001', title: 'T', categories }));
+    assert.equal((line('  stat.ML   cs.LG ') as Paper).arxivCategory, 'stat.ML');
+    for (const notOne of ['', '{cs.LG}', 42, null]) assert.equal((line(notOne) as Paper).arxivCategory, undefined, JSON.stringify(notOne));
   });
 
   it('reads every good line and reports each bad one with its line number', async () => {

@@ -18,8 +18,20 @@ describe('parseIndexText', () => {
       authors: ['Ashish Vaswani', 'Noam Shazeer'],
       year: 2017,
       arxivId: '1706.03762',
+      arxivCategory: 'cs.CL',
       venue: 'NeurIPS 2017',
     });
+  });
+
+  it('keeps an arXiv category only when it is one, with a warning at the field otherwise', () => {
+    const text = JSON.stringify({
+      version: 1,
+      papers: ['cs.LG', 'hep-th', 'cond-mat.stat-mech', 'cs LG', '{cs.LG}', 'javascript:alert(1)'].map((arxivCategory, i) => ({ id: `p${i}`, title: `P${i}`, abstract: '', arxivCategory })),
+    }, null, 1);
+    const result = parseIndexText(text, 'categories.json');
+    assert.deepEqual(result.papers.map((paper) => paper.arxivCategory), ['cs.LG', 'hep-th', 'cond-mat.stat-mech', undefined, undefined, undefined]);
+    assert.deepEqual(result.problems.map((problem) => [problem.severity, problem.line]), [['warning', 26], ['warning', 32], ['warning', 38]]);
+    assert.match(result.problems[0].message, /"arxivCategory" should be an arXiv category such as "cs\.LG"; ignored/);
   });
 
   it('reports invalid JSON with the file name, line and column', () => {

@@ -141,7 +141,7 @@ describe('scaled search: the cache format', () => {
   const { papers } = generateCorpus(bundled, 3000);
   const withOddFields: Paper[] = [
     ...papers,
-    { id: 'odd', title: 'Unicode — ünïcödé 𝔘 title', abstract: '', authors: [], year: 0, doi: '10.1/x', url: 'https://example.org', venue: 'V', arxivId: '1234.5678' },
+    { id: 'odd', title: 'Unicode — ünïcödé 𝔘 title', abstract: '', authors: [], year: 0, doi: '10.1/x', url: 'https://example.org', venue: 'V', arxivId: '1234.5678', arxivCategory: 'cs.LG' },
     { id: 'bare', title: 'Bare', abstract: 'No optional fields.' },
   ];
   const index = buildSearchIndex(withOddFields);

@@ -67,7 +67,7 @@ export function termsOfDoc(index: SearchIndex, doc: number): { terms: number[]; 
  * Bumped whenever tokenising, impacts or the cache layout (./serialize.ts) change, so an index cached on
  * disk by an older version is rebuilt rather than searched with different rules. 2: section checksums,
  * citation keys and source names. 3: abstracts and author lists stored with byte lengths, read on demand.
- * 4: every text column but ids and citation keys stored with byte lengths, read on demand.
+ * 4: every text column but ids and citation keys stored with byte lengths, read on demand; arXiv categories.
  */
 export const INDEX_FORMAT_VERSION = 4;
 

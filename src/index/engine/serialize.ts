@@ -40,7 +40,7 @@ const BLOCK = 2048;
 const PIECE_BYTES = 256 << 10;
 const ABSENT = 0xffffffff;
 /** `key` and `source` are there only for papers of a catalog (LoadedPaper). */
-const STRING_FIELDS = ['id', 'title', 'abstract', 'authors', 'arxivId', 'doi', 'url', 'venue', 'key', 'source'] as const;
+const STRING_FIELDS = ['id', 'title', 'abstract', 'authors', 'arxivId', 'arxivCategory', 'doi', 'url', 'venue', 'key', 'source'] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 /** Between the authors of one paper. */
 const AUTHOR_SEPARATOR = '\u001f';
@@ -456,7 +456,7 @@ interface OnDemandPaper {
   readonly [POSITION]: number;
 }
 /** The optional fields read on demand that come between `year` and `key` in a parsed paper. */
-const OPTIONAL_BEFORE_KEY = ['arxivId', 'doi', 'url', 'venue'] as const;
+const OPTIONAL_BEFORE_KEY = ['arxivId', 'arxivCategory', 'doi', 'url', 'venue'] as const;
 
 /** The getter of a field read on demand: its value, or `absent` for a paper without one. */
 function onDemand<T>(field: OnDemandField, absent: T): PropertyDescriptor {
@@ -485,6 +485,7 @@ const ON_DEMAND: Record<OnDemandField, PropertyDescriptor> = {
     },
   },
   arxivId: onDemand('arxivId', undefined),
+  arxivCategory: onDemand('arxivCategory', undefined),
   doi: onDemand('doi', undefined),
   url: onDemand('url', undefined),
   venue: onDemand('venue', undefined),

@@ -1,6 +1,8 @@
 /**
- * The paper QuickPick. Every keystroke re-ranks with our search; VS Code's own filter is kept out of
- * the way (`alwaysShow`, no description/detail matching) so misspelt and abstract-only queries still list.
+ * The paper QuickPick. Every keystroke re-ranks with our search; VS Code's own filter is kept from hiding
+ * rows (`alwaysShow`, no description/detail matching) so misspelt and abstract-only queries still list.
+ * Its sort cannot be turned off in 1.100 (`sortByLabel` is proposed API, microsoft/vscode#73904): rows whose
+ * title contains the typed text literally move above the rest. The side view shows our order as it is.
  */
 import * as vscode from 'vscode';
 import type { PaperCatalog } from '../index/catalog';

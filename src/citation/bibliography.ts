@@ -5,7 +5,8 @@
 import type { Entry } from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
 import type { Paper } from '../index/paper';
 import { foldTitle } from '../index/slug';
-import type { CitationLanguage } from './citationContext';
+import type { CitationLanguage, TextInsertion } from './citationContext';
+import { uniqueKey } from './keys';
 
 /**
  * The bibliography files a document declares, as written there (relative paths are relative to the document's
@@ -19,9 +20,17 @@ export function declaredBibliographies(text: string, language: CitationLanguage)
 /** `\bibliography{a, b}` → a.bib, b.bib; `\addbibresource[opts]{refs.bib}` → refs.bib unless it is remote. */
 const LATEX_BIBLIOGRAPHY = /\\(bibliography|addbibresource)\s*(?:\[([^\]]*)\])?\s*\{([^}]*)\}/g;
 
-/** Text with LaTeX comments removed: a `%` that is not escaped starts one, up to the end of its line. */
+/** A `%` that is not escaped starts a LaTeX comment, up to the end of its line. */
+const LATEX_COMMENT = /(?<!\\)((?:\\\\)*)%.*$/gm;
+
+/** Text with LaTeX comments removed. */
 function withoutLatexComments(text: string): string {
-  return text.replace(/(?<!\\)((?:\\\\)*)%.*$/gm, '$1');
+  return text.replace(LATEX_COMMENT, '$1');
+}
+
+/** Text with LaTeX comments blanked out by spaces, so offsets into it are offsets into the text. */
+function withLatexCommentsBlanked(text: string): string {
+  return text.replace(LATEX_COMMENT, (comment, backslashes: string) => backslashes + ' '.repeat(comment.length - backslashes.length));
 }
 
 function latexBibliographies(text: string): string[] {
@@ -194,4 +203,84 @@ export function appendEntryText(bibText: string, entry: string): string {
   // After content, enough breaks for one blank line; in an empty or blank file, only finish an unfinished line.
   const breaksNeeded = hasContent ? Math.max(0, 2 - trailingBreaks) : bibText === '' || trailingBreaks > 0 ? 0 : 1;
   return eol.repeat(breaksNeeded) + entry.trim().replace(/\r?\n/g, eol) + eol;
+}
+
+/** The key a paper is cited under in a .bib, and whether the .bib already has the paper under it. */
+export interface KeyInBibliography {
+  readonly key: string;
+  readonly inBibliography: boolean;
+}
+
+/**
+ * The key to cite a paper under when `entries` are its .bib: the .bib's own key for the same paper, else the
+ * paper's key made unique among the .bib's keys (`key`, `keya`, …), the one it is added under. Deciding this
+ * before the citation is written keeps `\cite{key}` from naming another paper the .bib already has as `key`.
+ */
+export function keyInBibliography(entries: readonly BibEntry[], paper: Pick<Paper, 'title' | 'arxivId' | 'doi'> & { readonly key: string }): KeyInBibliography {
+  const existing = findExistingKey(entries, paper);
+  if (existing !== undefined) return { key: existing, inBibliography: true };
+  return { key: uniqueKey(paper.key, new Set(entries.map((entry) => entry.key))), inBibliography: false };
+}
+
+/**
+ * Where and what to write so that a document that declares no bibliography declares `bibFile` (a path relative
+ * to the document, such as `references.bib`); undefined where that cannot be done without guessing.
+ *
+ * - Markdown: a `bibliography:` line at the end of the YAML front matter, or a new front matter block at the top.
+ *   A front matter with a `bibliography:` key already (say, an empty one) is left alone: a second key is invalid YAML.
+ * - LaTeX with biblatex loaded in the preamble: `\addbibresource{…}` right before `\begin{document}`.
+ * - Other LaTeX: `\bibliographystyle{plain}` (`plainnat` under natbib, whose default author-year mode rejects
+ *   `plain`) unless the document sets a style, and `\bibliography{…}`, right before `\end{document}`. Without an
+ *   `\end{document}` (a chapter file `\input` by a main file) there is nowhere sure to put it.
+ */
+export function bibliographyDeclaration(text: string, language: CitationLanguage, bibFile: string): TextInsertion | undefined {
+  return language === 'latex' ? latexBibliographyDeclaration(text, bibFile) : markdownBibliographyDeclaration(text, bibFile);
+}
+
+function lineBreakOf(text: string): string {
+  return /\r\n/.test(text) ? '\r\n' : '\n';
+}
+
+/** The opening `---` line of a front matter block, and (searched from its end) the closing `---` or `...` line. */
+const FRONT_MATTER_OPENING = /^---[ \t]*\r?\n/;
+const FRONT_MATTER_CLOSING = /^(?:---|\.\.\.)[ \t]*\r?$/gm;
+
+function markdownBibliographyDeclaration(text: string, bibFile: string): TextInsertion | undefined {
+  const eol = lineBreakOf(text);
+  const declaration = `bibliography: ${bibFile}`;
+  const opening = FRONT_MATTER_OPENING.exec(text);
+  const closing = new RegExp(FRONT_MATTER_CLOSING);
+  closing.lastIndex = opening?.[0].length ?? 0;
+  const closingLine = opening ? closing.exec(text) : null;
+  if (!opening || !closingLine) {
+    // No front matter: a new block on top, a blank line between it and the text (none needed before an empty document).
+    return { offset: 0, text: `---${eol}${declaration}${eol}---${eol}${text === '' ? '' : eol}` };
+  }
+  const frontMatter = text.slice(opening[0].length, closingLine.index);
+  if (/^bibliography[ \t]*:/m.test(frontMatter)) return undefined;
+  return { offset: closingLine.index, text: declaration + eol };
+}
+
+/** `\usepackage[options]{a,b}` and `\RequirePackage{…}`: the packages named. */
+const LATEX_PACKAGES = /\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}/g;
+
+function latexBibliographyDeclaration(text: string, bibFile: string): TextInsertion | undefined {
+  const code = withLatexCommentsBlanked(text);
+  const beginDocument = code.indexOf('\\begin{document}');
+  const preamble = code.slice(0, Math.max(beginDocument, 0));
+  const packages = new Set([...preamble.matchAll(LATEX_PACKAGES)].flatMap((match) => match[1].split(',').map((name) => name.trim())));
+  // biblatex in the preamble means there is a `\begin{document}` after it.
+  if (packages.has('biblatex')) return linesBefore(text, beginDocument, [`\\addbibresource{${bibFile}}`]);
+  const endDocument = code.lastIndexOf('\\end{document}');
+  if (endDocument < 0) return undefined;
+  const style = /\\bibliographystyle\s*\{/.test(code) ? [] : [`\\bibliographystyle{${packages.has('natbib') ? 'plainnat' : 'plain'}}`];
+  return linesBefore(text, endDocument, [...style, `\\bibliography{${bibFile.replace(/\.bib$/i, '')}}`]);
+}
+
+/** Inserts whole lines before the command at `offset`: at the start of its line, or on a new line when text precedes it there. */
+function linesBefore(text: string, offset: number, lines: readonly string[]): TextInsertion {
+  const eol = lineBreakOf(text);
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const block = lines.map((line) => line + eol).join('');
+  return /^[ \t]*$/.test(text.slice(lineStart, offset)) ? { offset: lineStart, text: block } : { offset, text: eol + block };
 }

@@ -43,6 +43,15 @@ export function citationAt(text: string, cursor: number, language: CitationLangu
   return language === 'latex' ? latexCitationAt(text, cursor) : markdownCitationAt(text, cursor);
 }
 
+/**
+ * The cited key at the cursor: one in a citation, or in Markdown also a bare in-text `@key` (pandoc's
+ * `As @key shows`), which is no citation `citationAt` finds since it stands in no brackets.
+ */
+export function citedKeyAt(text: string, cursor: number, language: CitationLanguage): CitedKey | undefined {
+  const inCitation = citationAt(text, cursor, language)?.keys.find(({ range }) => range.start <= cursor && cursor <= range.end);
+  return inCitation ?? (language === 'markdown' ? markdownInTextKeyAt(text, cursor) : undefined);
+}
+
 /** The edit that adds `key` to an existing citation: `\cite{a}` → `\cite{a,key}`, `[@a]` → `[@a; @key]`. */
 export function keyInsertion(citation: ExistingCitation, key: string): TextInsertion {
   return { offset: citation.keyOffset, text: citation.keyPrefix + key };
@@ -196,6 +205,21 @@ const MARKDOWN_KEY = String.raw`(?:[\p{L}\p{N}_](?:[\p{L}\p{N}_]|[:.#$%&\-+?<>~/
 
 /** `@key` or `-@key` not glued to a word before it, so `a@b.com` is no citation. */
 const MARKDOWN_CITED_KEY = new RegExp(String.raw`(?<![\p{L}\p{N}_])-?@(${MARKDOWN_KEY})`, 'u');
+
+/** Every `@key` of a text, with the lookbehind of `MARKDOWN_CITED_KEY` (no `@` glued to a word, as in an e-mail address). */
+const MARKDOWN_CITED_KEYS = new RegExp(MARKDOWN_CITED_KEY.source, 'gu');
+
+/** The `@key` on the cursor's line whose `@` or key the cursor is on (or just after), with the key's range. */
+function markdownInTextKeyAt(text: string, cursor: number): CitedKey | undefined {
+  const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
+  const lineEnd = text.indexOf('\n', cursor);
+  for (const match of text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd).matchAll(MARKDOWN_CITED_KEYS)) {
+    const start = lineStart + match.index + match[0].length - match[1].length;
+    const end = start + match[1].length;
+    if (start - 1 <= cursor && cursor <= end) return { key: match[1], range: { start, end } };
+  }
+  return undefined;
+}
 
 /** What may stand right before the `@` of a key being typed: `[`, `;`, `-` (author suppressed) or a blank. */
 const BEFORE_TYPED_KEY = /(?:^|[\s[;])-?$/;

@@ -9,11 +9,22 @@
  */
 import type { Paper } from '../index/paper';
 
-/** Words Better BibTeX skips in `shorttitle`: articles, conjunctions and short prepositions. */
-const FUNCTION_WORDS = new Set([
-  'a', 'an', 'the', 'and', 'or', 'but', 'nor', 'so', 'yet', 'as', 'at', 'by', 'for', 'from', 'in', 'into',
-  'of', 'off', 'on', 'onto', 'out', 'over', 'to', 'up', 'upon', 'with', 'via', 'vs', 'versus', 'per',
-]);
+/**
+ * Words Better BibTeX skips in `shorttitle` and `title`: its default `skipWords` preference, copied exactly
+ * (retorquere/zotero-better-bibtex, content/Preferences/preferences.yaml, `skipWords.default`) so that our
+ * keys are the ones BBT makes. English, French, German, Italian and Spanish articles and prepositions, plus a
+ * few verbs and particles (`is`, `do`, `al`); `dell` is listed twice there.
+ */
+const SKIP_WORDS = new Set(
+  (
+    'a,ab,aboard,about,above,across,after,against,al,along,amid,among,an,and,anti,around,as,at,before,behind,' +
+    'below,beneath,beside,besides,between,beyond,but,by,d,da,das,de,del,dell,dello,dei,degli,della,dell,delle,' +
+    'dem,den,der,des,despite,die,do,down,du,during,ein,eine,einem,einen,einer,eines,el,en,et,except,for,from,' +
+    'gli,i,il,in,inside,into,is,l,la,las,le,les,like,lo,los,near,nor,of,off,on,onto,or,over,past,per,plus,' +
+    'round,save,since,so,some,sur,than,the,through,to,toward,towards,un,una,unas,under,underneath,une,unlike,' +
+    'uno,unos,until,up,upon,versus,via,von,while,with,within,without,yet,zu,zum'
+  ).split(','),
+);
 
 /** Letters that Unicode decomposition does not reduce to ASCII. */
 const LETTER_FOLDS: Readonly<Record<string, string>> = {
@@ -70,7 +81,7 @@ const MODIFIERS: Readonly<Record<string, (text: string) => string>> = {
 };
 
 function significantWords(title: string): string[] {
-  return asciiWords(title).filter((word) => !FUNCTION_WORDS.has(word.toLowerCase()));
+  return asciiWords(title).filter((word) => !SKIP_WORDS.has(word.toLowerCase()));
 }
 
 interface Placeholder {

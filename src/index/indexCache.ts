@@ -28,7 +28,7 @@ import type { IndexProblem } from './parseIndex';
 import type { LoadedPaper } from './paper';
 
 /** Bumped when the metadata or the layout around the index changes. */
-export const CACHE_FILE_VERSION = 1;
+export const CACHE_FILE_VERSION = 2;
 const MAGIC = 'PLCC';
 const HEAD_BYTES = 16;
 export const CACHE_FILE_EXTENSION = '.plcache';

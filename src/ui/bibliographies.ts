@@ -5,31 +5,53 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { appendEntryText, declaredBibliographies, findExistingKey, parseBibEntries, texRootOf, type BibEntry } from '../citation/bibliography';
+import {
+  appendEntryText,
+  bibliographyDeclaration,
+  declaredBibliographies,
+  keyInBibliography,
+  parseBibEntries,
+  texRootOf,
+  type BibEntry,
+  type KeyInBibliography,
+} from '../citation/bibliography';
 import { toBibtexEntry } from '../citation/bibtex';
 import type { CitationLanguage } from '../citation/citationContext';
 import type { ConfigStore } from '../config';
-import { uniqueKey } from '../citation/keys';
 import type { LoadedPaper } from '../index/paper';
+
+/** The .bib offered to a document that declares none, beside it. */
+const SIBLING_BIBLIOGRAPHY = 'references.bib';
 
 export interface BibliographyTarget {
   readonly uri: vscode.Uri;
   /** How it was found, for messages: "declared in paper.tex", "the paperLookup.bibliographyFile setting". */
   readonly reason: string;
+  /**
+   * Set for references.bib beside a document that declares no bibliography (it may not exist yet) until the
+   * user accepts it: citing into it asks first, and declares it in the document.
+   */
+  readonly undeclared?: boolean;
 }
 
-export interface AddResult {
-  /** The key to cite: the .bib's own key when it already had the paper. */
+export interface CiteResult {
+  /** The key the citation was written with: the .bib's own key when it already had the paper. */
   readonly key: string;
   readonly added: boolean;
+  /** Whether the document now declares the .bib (set only for an undeclared target). */
+  readonly declared?: boolean;
 }
 
 export class Bibliographies {
+  /** Documents whose undeclared references.bib the user accepted: asked once, also where it could not be declared. */
+  private readonly acceptedSiblings = new Set<string>();
+
   constructor(private readonly config: ConfigStore) {}
 
   /**
-   * The .bib a document cites into: the first one it declares (or its `% !TEX root` file declares), else
-   * the `paperLookup.bibliographyFile` setting; undefined when there is none.
+   * The .bib a document cites into: the first one it declares (or its `% !TEX root` file declares), else the
+   * `paperLookup.bibliographyFile` setting, else references.bib beside it (for a document saved on disk);
+   * undefined when there is none.
    */
   async targetFor(document: vscode.TextDocument): Promise<BibliographyTarget | undefined> {
     const language = bibliographyLanguage(document.languageId);
@@ -50,54 +72,70 @@ export class Bibliographies {
       const uri = path.isAbsolute(configured) ? vscode.Uri.file(configured) : folder ? vscode.Uri.joinPath(folder.uri, configured) : undefined;
       if (uri) return { uri, reason: 'the paperLookup.bibliographyFile setting' };
     }
-    return undefined;
+    if (!language || document.isUntitled || document.uri.scheme !== 'file') return undefined;
+    const uri = besides(document.uri, SIBLING_BIBLIOGRAPHY);
+    return this.acceptedSiblings.has(document.uri.toString())
+      ? { uri, reason: 'beside the document' }
+      : { uri, reason: 'beside the document', undeclared: true };
   }
 
-  /** The key the .bib already has for the paper (same arXiv id, DOI or title), if any. */
-  async existingKey(uri: vscode.Uri, paper: LoadedPaper): Promise<string | undefined> {
-    return findExistingKey(await this.entries(uri), paper);
+  /** Remembers for this session that the document cites into its undeclared references.bib: it is not offered again. */
+  acceptSibling(document: vscode.TextDocument): void {
+    this.acceptedSiblings.add(document.uri.toString());
+  }
+
+  /** The key the paper is cited under in the .bib: its own key for the paper, else the paper's, made unique there. */
+  async keyFor(uri: vscode.Uri, paper: LoadedPaper): Promise<KeyInBibliography> {
+    return keyInBibliography(await this.entries(uri), paper);
   }
 
   /** The entries of a .bib (its unsaved buffer if open); empty when the file does not exist yet. */
-  async entries(uri: vscode.Uri): Promise<BibEntry[]> {
+  private async entries(uri: vscode.Uri): Promise<BibEntry[]> {
     const text = await readText(uri);
     return text === undefined ? [] : parseBibEntries(text);
   }
 
   /**
-   * Adds the paper to the .bib unless it is already there (same arXiv id, DOI or title), in which case its
-   * existing key is returned. A key the .bib uses for another paper gets a suffix.
+   * Cites the paper into the target .bib of `document`: decides the key first (the .bib's own key for the paper,
+   * else `paper.key` made unique in the .bib), lets `writeCitation` put that key into the text, then appends the
+   * entry under it unless the .bib has the paper — and for an undeclared target, declares the .bib in the
+   * document in the same workspace edit. Undefined when `writeCitation` wrote nothing.
    */
-  add(uri: vscode.Uri, paper: LoadedPaper): Promise<AddResult> {
-    // One add at a time: two concurrent adds of one paper would both find it missing and append it twice.
-    const result = this.pending.then(() => this.addNow(uri, paper));
+  cite(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, writeCitation: (key: string) => Thenable<boolean>): Promise<CiteResult | undefined> {
+    // One at a time: two concurrent cites of one paper would both find it missing and append it twice, and two
+    // papers with one base key would both be written with the same free key.
+    const result = this.pending.then(() => this.citeNow(document, target, paper, writeCitation));
     this.pending = result.catch(() => undefined);
     return result;
   }
 
   private pending: Promise<unknown> = Promise.resolve();
 
-  private async addNow(uri: vscode.Uri, paper: LoadedPaper): Promise<AddResult> {
+  private async citeNow(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, writeCitation: (key: string) => Thenable<boolean>): Promise<CiteResult | undefined> {
+    const { uri } = target;
     const text = await readText(uri);
-    const entries = text === undefined ? [] : await parseBibEntries(text);
-    const existing = findExistingKey(entries, paper);
-    if (existing) return { key: existing, added: false };
+    const { key, inBibliography } = keyInBibliography(text === undefined ? [] : await parseBibEntries(text), paper);
+    if (!(await writeCitation(key))) return undefined;
 
-    const key = uniqueKey(paper.key, new Set(entries.map((entry) => entry.key)));
-    const entry = toBibtexEntry({ ...paper, key });
     const edit = new vscode.WorkspaceEdit();
     let bibDocument: vscode.TextDocument | undefined;
-    if (text === undefined) {
-      edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });
-    } else {
-      bibDocument = await vscode.workspace.openTextDocument(uri);
-      edit.insert(uri, bibDocument.positionAt(bibDocument.getText().length), appendEntryText(bibDocument.getText(), entry));
+    if (!inBibliography) {
+      const entry = toBibtexEntry({ ...paper, key });
+      if (text === undefined) {
+        edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });
+      } else {
+        bibDocument = await vscode.workspace.openTextDocument(uri);
+        edit.insert(uri, bibDocument.positionAt(bibDocument.getText().length), appendEntryText(bibDocument.getText(), entry));
+      }
     }
+    const language = bibliographyLanguage(document.languageId);
+    const declaration = target.undeclared && language ? bibliographyDeclaration(document.getText(), language, path.basename(uri.path)) : undefined;
+    if (declaration) edit.insert(document.uri, document.positionAt(declaration.offset), declaration.text);
     const hadUnsavedChanges = bibDocument?.isDirty ?? false;
-    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not edit ${vscode.workspace.asRelativePath(uri)}.`);
+    if ((!inBibliography || declaration) && !(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not edit ${vscode.workspace.asRelativePath(uri)}.`);
     // Save so LaTeX and pandoc see the entry, unless the buffer held unsaved changes of the user's: those stay theirs to save.
     if (bibDocument && !hadUnsavedChanges) await bibDocument.save();
-    return { key, added: true };
+    return { key, added: !inBibliography, ...(target.undeclared ? { declared: declaration !== undefined } : {}) };
   }
 }
 

@@ -10,8 +10,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findExistingKey, parseBibEntries, type BibEntry } from '../citation/bibliography';
-import { citationAt, completionContext } from '../citation/citationContext';
+import { findExistingKey, keyInBibliography, parseBibEntries, type BibEntry } from '../citation/bibliography';
+import { citedKeyAt, completionContext } from '../citation/citationContext';
 import { bibEntryHover, paperDocumentation, paperHover, type CommandLink } from '../citation/paperSummary';
 import type { ConfigStore } from '../config';
 import type { PaperCatalog } from '../index/catalog';
@@ -93,9 +93,10 @@ async function completeKey(
   const { addToBibliography, maxResults } = services.config.value;
   const range = new vscode.Range(document.positionAt(typed.range.start), document.positionAt(typed.range.end));
   const items = papersMatching(catalog, typed.prefix, maxResults).map((paper, rank) => {
-    // Cite a paper the .bib already has under the .bib's key: that is the key LaTeX and pandoc will find.
-    const bibKey = findExistingKey(bibliography.entries, paper);
-    const item = new vscode.CompletionItem(bibKey ?? paper.key, vscode.CompletionItemKind.Reference);
+    // The key the citation will have: the .bib's own key for a paper it has (the key LaTeX and pandoc will find),
+    // else the key the paper is added under — never one the .bib holds for another paper.
+    const cited = bibliography.target ? keyInBibliography(bibliography.entries, paper) : { key: paper.key, inBibliography: false };
+    const item = new vscode.CompletionItem(cited.key, vscode.CompletionItemKind.Reference);
     item.detail = paper.title;
     item.documentation = new vscode.MarkdownString(paperDocumentation(paper));
     item.range = range;
@@ -103,10 +104,12 @@ async function completeKey(
     // fuzzy-match the typed text (a title word, an author, a typo), so each item matches exactly what was typed.
     item.filterText = typed.prefix;
     item.sortText = rank.toString().padStart(4, '0');
-    // Accepting the item cites the paper: it becomes a recent one, and goes into the .bib unless it is there.
+    // Accepting the item cites the paper: it becomes a recent one, and goes into the .bib under that key unless it is there.
     const args: CitationCompletedArgs = {
       paperId: paper.id,
-      addToBibliography: !bibKey && addToBibliography !== 'never' ? { paperId: paper.id, documentUri: document.uri.toString(), mode: addToBibliography } : undefined,
+      addToBibliography: !cited.inBibliography && addToBibliography !== 'never'
+        ? { paperId: paper.id, documentUri: document.uri.toString(), mode: addToBibliography, key: cited.key }
+        : undefined,
     };
     item.command = { title: 'Cite', command: CITATION_COMPLETED, arguments: [args] };
     return item;
@@ -137,7 +140,7 @@ async function describeKey(
   const language = bibliographyLanguage(document.languageId);
   if (!language) return undefined;
   const offset = document.offsetAt(position);
-  const cited = citationAt(document.getText(), offset, language)?.keys.find(({ range }) => range.start <= offset && offset <= range.end);
+  const cited = citedKeyAt(document.getText(), offset, language);
   if (!cited) return undefined;
   // pandoc allows keys in braces, `@{my key}`; the braces are not part of the key.
   const key = cited.key.replace(/^\{(.*)\}$/, '$1');
@@ -146,8 +149,9 @@ async function describeKey(
   const [catalog, bibliography] = await Promise.all([services.library.catalog(), bibliographyEntries.of(document)]);
   if (token.isCancellationRequested) return undefined;
   const bibEntry = bibliography.entries.find((entry) => entry.key === key);
-  // A key of the .bib's own may still name one of our papers (same arXiv id, DOI or title): show ours, it has the abstract.
-  const paper = catalog.getByKey(key) ?? (bibEntry && catalog.papers.find((candidate) => findExistingKey([bibEntry], candidate) !== undefined));
+  // A key the .bib has names the .bib's paper, which may be one of ours under another key (same arXiv id, DOI or
+  // title; show ours, it has the abstract) but is never our paper that merely has the same key.
+  const paper = bibEntry ? catalog.papers.find((candidate) => findExistingKey([bibEntry], candidate) !== undefined) : catalog.getByKey(key);
   if (paper) return new vscode.Hover(trustedMarkdown(paperHover(paper, paperActions(paper, document, bibliography))), range);
   if (bibEntry && bibliography.target) {
     return new vscode.Hover(new vscode.MarkdownString(bibEntryHover(bibEntry, path.basename(bibliography.target.uri.path))), range);

@@ -41,6 +41,11 @@ export interface AddToBibliographyArgs extends InsertCitationArgs {
   readonly documentUri?: string;
   /** Default "always"; a completion passes the `paperLookup.citation.addToBibliography` setting. */
   readonly mode?: AddToBibliography;
+  /**
+   * The key a completion wrote: the paper goes in under it (unless the .bib took it for another paper since).
+   * Default: the paper's own key, made unique in the .bib.
+   */
+  readonly key?: string;
 }
 
 /** Alt+Enter in our picker: the quote button's "insert and keep picking", on the highlighted paper. */
@@ -125,7 +130,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         placeholder: 'Search papers to add to the bibliography',
         initialQuery: args?.query,
       });
-      return paper ? addPaperToBibliography(document, paper, services, args?.mode) : undefined;
+      return paper ? addPaperToBibliography(document, args?.key ? { ...paper, key: args.key } : paper, services, args?.mode) : undefined;
     }),
 
     vscode.commands.registerCommand('paperLookup.showAbstract', async (paperId?: unknown) => {

@@ -2,16 +2,19 @@
  * Puts a paper's citation into a text editor: at every cursor, replacing every selection, as one
  * undoable edit. A cursor inside an existing citation extends it (`\cite{a,key}`, `[@a; @key]`). In
  * Markdown and LaTeX the paper also goes into the document's .bib (per `paperLookup.citation.addToBibliography`),
- * reusing the key the .bib already has for it. Refuses, with a message and no change, when there is no
+ * and the key is decided against that .bib before the text is written: the key the .bib already has for the
+ * paper, else one no other entry of it has. A document that declares no .bib is offered references.bib beside
+ * it, declared in the document in the same step. Refuses, with a message and no change, when there is no
  * editor or it is read-only.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { bibliographyDeclaration } from '../citation/bibliography';
 import { citationAt, keyInsertion, type CitationLanguage, type ExistingCitation, type TextInsertion } from '../citation/citationContext';
 import { citationAtCursor, citationStyleFor, formatCitation } from '../citation/format';
 import { CONFIG_SECTION, type AddToBibliography, type ConfigStore } from '../config';
 import type { LoadedPaper } from '../index/paper';
-import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } from './bibliographies';
+import { bibliographyLanguage, readText, type Bibliographies, type BibliographyTarget } from './bibliographies';
 
 export interface InsertServices {
   readonly config: ConfigStore;
@@ -54,24 +57,29 @@ export async function insertCitation(
   const style = citationStyleFor(document.languageId, config.citation);
   const language = style === 'markdown' || style === 'latex' ? style : undefined;
   const bibliography = language && bibliographyLanguage(document.languageId) ? await chooseBibliography(document, paper, services) : undefined;
-  const key = bibliography?.existingKey ?? paper.key;
-  const cited: LoadedPaper = { ...paper, key };
 
-  const text = document.getText();
-  const fresh = formatCitation(cited, style, config.citation);
-  const applied = await editor.edit((edit) => {
-    for (const selection of editor.selections) {
-      const extension = selection.isEmpty && language ? citationToExtend(text, document.offsetAt(selection.active), key, language, options) : undefined;
-      if (extension === 'already cited') continue;
-      if (extension) edit.insert(document.positionAt(extension.offset), extension.text);
-      else edit.replace(selection, citationAtCursor(fresh, document.languageId, document.lineAt(selection.start).text.slice(0, selection.start.character), config.citation));
-    }
-  });
+  /** Writes the citation of the paper under `key` at every cursor. */
+  const writeCitation = (key: string): Thenable<boolean> => {
+    const text = document.getText();
+    const fresh = formatCitation({ ...paper, key }, style, config.citation);
+    return editor.edit((edit) => {
+      for (const selection of editor.selections) {
+        const extension = selection.isEmpty && language ? citationToExtend(text, document.offsetAt(selection.active), key, language, options) : undefined;
+        if (extension === 'already cited') continue;
+        if (extension) edit.insert(document.positionAt(extension.offset), extension.text);
+        else edit.replace(selection, citationAtCursor(fresh, document.languageId, document.lineAt(selection.start).text.slice(0, selection.start.character), config.citation));
+      }
+    });
+  };
+  // The key is decided against the .bib before the text is written, so the text never cites a key the .bib
+  // holds for another paper; and a paper that stays out of the .bib gets the key adding it later would give.
+  const applied = bibliography?.addIfMissing
+    ? (await citeIntoBibliography(document, bibliography.target, paper, services, writeCitation)) !== undefined
+    : await writeCitation(bibliography ? (await services.bibliographies.keyFor(bibliography.target.uri, paper)).key : paper.key);
   if (!applied) {
     void vscode.window.showWarningMessage(`Paper Lookup: ${describe(document)} could not be edited; the citation was not inserted.`);
     return false;
   }
-  if (bibliography && !bibliography.existingKey) await addToBibliography(bibliography.target, cited, services);
   await services.onDidInsert?.(paper);
   return true;
 }
@@ -91,14 +99,15 @@ function citationEndingAt(text: string, offset: number, language: CitationLangua
 
 interface BibliographyChoice {
   readonly target: BibliographyTarget;
-  /** The key the .bib already has for this paper: cite that, add nothing. */
-  readonly existingKey?: string;
+  /** Whether the paper goes into the .bib if it is not there yet (and an undeclared .bib into the document). */
+  readonly addIfMissing: boolean;
 }
 
 /**
- * Which .bib the paper goes into, per the setting: none for "never"; the document's own, else the
- * configured one, else (after asking) a new references.bib beside the document. "ask" asks before adding
- * a paper the .bib lacks; a paper it already has is cited under its existing key without a question.
+ * Which .bib the paper is cited against — the document's own .bib, else the configured one, else references.bib
+ * beside the document — and whether it may be added there, per the setting: never for "never"; "ask" asks before
+ * adding a paper the .bib lacks; a paper it already has is cited under its existing key without a question.
+ * An undeclared references.bib is offered once, whatever the setting: accepting it also edits the document.
  */
 async function chooseBibliography(
   document: vscode.TextDocument,
@@ -106,53 +115,76 @@ async function chooseBibliography(
   services: InsertServices,
   mode: AddToBibliography = services.config.value.addToBibliography,
 ): Promise<BibliographyChoice | undefined> {
-  if (mode === 'never') return undefined;
-  let target = await services.bibliographies.targetFor(document);
-  if (target) {
-    const existingKey = await services.bibliographies.existingKey(target.uri, paper);
-    if (existingKey) return { target, existingKey };
+  const target = await services.bibliographies.targetFor(document);
+  if (!target) return undefined;
+  if (mode === 'never') return { target, addIfMissing: false };
+  if (target.undeclared) return { target, addIfMissing: await offerSiblingBibliography(document, target, paper, services) };
+  if (mode === 'always' || (await services.bibliographies.keyFor(target.uri, paper)).inBibliography) return { target, addIfMissing: true };
+  const add = 'Add';
+  const always = 'Always Add';
+  const choice = await vscode.window.showInformationMessage(`Add “${paper.title}” to ${vscode.workspace.asRelativePath(target.uri)}?`, add, always, 'Not Now');
+  if (choice === always) {
+    await vscode.workspace.getConfiguration(CONFIG_SECTION).update('citation.addToBibliography', 'always', vscode.ConfigurationTarget.Global);
   }
-  if (!target) {
-    if (document.isUntitled || document.uri.scheme !== 'file') return undefined;
-    const uri = vscode.Uri.joinPath(document.uri, '..', 'references.bib');
-    const create = 'Create references.bib';
-    const choice = await vscode.window.showInformationMessage(
-      `${path.basename(document.uri.path)} declares no bibliography. Create references.bib beside it and add “${paper.title}”?`,
-      create,
-      'Not Now',
-    );
-    if (choice !== create) return undefined;
-    target = { uri, reason: 'created beside the document' };
-  } else if (mode === 'ask') {
-    const add = 'Add';
-    const always = 'Always Add';
-    const choice = await vscode.window.showInformationMessage(
-      `Add “${paper.title}” to ${vscode.workspace.asRelativePath(target.uri)}?`,
-      add,
-      always,
-      'Not Now',
-    );
-    if (choice === always) {
-      await vscode.workspace.getConfiguration(CONFIG_SECTION).update('citation.addToBibliography', 'always', vscode.ConfigurationTarget.Global);
-    }
-    if (choice !== add && choice !== always) return undefined;
-  }
-  return { target };
+  return { target, addIfMissing: choice === add || choice === always };
 }
 
-async function addToBibliography(target: BibliographyTarget, paper: LoadedPaper, services: InsertServices): Promise<void> {
+/**
+ * Asks whether a document that declares no bibliography should cite into references.bib beside it (creating it
+ * if need be) and declare it. Once accepted, the document declares it, so the question does not come back; where
+ * it cannot be declared (a LaTeX file without `\end{document}`) the question says so, and is not asked again
+ * for that document in this session.
+ */
+async function offerSiblingBibliography(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, services: InsertServices): Promise<boolean> {
+  const name = path.basename(document.uri.path);
+  const bibName = path.basename(target.uri.path);
+  const exists = (await readText(target.uri)) !== undefined;
+  const language = bibliographyLanguage(document.languageId);
+  const declarable = language !== undefined && bibliographyDeclaration(document.getText(), language, bibName) !== undefined;
+  const action = exists ? `Add “${paper.title}” to the ${bibName} beside it` : `Create ${bibName} beside it with “${paper.title}”`;
+  const undeclarable = language === 'latex'
+    ? `${name} has no \\end{document} to declare it before: declare it in your main file yourself.`
+    : `The front matter of ${name} has a bibliography key without a file: add ${bibName} there yourself.`;
+  const accept = exists ? `Use ${bibName}` : `Create ${bibName}`;
+  const question = `${name} declares no bibliography. ${action}${declarable ? ` and declare it in ${name}?` : `? ${undeclarable}`}`;
+  if ((await vscode.window.showInformationMessage(question, accept, 'Not Now')) !== accept) return false;
+  // A declared .bib is found by its declaration from now on; one that could not be declared is remembered instead.
+  if (!declarable) services.bibliographies.acceptSibling(document);
+  return true;
+}
+
+/**
+ * Cites the paper through the .bib (see `Bibliographies.cite`) and says what became of the .bib in the status
+ * bar, or of a failure in an error message. Returns the key written, or undefined when nothing was.
+ */
+async function citeIntoBibliography(
+  document: vscode.TextDocument,
+  target: BibliographyTarget,
+  paper: LoadedPaper,
+  services: InsertServices,
+  writeCitation: (key: string) => Thenable<boolean>,
+): Promise<string | undefined> {
+  const bibName = vscode.workspace.asRelativePath(target.uri);
+  let written: string | undefined;
   try {
-    const result = await services.bibliographies.add(target.uri, paper);
-    if (result.added) vscode.window.setStatusBarMessage(`Added ${result.key} to ${vscode.workspace.asRelativePath(target.uri)}`, 4000);
+    const result = await services.bibliographies.cite(document, target, paper, async (key) => {
+      if (await writeCitation(key)) written = key;
+      return written !== undefined;
+    });
+    if (!result) return undefined;
+    const declared = result.declared ? ` and declared it in ${path.basename(document.uri.path)}` : '';
+    const outcome = result.added ? `Added ${result.key} to ${bibName}` : `${bibName} already has this paper as ${result.key}`;
+    vscode.window.setStatusBarMessage(outcome + declared, 4000);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Paper Lookup: could not add ${paper.key} to ${vscode.workspace.asRelativePath(target.uri)}: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(`Paper Lookup: could not add ${paper.key} to ${bibName}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  return written;
 }
 
 /**
  * **Add to Bibliography**: puts the paper into the document's .bib without citing it. `mode` defaults to
- * "always" (the user asked for exactly this); a completion passes the setting's mode. Returns the key the
- * .bib has for the paper, or undefined when nothing was chosen.
+ * "always" (the user asked for exactly this); a completion passes the setting's mode, and the key it wrote as
+ * `paper.key`. Returns the key the .bib has for the paper, or undefined when nothing was chosen.
  */
 export async function addPaperToBibliography(
   document: vscode.TextDocument,
@@ -161,15 +193,7 @@ export async function addPaperToBibliography(
   mode: AddToBibliography = 'always',
 ): Promise<string | undefined> {
   const choice = await chooseBibliography(document, paper, services, mode);
-  if (!choice) {
-    return undefined;
-  }
-  if (choice.existingKey) {
-    vscode.window.setStatusBarMessage(`${vscode.workspace.asRelativePath(choice.target.uri)} already has this paper as ${choice.existingKey}`, 4000);
-    return choice.existingKey;
-  }
-  await addToBibliography(choice.target, paper, services);
-  return (await services.bibliographies.existingKey(choice.target.uri, paper)) ?? paper.key;
+  return choice?.addIfMissing ? citeIntoBibliography(document, choice.target, paper, services, () => Promise.resolve(true)) : undefined;
 }
 
 function describe(document: vscode.TextDocument): string {

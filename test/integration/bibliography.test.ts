@@ -4,6 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
+import { runAnsweringNotification, setSetting } from './helpers';
 
 const encoder = new TextEncoder();
 
@@ -109,6 +110,68 @@ describe('Bibliography', function () {
     await cite('pointer-networks');
     assert.match(editor.document.getText(), /\\cite\{vinyals2015pointer\}/);
     assert.equal(await diskText(files['refs.bib']), existing);
+  });
+
+  it('cites under a suffixed key, in the text and the .bib alike, when the .bib uses the key for another paper', async () => {
+    const other = '@article{vinyalsPointerNetworks2015,\n  title = {Pointer Sentinel Mixture Models},\n  author = {Merity, Stephen},\n  year = {2016}\n}\n';
+    const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': other });
+    const editor = await openAtMarker(files['main.tex']);
+    await cite('pointer-networks');
+    assert.match(editor.document.getText(), /Pointers \\cite\{vinyalsPointerNetworks2015a\}are handy\./);
+    const bib = await diskText(files['refs.bib']);
+    assert.ok(bib.startsWith(other), bib);
+    assert.equal(entryCount(bib), 2, bib);
+    assert.match(bib, /^@\w+\{vinyalsPointerNetworks2015a,$/m);
+    assert.match(bib.slice(other.length), /Pointer Networks/);
+  });
+
+  it('a Markdown document that declares no bibliography gets references.bib, declared in new front matter, asked once', async () => {
+    const files = await writeProject(nextFolder(), { 'notes.md': 'Pointer networks $$CURSOR$$are old.\n' });
+    const editor = await openAtMarker(files['notes.md']);
+    assert.equal(await runAnsweringNotification('paperLookup.insertCitation', { paperId: 'pointer-networks' }), true);
+    assert.equal(editor.document.getText(), '---\nbibliography: references.bib\n---\n\nPointer networks [@vinyalsPointerNetworks2015]are old.\n');
+    const references = vscode.Uri.joinPath(files['notes.md'], '..', 'references.bib');
+    assert.equal(entryCount(await diskText(references)), 1);
+
+    // The document declares references.bib now: no question (none is answered here), no second entry.
+    const end = editor.document.positionAt(editor.document.getText().length);
+    editor.selection = new vscode.Selection(end, end);
+    await cite('pointer-networks');
+    assert.equal(editor.document.getText(), '---\nbibliography: references.bib\n---\n\nPointer networks [@vinyalsPointerNetworks2015]are old.\n[@vinyalsPointerNetworks2015]');
+    assert.equal(entryCount(await diskText(references)), 1);
+  });
+
+  it('a LaTeX document that declares no bibliography gets the references.bib beside it declared before \\end{document}', async () => {
+    const existing = '@misc{mine2020,\n  title = {My own entry},\n  year = {2020}\n}\n';
+    const files = await writeProject(nextFolder(), {
+      'main.tex': '\\documentclass{article}\n\\begin{document}\nPointers $$CURSOR$$are handy.\n\\end{document}\n',
+      'references.bib': existing,
+    });
+    const editor = await openAtMarker(files['main.tex']);
+    assert.equal(await runAnsweringNotification('paperLookup.insertCitation', { paperId: 'pointer-networks' }), true);
+    assert.equal(
+      editor.document.getText(),
+      '\\documentclass{article}\n\\begin{document}\nPointers \\cite{vinyalsPointerNetworks2015}are handy.\n\\bibliographystyle{plain}\n\\bibliography{references}\n\\end{document}\n',
+    );
+    const bib = await diskText(files['references.bib']);
+    assert.ok(bib.startsWith(existing), bib);
+    assert.equal(entryCount(bib), 2, bib);
+  });
+
+  it('a document that declares none cites into the paperLookup.bibliographyFile setting’s .bib, without a question', async () => {
+    const folder = nextFolder();
+    const files = await writeProject(folder, { 'main.tex': 'Pointers $$CURSOR$$are handy.\n' });
+    await setSetting('bibliographyFile', `${folder}/shared/library.bib`);
+    try {
+      const editor = await openAtMarker(files['main.tex']);
+      await cite('pointer-networks');
+      assert.equal(editor.document.getText(), 'Pointers \\cite{vinyalsPointerNetworks2015}are handy.\n');
+      const bib = await diskText(vscode.Uri.joinPath(files['main.tex'], '..', 'shared', 'library.bib'));
+      assert.equal(entryCount(bib), 1, bib);
+      assert.match(bib, /^@\w+\{vinyalsPointerNetworks2015,$/m);
+    } finally {
+      await setSetting('bibliographyFile', undefined);
+    }
   });
 
   it('finds the bibliography of the root file named by % !TEX root', async () => {

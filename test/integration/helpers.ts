@@ -1,7 +1,7 @@
 /**
  * Small helpers the integration tests share: files in the fixture workspace, documents opened with the cursor
- * at a `$$CURSOR$$` marker, our settings set for one test, the extension's API, pressing Enter in our picker, and
- * what an Output channel says.
+ * at a `$$CURSOR$$` marker, our settings set for one test, the extension's API, pressing Enter in our picker or
+ * answering our question, and what an Output channel says.
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -54,14 +54,28 @@ export async function api(): Promise<PaperLookupApi> {
  * Runs a command that shows our picker and presses Enter in it: accepts the active item until the
  * command settles (accepting before the picker is visible does nothing, so retrying is safe).
  */
-export async function runPickerCommand<T>(command: string, ...args: unknown[]): Promise<T> {
+export function runPickerCommand<T>(command: string, ...args: unknown[]): Promise<T> {
+  return runAccepting('workbench.action.acceptSelectedQuickOpenItem', command, args);
+}
+
+/**
+ * Runs a command that asks a question in a notification and answers with its first button (the primary
+ * action), as a user clicking it would; the newest notification is the one answered, so others are cleared first.
+ */
+export async function runAnsweringNotification<T>(command: string, ...args: unknown[]): Promise<T> {
+  await vscode.commands.executeCommand('notifications.clearAll');
+  return runAccepting('notification.acceptPrimaryAction', command, args);
+}
+
+/** Runs `command`, running `accept` every 100 ms until it settles (for at most about 10 s). */
+async function runAccepting<T>(accept: string, command: string, args: readonly unknown[]): Promise<T> {
   let settled = false;
   const result = Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)).finally(() => {
     settled = true;
   });
   for (let attempt = 0; !settled && attempt < 100; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    if (!settled) await vscode.commands.executeCommand(accept);
   }
   return result;
 }

@@ -14,6 +14,9 @@ const POINTER_NETWORKS_KEY = 'vinyalsPointerNetworks2015';
 /** A paper's .bib entry under a key of the user's own, recognisable as Pointer Networks by its arXiv id. */
 const POINTER_NETWORKS_BIB = '@article{vinyals2015pointer,\n  title = {Pointer Networks},\n  author = {Vinyals, Oriol},\n  eprint = {1506.03134},\n  archivePrefix = {arXiv},\n  year = {2015}\n}\n';
 
+/** Another paper, in the user's .bib under the key we make for Pointer Networks. */
+const OTHER_PAPER_UNDER_POINTER_NETWORKS_KEY = '@article{vinyalsPointerNetworks2015,\n  title = {Pointer Sentinel Mixture Models},\n  author = {Merity, Stephen},\n  year = {2016}\n}\n';
+
 let project = 0;
 
 /**
@@ -145,12 +148,25 @@ describe('Citation completion and hover', function () {
     const { document, position } = await openAtMarker('main.tex', '\\addbibresource{refs.bib}\nSee \\cite{poiner$$CURSOR$$}.\n', { 'refs.bib': '' });
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
     const item = itemFor(list.items, POINTER_NETWORKS_KEY);
-    const args: AddToBibliographyArgs = { paperId: 'pointer-networks', documentUri: document.uri.toString(), mode: 'always' };
+    const args: AddToBibliographyArgs = { paperId: 'pointer-networks', documentUri: document.uri.toString(), mode: 'always', key: POINTER_NETWORKS_KEY };
     assert.deepEqual(citationCompletedArgs(item).addToBibliography, args);
 
     assert.equal(await acceptCompletion(item), POINTER_NETWORKS_KEY);
     const bib = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(document.uri, '..', 'refs.bib')));
     assert.match(bib, /^@\w+\{vinyalsPointerNetworks2015,$/m);
+  });
+
+  it('offers the key a paper is added under when the .bib uses its key for another paper, and adds it under that key', async () => {
+    await setSetting('citation.addToBibliography', 'always');
+    const { document, position } = await openAtMarker('main.tex', '\\addbibresource{refs.bib}\nSee \\cite{poiner$$CURSOR$$}.\n', { 'refs.bib': OTHER_PAPER_UNDER_POINTER_NETWORKS_KEY });
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
+    const item = itemFor(list.items, `${POINTER_NETWORKS_KEY}a`);
+    assert.equal(item.detail, 'Pointer Networks');
+    assert.ok(!list.items.some((candidate) => labelOf(candidate) === POINTER_NETWORKS_KEY));
+
+    assert.equal(await acceptCompletion(item), `${POINTER_NETWORKS_KEY}a`);
+    const bib = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(document.uri, '..', 'refs.bib')));
+    assert.match(bib, /^@\w+\{vinyalsPointerNetworks2015a,$/m);
   });
 
   it('hover on a key in \\cite{…} shows our paper with links to its abstract and to add it', async () => {
@@ -171,6 +187,21 @@ describe('Citation completion and hover', function () {
   it('hover on a key in [@…] shows our paper', async () => {
     const { text } = await hoverAt('notes.md', `Pointers [see @vinyalsPointer$$CURSOR$$Networks2015, p. 3].\n`);
     assert.match(text, /Pointer Networks/);
+  });
+
+  it('hover on a bare in-text @key in Markdown shows our paper, but not on an e-mail address', async () => {
+    const { hovers, text } = await hoverAt('notes.md', 'As @vinyalsPointer$$CURSOR$$Networks2015 shows, pointers help.\n');
+    assert.equal(hovers.length, 1, text);
+    assert.match(text, /\*\*Pointer Networks\*\*/);
+    const range = hovers[0].range;
+    assert.deepEqual([range?.start.character, range?.end.character], [4, 30]);
+    assert.deepEqual((await hoverAt('notes.md', 'Write to ann@vinyalsPointer$$CURSOR$$Networks2015.org\n')).hovers, []);
+  });
+
+  it('hover on a key the .bib holds for another paper shows the .bib’s paper, not ours', async () => {
+    const { text } = await hoverAt('main.tex', '\\addbibresource{refs.bib}\nSee \\cite{vinyals$$CURSOR$$PointerNetworks2015}.\n', { 'refs.bib': OTHER_PAPER_UNDER_POINTER_NETWORKS_KEY });
+    assert.match(text, /\*\*Pointer Sentinel Mixture Models\*\*/);
+    assert.doesNotMatch(text, /We introduce a new neural architecture/);
   });
 
   it('hover on a key only the document’s .bib has shows what the .bib says', async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { appendEntryText, declaredBibliographies, findExistingKey, parseBibEntries, texRootOf } from '../../src/citation/bibliography';
+import { appendEntryText, bibliographyDeclaration, declaredBibliographies, findExistingKey, keyInBibliography, parseBibEntries, texRootOf } from '../../src/citation/bibliography';
+import type { CitationLanguage } from '../../src/citation/citationContext';
 
 describe('declared bibliographies: LaTeX', () => {
   it('reads \\bibliography, adding the .bib extension BibTeX adds', () => {
@@ -132,6 +133,80 @@ describe('existing .bib entries', () => {
   it('never matches titles that fold to nothing', () => {
     const entries = [{ key: 'jp', type: 'misc', title: '深層学習', authors: [] }];
     assert.equal(findExistingKey(entries, { title: '強化学習' }), undefined);
+  });
+});
+
+describe('the key a paper is cited under in a .bib', () => {
+  const pointerNetworks = { key: 'vinyalsPointerNetworks2015', title: 'Pointer Networks', arxivId: '1506.03134' };
+  const entry = (key: string, title: string): { key: string; type: string; title: string; authors: string[] } => ({ key, type: 'misc', title, authors: [] });
+
+  it('is the .bib\'s own key for the same paper', () => {
+    assert.deepEqual(keyInBibliography([entry('vinyals2015', 'Pointer networks')], pointerNetworks), { key: 'vinyals2015', inBibliography: true });
+  });
+
+  it('is the paper\'s key when the .bib does not use it', () => {
+    assert.deepEqual(keyInBibliography([entry('other', 'Other')], pointerNetworks), { key: 'vinyalsPointerNetworks2015', inBibliography: false });
+  });
+
+  it('gets a suffix when the .bib uses the key for another paper', () => {
+    const entries = [entry('vinyalsPointerNetworks2015', 'Pointer Sentinel Mixture Models'), entry('vinyalsPointerNetworks2015a', 'Something else')];
+    assert.deepEqual(keyInBibliography(entries, pointerNetworks), { key: 'vinyalsPointerNetworks2015b', inBibliography: false });
+  });
+});
+
+describe('declaring a bibliography in a document', () => {
+  /** The document after the declaration of references.bib, or undefined when there is none to make. */
+  const declared = (text: string, language: CitationLanguage): string | undefined => {
+    const insertion = bibliographyDeclaration(text, language, 'references.bib');
+    return insertion && text.slice(0, insertion.offset) + insertion.text + text.slice(insertion.offset);
+  };
+
+  it('Markdown: adds the key at the end of the front matter', () => {
+    const after = declared('---\ntitle: Notes\nauthor: Me\n---\n\n# Notes\n', 'markdown');
+    assert.equal(after, '---\ntitle: Notes\nauthor: Me\nbibliography: references.bib\n---\n\n# Notes\n');
+    assert.deepEqual(declaredBibliographies(after ?? '', 'markdown'), ['references.bib']);
+    assert.equal(declared('---\r\ntitle: T\r\n...\r\nText', 'markdown'), '---\r\ntitle: T\r\nbibliography: references.bib\r\n...\r\nText');
+    assert.equal(declared('---\n---\nText\n', 'markdown'), '---\nbibliography: references.bib\n---\nText\n');
+  });
+
+  it('Markdown: creates a front matter when there is none', () => {
+    const after = declared('# Notes\n\nText.\n', 'markdown');
+    assert.equal(after, '---\nbibliography: references.bib\n---\n\n# Notes\n\nText.\n');
+    assert.deepEqual(declaredBibliographies(after ?? '', 'markdown'), ['references.bib']);
+    assert.equal(declared('', 'markdown'), '---\nbibliography: references.bib\n---\n');
+    assert.equal(declared('Text\r\n', 'markdown'), '---\r\nbibliography: references.bib\r\n---\r\n\r\nText\r\n');
+    // A thematic break on the first line, never closed, is no front matter.
+    assert.equal(declared('---\nText\n', 'markdown'), '---\nbibliography: references.bib\n---\n\n---\nText\n');
+  });
+
+  it('Markdown: leaves a front matter alone that has a bibliography key already', () => {
+    assert.equal(declared('---\nbibliography:\ntitle: T\n---\n', 'markdown'), undefined);
+  });
+
+  it('LaTeX with biblatex: \\addbibresource before \\begin{document}', () => {
+    const text = '\\documentclass{article}\n\\usepackage[style=authoryear]{biblatex}\n\\begin{document}\nText.\n\\printbibliography\n\\end{document}\n';
+    const after = declared(text, 'latex');
+    assert.equal(after, text.replace('\\begin{document}', '\\addbibresource{references.bib}\n\\begin{document}'));
+    assert.deepEqual(declaredBibliographies(after ?? '', 'latex'), ['references.bib']);
+    assert.equal(declared('\\usepackage{csquotes,biblatex}\\begin{document}x\\end{document}', 'latex'), '\\usepackage{csquotes,biblatex}\n\\addbibresource{references.bib}\n\\begin{document}x\\end{document}');
+  });
+
+  it('LaTeX without biblatex: \\bibliographystyle and \\bibliography before \\end{document}', () => {
+    const text = '\\documentclass{article}\n% \\usepackage{biblatex}\n\\begin{document}\nText.\n\\end{document}\n';
+    const after = declared(text, 'latex');
+    assert.equal(after, text.replace('\\end{document}', '\\bibliographystyle{plain}\n\\bibliography{references}\n\\end{document}'));
+    assert.deepEqual(declaredBibliographies(after ?? '', 'latex'), ['references.bib']);
+  });
+
+  it('LaTeX: keeps the document\'s own style, uses plainnat under natbib, and puts the lines on their own', () => {
+    const styled = '\\begin{document}\n\\bibliographystyle{abbrv}\nText. \\end{document}';
+    assert.equal(declared(styled, 'latex'), '\\begin{document}\n\\bibliographystyle{abbrv}\nText. \n\\bibliography{references}\n\\end{document}');
+    const natbib = '\\usepackage[numbers]{natbib}\n\\begin{document}\n\\end{document}\n';
+    assert.equal(declared(natbib, 'latex'), '\\usepackage[numbers]{natbib}\n\\begin{document}\n\\bibliographystyle{plainnat}\n\\bibliography{references}\n\\end{document}\n');
+  });
+
+  it('LaTeX without \\end{document} (a chapter file): nothing, rather than a guess', () => {
+    assert.equal(declared('\\section{Intro}\nText.\n% \\end{document}\n', 'latex'), undefined);
   });
 });
 

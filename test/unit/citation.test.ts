@@ -16,6 +16,22 @@ describe('citation keys', () => {
     assert.equal(baseCitationKey({ title: 'A Critical Review of Recurrent Neural Networks', authors: ['Zachary C. Lipton'], year: 2015 }), 'liptonCriticalReviewRecurrent2015');
   });
 
+  it('skips the words Better BibTeX skips by default, not only articles and short prepositions', () => {
+    // BBT: vaswaniAttentionAllYou2017 ("is" is one of its skip words).
+    assert.equal(baseCitationKey({ title: 'Attention Is All You Need', authors: ['Ashish Vaswani'], year: 2017 }), 'vaswaniAttentionAllYou2017');
+    assert.equal(baseCitationKey({ title: 'Towards a Theory of Some Things Without Limits', authors: ['Ann Smith'] }), 'smithTheoryThingsLimits');
+    // Its list is multilingual and leaves out words ours once skipped ("out", "vs").
+    assert.equal(baseCitationKey({ title: 'Über die Theorie der Netze', authors: ['Ann Smith'] }), 'smithUberTheorieNetze');
+    assert.equal(baseCitationKey({ title: 'Out of Distribution vs Noise', authors: ['Ann Smith'] }), 'smithOutDistributionVs');
+  });
+
+  it('gives a bundled paper the key Better BibTeX gives it', () => {
+    const bundled: LoadedPaper[] = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'data', 'papers.json'), 'utf8')).papers;
+    const oneForAll = bundled.find((candidate) => candidate.title.startsWith('One is All'));
+    assert.ok(oneForAll, 'the bundled papers include "One is All: Bridging the Gap …"');
+    assert.equal(baseCitationKey(oneForAll), 'fangOneAllBridging2022');
+  });
+
   it('uses the title alone when there are no authors, and leaves out a missing year', () => {
     assert.equal(baseCitationKey({ title: 'The Principles of Deep Learning Theory' }), 'principlesDeepLearning');
     assert.equal(baseCitationKey({ title: 'Pointer Networks', year: 2015 }), 'pointerNetworks2015');

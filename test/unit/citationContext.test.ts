@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { citationAt, completionContext, keyInsertion, type CitationLanguage } from '../../src/citation/citationContext';
+import { citationAt, citedKeyAt, completionContext, keyInsertion, type CitationLanguage } from '../../src/citation/citationContext';
 
 const CURSOR = '$$CURSOR$$';
 
@@ -149,5 +149,34 @@ describe('citation context: Markdown', () => {
     for (const marked of ['mail a@b$$CURSOR$$', 'me@$$CURSOR$$', 'https://x.org/@us$$CURSOR$$', '[x-@a$$CURSOR$$]', 'no at sign$$CURSOR$$']) {
       assert.equal(typedPrefix(marked, 'markdown'), undefined, marked);
     }
+  });
+});
+
+describe('the cited key at the cursor', () => {
+  /** The key at the cursor, checked against its range. */
+  const keyAt = (marked: string, language: CitationLanguage): string | undefined => {
+    const { text, cursor } = fixture(marked);
+    const cited = citedKeyAt(text, cursor, language);
+    if (cited) assert.equal(text.slice(cited.range.start, cited.range.end), cited.key);
+    return cited?.key;
+  };
+
+  it('finds a key in a citation', () => {
+    assert.equal(keyAt(String.raw`See \cite{a,vin$$CURSOR$$yals}.`, 'latex'), 'vinyals');
+    assert.equal(keyAt('See [@a; @vin$$CURSOR$$yals, p. 3].', 'markdown'), 'vinyals');
+  });
+
+  it('finds a bare in-text @key in Markdown, from its @ to its end, without trailing punctuation', () => {
+    assert.equal(keyAt('As @vinyals$$CURSOR$$2015 shows.', 'markdown'), 'vinyals2015');
+    assert.equal(keyAt('As $$CURSOR$$@vinyals2015 shows.', 'markdown'), 'vinyals2015');
+    assert.equal(keyAt('As shown by @vinyals2015$$CURSOR$$.', 'markdown'), 'vinyals2015');
+    assert.equal(keyAt('Line one.\n@first and @sec$$CURSOR$$ond:2015, too.', 'markdown'), 'second:2015');
+    assert.equal(keyAt('As @{my key}$$CURSOR$$ shows.', 'markdown'), '{my key}');
+  });
+
+  it('finds no key in an e-mail address, beside a key, or as a bare @key in LaTeX', () => {
+    assert.equal(keyAt('Write to ann@exam$$CURSOR$$ple.org.', 'markdown'), undefined);
+    assert.equal(keyAt('As @vinyals2015 $$CURSOR$$shows.', 'markdown'), undefined);
+    assert.equal(keyAt('As @vinyals$$CURSOR$$2015 shows.', 'latex'), undefined);
   });
 });

@@ -73,7 +73,7 @@ describe('paper-lookup CLI', () => {
     const missing = path.join(fixtures, 'nope.json');
     const result = await run('cite', 'attention-is-all-you-need', '--format', 'latex', '--index', missing, '--index', fixtures, '--index', path.join(fixtures, 'valid.json'));
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, '\\cite{vaswaniAttentionIsAll2017}');
+    assert.equal(result.stdout, '\\cite{vaswaniAttentionAllYou2017}');
     assert.deepEqual(result.stderr.split('\n'), [`${missing}:1:1: error: Index file not found.`, `${fixtures}:1:1: error: Expected an index file but found a directory.`]);
   });
 

@@ -151,13 +151,26 @@ async function describeKey(
   const bibEntry = bibliography.entries.find((entry) => entry.key === key);
   // A key the .bib has names the .bib's paper, which may be one of ours under another key (same arXiv id, DOI or
   // title; show ours, it has the abstract) but is never our paper that merely has the same key.
-  const paper = bibEntry ? catalog.papers.find((candidate) => findExistingKey([bibEntry], candidate) !== undefined) : catalog.getByKey(key);
+  const paper = bibEntry ? samePaperAs(bibEntry, catalog) : catalog.getByKey(key);
   if (paper) return new vscode.Hover(trustedMarkdown(paperHover(paper, paperActions(paper, document, bibliography))), range);
   if (bibEntry && bibliography.target) {
     return new vscode.Hover(new vscode.MarkdownString(bibEntryHover(bibEntry, path.basename(bibliography.target.uri.path))), range);
   }
   return undefined;
 }
+
+/**
+ * Our paper that is the .bib entry's paper, looked for among the papers its key and its title find rather than
+ * in every paper: a catalog loaded from the index cache reads each paper's title from the file when asked, so a
+ * pass over 100,000 papers would stall every hover.
+ */
+function samePaperAs(entry: BibEntry, catalog: PaperCatalog): LoadedPaper | undefined {
+  const candidates = [catalog.getByKey(entry.key), ...(entry.title ? catalog.search(entry.title, SAME_PAPER_CANDIDATES).map((hit) => hit.paper) : [])];
+  return candidates.find((candidate) => candidate !== undefined && findExistingKey([entry], candidate) !== undefined);
+}
+
+/** Papers found by a .bib entry's title that are compared with it: the same title ranks first, near-twins next. */
+const SAME_PAPER_CANDIDATES = 10;
 
 /** "Open abstract", and "Add to bibliography" unless the document's .bib has the paper already (then: under which key). */
 function paperActions(paper: LoadedPaper, document: vscode.TextDocument, bibliography: DocumentBibliography): (CommandLink | string)[] {

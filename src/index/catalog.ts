@@ -49,12 +49,6 @@ export interface CatalogContents {
   readonly fromCache: boolean;
 }
 
-/**
- * Above this many papers no related papers are offered: their TF-IDF vectors are built in one synchronous go on
- * first use, which blocked the extension host for 1.9 s at 10,000 papers and about 30 s at 100,000 (measured).
- */
-export const MAX_PAPERS_FOR_RELATED = 10_000;
-
 export class PaperCatalog {
   readonly sources: readonly SourceSummary[];
   readonly papers: readonly LoadedPaper[];
@@ -65,8 +59,7 @@ export class PaperCatalog {
   private readonly byId: ShardedMap<LoadedPaper>;
   private readonly byKey: ShardedMap<LoadedPaper>;
   private readonly engine: ScaledSearch<LoadedPaper>;
-  /** Built on first use: most sessions never ask for related papers. */
-  private relatedIndex: RelatedPapers<LoadedPaper> | undefined;
+  private readonly related: RelatedPapers<LoadedPaper>;
 
   /**
    * Sources in priority order: the bundled index first, so its papers keep their ids and keys.
@@ -82,6 +75,7 @@ export class PaperCatalog {
     this.fromCache = contents.fromCache;
     ({ byId: this.byId, byKey: this.byKey } = lookups ?? runToEnd(lookupSteps(contents)));
     this.engine = createScaledSearch(this.papers, contents.index);
+    this.related = createRelatedPapers(this.papers, contents.index);
   }
 
   /** Like the constructor, in slices of about 10 ms with the event loop running in between. */
@@ -106,11 +100,12 @@ export class PaperCatalog {
     return this.engine.search(query, limit);
   }
 
-  /** The `k` papers most similar to `paper` by title and abstract (see ./related.ts). */
-  relatedPapers(paper: LoadedPaper, k = DEFAULT_RELATED_COUNT): LoadedPaper[] {
-    if (this.papers.length > MAX_PAPERS_FOR_RELATED) return [];
-    this.relatedIndex ??= createRelatedPapers(this.papers);
-    return this.relatedIndex.related(paper, k);
+  /**
+   * The `k` papers most similar to `paper` by title and abstract (see ./related.ts), at any catalog size;
+   * found in slices of about 10 ms with the event loop running in between.
+   */
+  relatedPapers(paper: LoadedPaper, k = DEFAULT_RELATED_COUNT): Promise<LoadedPaper[]> {
+    return runCooperatively(this.related.relatedSteps(paper, k));
   }
 }
 

@@ -38,7 +38,7 @@ export class PaperReader implements vscode.Disposable {
     return {
       type: 'show',
       paper: toPaperView(paper),
-      related: catalog.relatedPapers(paper).map((related) => toPaperListItem(related)),
+      related: (await catalog.relatedPapers(paper)).map((related) => toPaperListItem(related)),
       saved: this.services.readingList.isSaved(paper.id),
     };
   }

@@ -81,7 +81,7 @@ describe('catalog loading: the index cache', () => {
   });
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('gives back the same catalog: papers, keys, sources, problems, merged ids, search results', async () => {
+  it('gives back the same catalog: papers, keys, sources, problems, merged ids, search results, related papers', async () => {
     assert.equal(file, cacheFileFor(folder, key));
     const result = await runCooperatively(readCatalogCache(file, key));
     assert.equal(result.status, 'hit');
@@ -89,6 +89,13 @@ describe('catalog loading: the index cache', () => {
     assert.equal(cached.fromCache, true);
     assert.deepEqual(observable(cached), observable(catalog));
     assert.ok(Object.isFrozen(cached.papers[0]));
+    // Related papers read the paper's own title and abstract, which a cached paper reads from the file.
+    for (const id of ['pointer-networks', 'syn-1234']) {
+      const related = async (from: PaperCatalog): Promise<string[]> => (await from.relatedPapers(from.get(id)!)).map((paper) => paper.id);
+      const fromCache = await related(cached);
+      assert.equal(fromCache.length, 5, id);
+      assert.deepEqual(fromCache, await related(catalog), id);
+    }
   });
 
   it('reads abstracts and authors from the file when asked, also after the file was replaced', async () => {

@@ -62,6 +62,47 @@ export function termsOfDoc(index: SearchIndex, doc: number): { terms: number[]; 
   return { terms, impacts };
 }
 
+/** The id of `term` in the vocabulary, or -1 when no paper has it. */
+export function termId(index: SearchIndex, term: string): number {
+  const { terms } = index;
+  let lo = 0;
+  let hi = terms.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (terms[mid] < term) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < terms.length && terms[lo] === term ? lo : -1;
+}
+
+/** How many papers have term `t`. */
+export function documentFrequency(index: SearchIndex, t: number): number {
+  return index.postStart[t + 1] - index.postStart[t];
+}
+
+/**
+ * Calls `visit(paper, impact)` for the first `limit` postings of term `t`, best impact first, decoding the
+ * varints that `encodePostings` writes.
+ */
+export function forEachPosting(index: SearchIndex, t: number, limit: number, visit: (doc: number, impact: number) => void): void {
+  const { postStart, postImpact, postBytes } = index;
+  const from = postStart[t];
+  const to = Math.min(postStart[t + 1], from + limit);
+  let at = index.postByteStart[t];
+  let doc = 0;
+  for (let p = from; p < to; p++) {
+    let value = 0;
+    let scale = 1;
+    let b: number;
+    do {
+      b = postBytes[at++];
+      value += (b & 0x7f) * scale;
+      scale *= 128;
+    } while (b & 0x80);
+    doc = p === from || postImpact[p] !== postImpact[p - 1] ? value : doc + value;
+    visit(doc, postImpact[p]);
+  }
+}
 
 /**
  * Bumped whenever tokenising, impacts or the cache layout (./serialize.ts) change, so an index cached on

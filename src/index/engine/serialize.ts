@@ -391,9 +391,10 @@ const WINDOW_BYTES = 64 << 10;
  * A text column left in the cache file and read value by value when asked for, through the reader the
  * index was loaded with (so that reader must stay usable as long as the papers are). Decoding a hundred
  * megabytes of abstracts was a quarter of a warm start, and holding them, in fresh memory that costs a
- * page fault per 4 KB, much of the rest; few abstracts are ever shown. The short fields cost collections
- * instead (see the top of this file). The bytes were checked against the section's checksum at load. Values near the last one read come from the same window of bytes, so a
- * pass over every abstract (related papers) reads the file in big pieces rather than one call a paper.
+ * page fault per 4 KB, much of the rest; few abstracts are ever shown. The short fields cost garbage
+ * collections instead (see the top of this file). The bytes were checked against the section's checksum at
+ * load. Values near the last one read come from the same window of bytes, so a pass over every value reads the
+ * file in big pieces rather than one call a paper.
  */
 class OnDemandColumn {
   /** Reused for every window that fits, so that reading does not touch fresh memory each time. */

@@ -65,14 +65,20 @@ export function termsOfDoc(index: SearchIndex, doc: number): { terms: number[]; 
 /** The id of `term` in the vocabulary, or -1 when no paper has it. */
 export function termId(index: SearchIndex, term: string): number {
   const { terms } = index;
-  let lo = 0;
+  const at = lowerBound(terms, term);
+  return at < terms.length && terms[at] === term ? at : -1;
+}
+
+/** The first position from `from` in the sorted `terms` whose term is not below `value`. */
+export function lowerBound(terms: readonly string[], value: string, from = 0): number {
+  let lo = from;
   let hi = terms.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (terms[mid] < term) lo = mid + 1;
+    if (terms[mid] < value) lo = mid + 1;
     else hi = mid;
   }
-  return lo < terms.length && terms[lo] === term ? lo : -1;
+  return lo;
 }
 
 /** How many papers have term `t`. */
@@ -85,23 +91,40 @@ export function documentFrequency(index: SearchIndex, t: number): number {
  * varints that `encodePostings` writes.
  */
 export function forEachPosting(index: SearchIndex, t: number, limit: number, visit: (doc: number, impact: number) => void): void {
-  const { postStart, postImpact, postBytes } = index;
+  const { postStart, postImpact } = index;
   const from = postStart[t];
   const to = Math.min(postStart[t + 1], from + limit);
-  let at = index.postByteStart[t];
+  const cursor: ByteCursor = { at: index.postByteStart[t] };
   let doc = 0;
   for (let p = from; p < to; p++) {
-    let value = 0;
-    let scale = 1;
-    let b: number;
-    do {
-      b = postBytes[at++];
-      value += (b & 0x7f) * scale;
-      scale *= 128;
-    } while (b & 0x80);
-    doc = p === from || postImpact[p] !== postImpact[p - 1] ? value : doc + value;
+    doc = readPosting(index, t, p, cursor, doc);
     visit(doc, postImpact[p]);
   }
+}
+
+/** A read position in `postBytes`, moved past each posting read. */
+export interface ByteCursor {
+  at: number;
+}
+
+/**
+ * The paper of posting `p` of term `t`, whose varint starts at `cursor.at`; moves the cursor past it.
+ * `previous` is the paper of posting `p - 1`. A run of equal impacts stores the gaps between papers; its first
+ * posting stores the paper itself.
+ */
+export function readPosting(index: SearchIndex, t: number, p: number, cursor: ByteCursor, previous: number): number {
+  const { postBytes, postImpact, postStart } = index;
+  let at = cursor.at;
+  let value = 0;
+  let scale = 1;
+  let b: number;
+  do {
+    b = postBytes[at++];
+    value += (b & 0x7f) * scale;
+    scale *= 128;
+  } while (b & 0x80);
+  cursor.at = at;
+  return p === postStart[t] || postImpact[p] !== postImpact[p - 1] ? value : previous + value;
 }
 
 /**

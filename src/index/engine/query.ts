@@ -20,7 +20,7 @@
  *    its postings and kept while the next words are typed. A paper lacking one of them costs a bit test;
  *    only the word being typed, which changes with every keystroke, is checked in the paper's forward list.
  */
-import { SEGMENT_BITS, type SearchIndex } from './invertedIndex';
+import { lowerBound, readPosting, SEGMENT_BITS, termId, type ByteCursor, type SearchIndex } from './invertedIndex';
 import { forEachWord, STOP_WORDS } from './tokens';
 
 export const enum Kind {
@@ -85,31 +85,6 @@ interface PlannedWord extends QueryWord {
   readonly typing: boolean;
   /** The most this word adds to any paper's score: its best posting's. */
   readonly maxContribution: number;
-}
-
-/** A read position in `postBytes`, moved past each posting read. */
-interface ByteCursor {
-  at: number;
-}
-
-/**
- * The paper of posting `p` of term `t`, whose varint starts at `cursor.at`; moves the cursor past it.
- * `previous` is the paper of posting `p - 1`. A run of equal impacts stores the gaps between papers; its first
- * posting stores the paper itself.
- */
-function readPosting(index: SearchIndex, t: number, p: number, cursor: ByteCursor, previous: number): number {
-  const { postBytes, postImpact, postStart } = index;
-  let at = cursor.at;
-  let value = 0;
-  let scale = 1;
-  let b: number;
-  do {
-    b = postBytes[at++];
-    value += (b & 0x7f) * scale;
-    scale *= 128;
-  } while (b & 0x80);
-  cursor.at = at;
-  return p === postStart[t] || postImpact[p] !== postImpact[p - 1] ? value : previous + value;
 }
 
 /** One word's matching terms' posting lists merged best first: a max-heap of cursors. */
@@ -545,9 +520,7 @@ export class QueryEngine {
 
   /** The id of `term`, or -1. */
   private find(term: string): number {
-    const terms = this.index.terms;
-    const at = lowerBound(terms, term);
-    return at < terms.length && terms[at] === term ? at : -1;
+    return termId(this.index, term);
   }
 
   /** Ids `[lo, hi)` of the terms starting with `prefix`. */
@@ -572,17 +545,6 @@ function mostFrequent(lo: number, hi: number, count: number, weight: (t: number)
     }
   }
   return chosen.sort((a, b) => a - b);
-}
-
-function lowerBound(terms: readonly string[], value: string, from = 0): number {
-  let lo = from;
-  let hi = terms.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (terms[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Every string one Damerau edit away from `word` (deletion, transposition, substitution, insertion). */

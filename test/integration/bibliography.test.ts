@@ -4,25 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { runAnsweringNotification, setSetting } from './helpers';
-
-const encoder = new TextEncoder();
-
-function workspaceFile(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test host must open the fixture workspace');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
-
-/** Writes the files to a fresh folder of the workspace and returns their URIs. */
-async function writeProject(folder: string, files: Record<string, string>): Promise<Record<string, vscode.Uri>> {
-  const uris: Record<string, vscode.Uri> = {};
-  for (const [name, text] of Object.entries(files)) {
-    uris[name] = workspaceFile(`${folder}/${name}`);
-    await vscode.workspace.fs.writeFile(uris[name], encoder.encode(text));
-  }
-  return uris;
-}
+import { runAnsweringNotification, setSetting, writeProject } from './helpers';
 
 /** Opens a document with the cursor at the first `$$CURSOR$$` marker, which is removed. */
 async function openAtMarker(uri: vscode.Uri): Promise<vscode.TextEditor> {

@@ -48,17 +48,20 @@ export interface AddToBibliographyArgs extends InsertCitationArgs {
   readonly key?: string;
 }
 
-/** Alt+Enter in our picker: the quote button's "insert and keep picking", on the highlighted paper. */
+/**
+ * Alt+I in our picker: the quote button's "insert and keep picking", on the highlighted paper. Not Alt+Enter:
+ * the quick input takes every Enter, with any modifier, as its own accept before keybindings see it.
+ */
 const INSERT_AND_CONTINUE_COMMAND = 'paperLookup.picker.insertAndContinue';
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const { config, library, panels, readingList, livePreview } = services;
 
-  /** The row buttons; `onDidInsert` is told when the quote button (or Alt+Enter) has inserted a citation. */
+  /** The row buttons; `onDidInsert` is told when the quote button (or Alt+I) has inserted a citation. */
   const itemActions = (editor: () => vscode.TextEditor | undefined, onDidInsert?: () => void): PickerOptions['itemActions'] => [
     {
       // Keeps the picker open, and a second paper joins the citation the first one made: [@a; @b].
-      button: { iconPath: new vscode.ThemeIcon('quote'), tooltip: 'Insert Citation and Keep Picking (Alt+Enter)' },
+      button: { iconPath: new vscode.ThemeIcon('quote'), tooltip: 'Insert Citation and Keep Picking (Alt+I)' },
       command: INSERT_AND_CONTINUE_COMMAND,
       run: async (paper) => {
         if (await insertCitation(editor(), paper, services, { joinPrevious: true })) onDidInsert?.();
@@ -106,11 +109,11 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         void vscode.window.showWarningMessage('Paper Lookup: open a Markdown, LaTeX or other text file to insert a citation into.');
         return false;
       }
-      // After papers gathered with the quote button or Alt+Enter, the paper Enter picks joins their citation.
+      // After papers gathered with the quote button or Alt+I, the paper Enter picks joins their citation.
       let gathered = false;
       const paper = await resolvePaper(args?.paperId, {
         title: 'Insert Citation',
-        placeholder: 'Search papers to cite — Enter inserts at every cursor, Alt+Enter inserts and keeps picking',
+        placeholder: 'Search papers to cite — Enter inserts at every cursor, Alt+I inserts and keeps picking',
         initialQuery: args?.query,
         itemActions: itemActions(() => editor, () => (gathered = true)),
       });

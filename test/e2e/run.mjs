@@ -70,8 +70,17 @@ const TESTS = [
       await workbench.screenshot(path.join(SCREENSHOTS_DIR, `picker-${theme.name}.png`));
 
       const key = await view.locator('code.key').innerText();
-      await picker.locator('.monaco-list-row.focused .action-label[aria-label="Insert Citation and Keep Picking"]').click();
+      await picker.locator('.monaco-list-row.focused .action-label[aria-label="Insert Citation and Keep Picking (Alt+I)"]').click();
       await waitUntil(`[@${key}] in notes.md`, async () => (await workbench.editorText()).includes(`[@${key}]`));
+      // The same from the keyboard, with real key presses: the next paper joins the citation, the picker stays open.
+      await picker.locator('.quick-input-box input').focus();
+      await page.keyboard.press('ArrowDown');
+      await highlighted.filter({ hasNotText: first }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await viewShowsHighlightedRow();
+      const nextKey = await view.locator('code.key').innerText();
+      await page.keyboard.press('Alt+KeyI');
+      await waitUntil(`[@${key}; @${nextKey}] in notes.md`, async () => (await workbench.editorText()).includes(`[@${key}; @${nextKey}]`));
+      assert.ok(await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).isVisible(), 'the picker stays open');
       await page.keyboard.press('Escape');
     },
   },

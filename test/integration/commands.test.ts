@@ -75,13 +75,13 @@ describe('Papers commands', function () {
     assert.equal(blankLine.document.getText(), `import torch\n# ${reference}`);
   });
 
-  it('Alt+Enter in the picker inserts the highlighted paper and keeps the picker open; Enter then joins the citation', async () => {
+  it('Alt+I in the picker inserts the highlighted paper and keeps the picker open; Enter then joins the citation', async () => {
     const editor = await openAtEnd('Networks: ', 'markdown');
     let settled = false;
     const command = Promise.resolve(vscode.commands.executeCommand<boolean>('paperLookup.insertCitation', { query: 'networks' })).finally(() => {
       settled = true;
     });
-    // What Alt+Enter runs; it does nothing until the picker lists papers, so retrying is safe.
+    // What Alt+I runs; it does nothing until the picker lists papers, so retrying is safe.
     for (let attempt = 0; attempt < 100 && editor.document.getText() === 'Networks: '; attempt++) {
       await vscode.commands.executeCommand('paperLookup.picker.insertAndContinue');
       await new Promise((resolve) => setTimeout(resolve, 100));

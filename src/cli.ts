@@ -16,6 +16,7 @@ import { toBibtexEntry, toBibtexFile } from './citation/bibtex';
 import { formatCitation, type CitationStyle } from './citation/format';
 import { PaperCatalog, type IndexSource } from './index/catalog';
 import { formatProblem } from './index/parseIndex';
+import { paperFields } from './index/paper';
 import { readSourceFile } from './index/sourceFiles';
 import { runSearchBench } from './bench/searchBench';
 import { KNOWN_ITEMS } from '../test/fixtures/knownItems';
@@ -147,7 +148,7 @@ function printable(text: string): string {
 function search(catalog: PaperCatalog, query: string, limit: number, json: boolean, io: CliIo): number {
   const hits = catalog.search(query, limit);
   if (json) {
-    io.stdout(JSON.stringify(hits.map(({ paper, score, matches }) => ({ ...paper, score, matches })), null, 2));
+    io.stdout(JSON.stringify(hits.map(({ paper, score, matches }) => ({ ...paperFields(paper), score, matches })), null, 2));
   } else {
     hits.forEach(({ paper }, rank) => {
       const byline = [paper.authors?.slice(0, 3).join(', '), paper.year].filter(Boolean).join(' · ');

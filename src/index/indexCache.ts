@@ -153,8 +153,9 @@ function* readOpenCache(read: ReturnType<typeof fileReader>, key: CacheKey): Ste
   const papers: LoadedPaper[] = [];
   for (const paper of stored) {
     if (papers.length % 1024 === 0) yield;
-    // `in`, not reading `source`: that would read every paper's source from the file.
-    if (paper.key === undefined || !('source' in paper)) throw new Error(`Paper "${paper.id}" has no citation key or source in the cache file.`);
+    // Keys and sources are written together, for every paper of a catalog; only the key is checked here, as
+    // reading `source` would read every paper's source from the file.
+    if (paper.key === undefined) throw new Error(`Paper "${paper.id}" has no citation key in the cache file.`);
     papers.push(Object.freeze(paper as LoadedPaper));
   }
   return { sources: metadata.sources, papers, mergedIds: metadata.mergedIds, problems: metadata.problems, index, fromCache: true };

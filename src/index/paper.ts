@@ -40,3 +40,14 @@ export const INDEX_SCHEMA_VERSION = 1;
 export function withoutUndefined<T extends object>(object: T): T {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
+
+/**
+ * The paper's fields as a plain object, without absent ones: what spreading a parsed paper gives. Copy papers
+ * with this, never with a spread: a paper read from the index cache has only `id`, `year` and `key` as its own
+ * fields, and the others are getters on its prototype (see ./engine/serialize.ts), which a spread skips.
+ */
+export function paperFields<P extends Paper>(paper: P): P {
+  const { key, source } = paper as Partial<LoadedPaper>;
+  const { id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue } = paper;
+  return withoutUndefined({ id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, source }) as unknown as P;
+}

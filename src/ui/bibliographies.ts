@@ -18,7 +18,7 @@ import {
 import { toBibtexEntry } from '../citation/bibtex';
 import type { CitationLanguage } from '../citation/citationContext';
 import type { ConfigStore } from '../config';
-import type { LoadedPaper } from '../index/paper';
+import { paperFields, type LoadedPaper } from '../index/paper';
 
 /** The .bib offered to a document that declares none, beside it. */
 const SIBLING_BIBLIOGRAPHY = 'references.bib';
@@ -120,7 +120,7 @@ export class Bibliographies {
     const edit = new vscode.WorkspaceEdit();
     let bibDocument: vscode.TextDocument | undefined;
     if (!inBibliography) {
-      const entry = toBibtexEntry({ ...paper, key });
+      const entry = toBibtexEntry({ ...paperFields(paper), key });
       if (text === undefined) {
         edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });
       } else {

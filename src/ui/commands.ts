@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { AddToBibliography } from '../config';
-import type { LoadedPaper } from '../index/paper';
+import { paperFields, type LoadedPaper } from '../index/paper';
 import type { AbstractPanels } from './abstractPanel';
 import { copyCitationKey } from './copyCitationKey';
 import { addPaperToBibliography, insertCitation, type InsertServices } from './insertCitation';
@@ -133,7 +133,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         placeholder: 'Search papers to add to the bibliography',
         initialQuery: args?.query,
       });
-      return paper ? addPaperToBibliography(document, args?.key ? { ...paper, key: args.key } : paper, services, args?.mode) : undefined;
+      return paper ? addPaperToBibliography(document, args?.key ? { ...paperFields(paper), key: args.key } : paper, services, args?.mode) : undefined;
     }),
 
     vscode.commands.registerCommand('paperLookup.showAbstract', async (paperId?: unknown) => {

@@ -13,7 +13,7 @@ import { bibliographyDeclaration } from '../citation/bibliography';
 import { citationAt, keyInsertion, type CitationLanguage, type ExistingCitation, type TextInsertion } from '../citation/citationContext';
 import { citationAtCursor, citationStyleFor, formatCitation } from '../citation/format';
 import { CONFIG_SECTION, type AddToBibliography, type ConfigStore } from '../config';
-import type { LoadedPaper } from '../index/paper';
+import { paperFields, type LoadedPaper } from '../index/paper';
 import { bibliographyLanguage, readText, type Bibliographies, type BibliographyTarget } from './bibliographies';
 
 export interface InsertServices {
@@ -61,7 +61,7 @@ export async function insertCitation(
   /** Writes the citation of the paper under `key` at every cursor. */
   const writeCitation = (key: string): Thenable<boolean> => {
     const text = document.getText();
-    const fresh = formatCitation({ ...paper, key }, style, config.citation);
+    const fresh = formatCitation({ ...paperFields(paper), key }, style, config.citation);
     return editor.edit((edit) => {
       for (const selection of editor.selections) {
         const extension = selection.isEmpty && language ? citationToExtend(text, document.offsetAt(selection.active), key, language, options) : undefined;

@@ -13,6 +13,7 @@ import { buildCatalogCache, runCatalogWorker, type CatalogWorkerRequest } from '
 import { runToEnd } from '../../src/index/cooperative';
 import { readCatalogCache, stampSources } from '../../src/index/indexCache';
 import { parseIndexText } from '../../src/index/parseIndex';
+import { paperFields } from '../../src/index/paper';
 import { readSourceFile } from '../../src/index/sourceFiles';
 
 const root = path.join(__dirname, '..', '..');
@@ -68,7 +69,7 @@ describe('catalog worker', function () {
 
   function observable(catalog: PaperCatalog): unknown {
     return {
-      papers: catalog.papers.map((paper) => ({ ...paper })),
+      papers: catalog.papers.map(paperFields),
       problems: catalog.problems,
       sources: catalog.sources,
       results: ['pointer networks', 'attention', catalog.papers[100].title].map((query) => catalog.search(query, 10).map((hit) => hit.paper.id)),

@@ -107,7 +107,7 @@ interface BibliographyChoice {
  * Which .bib the paper is cited against — the document's own .bib, else the configured one, else references.bib
  * beside the document — and whether it may be added there, per the setting: never for "never"; "ask" asks before
  * adding a paper the .bib lacks; a paper it already has is cited under its existing key without a question.
- * An undeclared references.bib is offered once, whatever the setting: accepting it also edits the document.
+ * An undeclared references.bib is offered once, also under "always" (accepting it edits the document), never under "never".
  */
 async function chooseBibliography(
   document: vscode.TextDocument,

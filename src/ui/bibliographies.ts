@@ -25,8 +25,6 @@ const SIBLING_BIBLIOGRAPHY = 'references.bib';
 
 export interface BibliographyTarget {
   readonly uri: vscode.Uri;
-  /** How it was found, for messages: "declared in paper.tex", "the paperLookup.bibliographyFile setting". */
-  readonly reason: string;
   /**
    * Set for references.bib beside a document that declares no bibliography (it may not exist yet) until the
    * user accepts it: citing into it asks first, and declares it in the document.
@@ -57,26 +55,24 @@ export class Bibliographies {
     const language = bibliographyLanguage(document.languageId);
     if (language) {
       const own = declaredBibliographies(document.getText(), language);
-      if (own.length > 0) return { uri: besides(document.uri, own[0]), reason: `declared in ${path.basename(document.uri.path)}` };
+      if (own.length > 0) return { uri: besides(document.uri, own[0]) };
       const root = language === 'latex' ? texRootOf(document.getText()) : undefined;
       if (root) {
         const rootUri = besides(document.uri, root);
         const rootText = await readText(rootUri);
         const declared = rootText === undefined ? [] : declaredBibliographies(rootText, 'latex');
-        if (declared.length > 0) return { uri: besides(rootUri, declared[0]), reason: `declared in the root file ${path.basename(rootUri.path)}` };
+        if (declared.length > 0) return { uri: besides(rootUri, declared[0]) };
       }
     }
     const configured = this.config.value.bibliographyFile;
     if (configured) {
       const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
       const uri = path.isAbsolute(configured) ? vscode.Uri.file(configured) : folder ? vscode.Uri.joinPath(folder.uri, configured) : undefined;
-      if (uri) return { uri, reason: 'the paperLookup.bibliographyFile setting' };
+      if (uri) return { uri };
     }
     if (!language || document.isUntitled || document.uri.scheme !== 'file') return undefined;
     const uri = besides(document.uri, SIBLING_BIBLIOGRAPHY);
-    return this.acceptedSiblings.has(document.uri.toString())
-      ? { uri, reason: 'beside the document' }
-      : { uri, reason: 'beside the document', undeclared: true };
+    return this.acceptedSiblings.has(document.uri.toString()) ? { uri } : { uri, undeclared: true };
   }
 
   /** Remembers for this session that the document cites into its undeclared references.bib: it is not offered again. */

@@ -100,6 +100,8 @@ export interface BibEntry {
   readonly year?: string;
   readonly doi?: string;
   readonly arxivId?: string;
+  /** `primaryClass`: the arXiv category, as written. */
+  readonly primaryClass?: string;
   readonly url?: string;
   readonly abstract?: string;
   /** `journal` or `booktitle`. */
@@ -127,6 +129,7 @@ export async function parseBibEntries(bibText: string): Promise<BibEntry[]> {
     year: fields.year ?? fields.date?.slice(0, 4),
     doi: fields.doi,
     arxivId: arxivIdOf(fields),
+    primaryClass: fields.primaryclass?.trim() || undefined,
     url: fields.url,
     abstract: optionalPlainText(fields.abstract),
     venue: optionalPlainText(fields.journal || fields.booktitle),

@@ -50,7 +50,7 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
     // The same rule as for JSON indexes: only https links reach a panel or a .bib (no javascript:, command:, …).
     const url = entry.url?.trim();
     if (url !== undefined && !isHttpsLink(url)) report('warning', header?.fieldPosition('url') ?? at, `Entry "${entry.key}": "url" should be an https:// link; ignored.`);
-    const primaryClass = header?.fieldValue('primaryclass');
+    const { primaryClass } = entry;
     const arxivCategory = primaryClass !== undefined && isArxivCategory(primaryClass) ? primaryClass : undefined;
     if (primaryClass !== undefined && arxivCategory === undefined) {
       report('warning', header?.fieldPosition('primaryclass') ?? at, `Entry "${entry.key}": "primaryClass" should be an arXiv category such as "cs.LG"; ignored.`);
@@ -98,11 +98,6 @@ interface EntryHeader extends Position {
   readonly text: string;
   /** Where `field = ` starts inside the entry, if it is there. */
   fieldPosition(field: string): Position | undefined;
-  /**
-   * The value of a field that holds one plain token (`primaryClass = {cs.LG}`, `"cs.LG"` or `cs.LG`), read
-   * from the entry's text: such a value has no TeX or macros for the parser to resolve.
-   */
-  fieldValue(field: string): string | undefined;
 }
 
 /** `@type{key,` (or `@type(key,`) at the start of an entry; `@string`, `@preamble` and `@comment` hold no paper. */
@@ -130,10 +125,6 @@ function entryHeaders(text: string): { take(key: string): EntryHeader | undefine
       fieldPosition(field) {
         const found = new RegExp(`[,\\s]${field}\\s*=`, 'i').exec(entryText);
         return found ? positionOf(start + found.index + 1) : undefined;
-      },
-      fieldValue(field) {
-        const found = new RegExp(`[,\\s]${field}\\s*=\\s*(?:\\{\\s*([^{}]*?)\\s*\\}|"\\s*([^"]*?)\\s*"|([^\\s,{}"]+))`, 'i').exec(entryText);
-        return (found?.[1] ?? found?.[2] ?? found?.[3]) || undefined;
       },
     };
     const list = pending.get(header.key);

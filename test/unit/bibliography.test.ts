@@ -103,7 +103,7 @@ describe('existing .bib entries', () => {
 
   it('keeps the key of an entry it cannot read, and reads on after it', async () => {
     const entries = await parseBibEntries(bib);
-    assert.deepEqual(entries[5], { key: 'broken', type: 'article', title: undefined, authors: [], year: undefined, doi: undefined, arxivId: undefined, url: undefined, abstract: undefined, venue: undefined });
+    assert.deepEqual(entries[5], { key: 'broken', type: 'article', title: undefined, authors: [], year: undefined, doi: undefined, arxivId: undefined, primaryClass: undefined, url: undefined, abstract: undefined, venue: undefined });
     assert.equal(entries[6].key, 'afterBroken');
   });
 

@@ -174,7 +174,7 @@ function measureOurs(
   let t = performance.now();
   let index: ReturnType<typeof buildSearchIndex> | undefined = buildSearchIndex(papers);
   const buildMs = performance.now() - t;
-  log(`  ours: index built in ${ms(buildMs)} ms (${index.terms.length.toLocaleString('en')} terms, ${index.postImpact.length.toLocaleString('en')} postings, ${((index.postBytes.byteLength + index.fwdLow.byteLength + 2 * index.postImpact.byteLength + 4 * (index.postStart.length + index.postByteStart.length + index.fwdSegStart.length)) / 2 ** 20).toFixed(0)} MB)`);
+  log(`  ours: index built in ${ms(buildMs)} ms (${index.terms.size.toLocaleString('en')} terms, ${index.postImpact.length.toLocaleString('en')} postings, ${((index.postBytes.byteLength + index.fwdLow.byteLength + 2 * index.postImpact.byteLength + 4 * (index.postStart.length + index.postByteStart.length + index.fwdSegStart.length)) / 2 ** 20).toFixed(0)} MB)`);
   t = performance.now();
   const file = path.join(dir, `ours-${size}.bin`);
   writeChunks(file, serializeIndex(index, papers));

@@ -9,13 +9,13 @@
 import { baseCitationKey, DEFAULT_KEY_TEMPLATE, uniqueKey } from '../citation/keys';
 import { runCooperatively, runToEnd, type Steps } from './cooperative';
 import { buildSearchIndexSteps, type SearchIndex } from './engine/invertedIndex';
+import { packStringSteps, StringLookup, type PackedStrings } from './engine/packedStrings';
 import type { IndexProblem } from './parseIndex';
 import { withoutUndefined, type LoadedPaper, type Paper } from './paper';
 import { foldTitle } from './slug';
 import { createRelatedPapers, DEFAULT_RELATED_COUNT, type RelatedPapers } from './related';
 import { createScaledSearch, type ScaledSearch } from './scaledSearch';
 import type { SearchHit } from './search';
-import { ShardedMap } from './shardedMap';
 
 /** One index file after parsing: where it came from, what it held, what was wrong with it. */
 export interface IndexSource {
@@ -40,6 +40,10 @@ export interface CatalogContents {
   readonly sources: readonly SourceSummary[];
   /** In load order, with unique ids and keys; `index` indexes exactly these, in this order. */
   readonly papers: readonly LoadedPaper[];
+  /** The papers' ids, in the same order, packed: looked up without a string per paper (see ./engine/packedStrings.ts). */
+  readonly ids: PackedStrings;
+  /** The papers' citation keys, likewise. */
+  readonly keys: PackedStrings;
   /** Ids of copies merged into an earlier paper, with that paper's position: looking them up finds it. */
   readonly mergedIds: readonly (readonly [id: string, paper: number])[];
   /** Problems from parsing plus the ones found while merging sources (duplicate ids across files). */
@@ -56,8 +60,7 @@ export class PaperCatalog {
   readonly fromCache: boolean;
   /** The parts, for writing the catalog to the cache. */
   readonly contents: CatalogContents;
-  private readonly byId: ShardedMap<LoadedPaper>;
-  private readonly byKey: ShardedMap<LoadedPaper>;
+  private readonly lookups: Lookups;
   private readonly engine: ScaledSearch<LoadedPaper>;
   private readonly related: RelatedPapers<LoadedPaper>;
 
@@ -73,7 +76,7 @@ export class PaperCatalog {
     this.papers = contents.papers;
     this.problems = contents.problems;
     this.fromCache = contents.fromCache;
-    ({ byId: this.byId, byKey: this.byKey } = lookups ?? runToEnd(lookupSteps(contents)));
+    this.lookups = lookups ?? runToEnd(lookupSteps(contents));
     this.engine = createScaledSearch(this.papers, contents.index);
     this.related = createRelatedPapers(this.papers, contents.index);
   }
@@ -89,11 +92,24 @@ export class PaperCatalog {
   }
 
   get(id: string): LoadedPaper | undefined {
-    return this.byId.get(id);
+    const at = this.lookups.byId.find(id);
+    if (at >= 0) return this.papers[at];
+    const merged = this.lookups.mergedIds.get(id);
+    return merged === undefined ? undefined : this.papers[merged];
   }
 
   getByKey(key: string): LoadedPaper | undefined {
-    return this.byKey.get(key);
+    const at = this.lookups.byKey.find(key);
+    return at < 0 ? undefined : this.papers[at];
+  }
+
+  /** At most `limit` papers whose citation key starts with `prefix`, ignoring case, in catalog order; read in place, so no paper or key is made for the others. */
+  papersByKeyPrefix(prefix: string, limit: number): LoadedPaper[] {
+    const { keys } = this.contents;
+    const lowerPrefix = prefix.toLowerCase();
+    const found: LoadedPaper[] = [];
+    for (let i = 0; i < keys.size && found.length < limit; i++) if (keys.startsWithLowerCase(i, lowerPrefix)) found.push(this.papers[i]);
+    return found;
   }
 
   search(query: string, limit: number): SearchHit<LoadedPaper>[] {
@@ -116,25 +132,20 @@ function isContents(from: readonly IndexSource[] | CatalogContents): from is Cat
 /** How many papers the loops below handle between chances to pause. */
 const STEP = 256;
 
-/** Papers by id and by citation key: sharded, so that filling them never rehashes every paper at once. */
+/** Papers' positions by id and by citation key; hash tables over the packed ids and keys, not maps of strings. */
 interface Lookups {
-  readonly byId: ShardedMap<LoadedPaper>;
-  readonly byKey: ShardedMap<LoadedPaper>;
+  readonly byId: StringLookup;
+  readonly byKey: StringLookup;
+  /** Ids of merged copies that no loaded paper has, with the position of the paper they merged into. */
+  readonly mergedIds: ReadonlyMap<string, number>;
 }
 
 function* lookupSteps(contents: CatalogContents): Steps<Lookups> {
-  const { papers } = contents;
-  const byId = new ShardedMap<LoadedPaper>(papers.length + contents.mergedIds.length);
-  const byKey = new ShardedMap<LoadedPaper>(papers.length);
-  // An indexed loop: an `entries()` iterator in this generator was a measurable part of a warm start.
-  for (let i = 0; i < papers.length; i++) {
-    if (i % STEP === 0) yield;
-    byId.set(papers[i].id, papers[i]);
-    byKey.set(papers[i].key, papers[i]);
-  }
+  const byId = yield* StringLookup.build(contents.ids);
+  const byKey = yield* StringLookup.build(contents.keys);
   // A paper loaded under a merged copy's id keeps it.
-  for (const [id, paper] of contents.mergedIds) if (!byId.has(id)) byId.set(id, contents.papers[paper]);
-  return { byId, byKey };
+  const mergedIds = new Map(contents.mergedIds.filter(([id]) => byId.find(id) < 0));
+  return { byId, byKey, mergedIds };
 }
 
 /** Merges the sources, assigns citation keys and builds the search index; see `PaperCatalog`. */
@@ -186,6 +197,8 @@ export function* catalogSteps(sources: readonly IndexSource[], keyTemplate: stri
     taken.add(key);
     papers.push(Object.freeze({ ...paper, key, source: sourceNames.join(' + ') }));
   }
+  const ids = yield* packStringSteps(papers.length, (i) => papers[i].id);
+  const keys = yield* packStringSteps(papers.length, (i) => papers[i].key);
   const index = yield* buildSearchIndexSteps(papers);
   const summaries = sources.map((source) => ({
     name: source.name,
@@ -193,7 +206,7 @@ export function* catalogSteps(sources: readonly IndexSource[], keyTemplate: stri
     paperCount: source.papers.length,
     errorCount: source.problems.filter((problem) => problem.severity === 'error').length,
   }));
-  return { sources: summaries, papers, mergedIds, problems, index, fromCache: false };
+  return { sources: summaries, papers, ids, keys, mergedIds, problems, index, fromCache: false };
 }
 
 /** What makes two records the same paper: the arXiv id without version, the DOI, the folded title. */

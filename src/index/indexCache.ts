@@ -148,17 +148,16 @@ function* readOpenCache(read: ReturnType<typeof fileReader>, key: CacheKey): Ste
   if (stale) throw new Error(`It is out of date: ${stale}.`);
 
   const indexStart = align8(HEAD_BYTES + metadataBytes.byteLength);
-  const { index, papers: stored } = yield* deserializeIndexSteps((offset, length, scratch) => read(indexStart + offset, length, scratch));
-  if (!stored) throw new Error('The cache file holds no papers.');
-  const papers: LoadedPaper[] = [];
-  for (const paper of stored) {
-    if (papers.length % 1024 === 0) yield;
-    // Keys and sources are written together, for every paper of a catalog; only the key is checked here, as
-    // reading `source` would read every paper's source from the file.
-    if (paper.key === undefined) throw new Error(`Paper "${paper.id}" has no citation key in the cache file.`);
-    papers.push(Object.freeze(paper as LoadedPaper));
+  const { index, papers: stored, ids, keys } = yield* deserializeIndexSteps((offset, length, scratch) => read(indexStart + offset, length, scratch));
+  if (!stored || !ids || !keys) throw new Error('The cache file holds no papers.');
+  // Keys and sources are written together, for every paper of a catalog; only the keys are checked here, in
+  // place: reading papers' fields would make the papers, and reading `source` would read the file.
+  for (let i = 0; i < keys.size; i++) {
+    if (i % 16384 === 0) yield;
+    if (keys.lengthOf(i) === 0) throw new Error(`Paper "${ids.at(i)}" has no citation key in the cache file.`);
   }
-  return { sources: metadata.sources, papers, mergedIds: metadata.mergedIds, problems: metadata.problems, index, fromCache: true };
+  const papers = stored as LoadedPaper[];
+  return { sources: metadata.sources, papers, ids, keys, mergedIds: metadata.mergedIds, problems: metadata.problems, index, fromCache: true };
 }
 
 /** Why a cache made for `cached` does not fit `wanted`, or undefined when it does. */

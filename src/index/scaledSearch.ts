@@ -69,7 +69,7 @@ function matchedTerms(index: SearchIndex, doc: number, words: readonly QueryWord
       let p = 0;
       while (p < ids.length && ids[p] < range.lo) p++;
       for (; p < ids.length && ids[p] < range.hi; p++) {
-        const term = index.terms[ids[p]];
+        const term = index.terms.at(ids[p]);
         const whole = range.kind === Kind.Exact || range.kind === Kind.Typo || term.length <= range.covers;
         const length = whole ? 0 : range.covers;
         const before = marked.get(term);

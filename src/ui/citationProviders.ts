@@ -123,8 +123,7 @@ async function completeKey(
  * know), then our search's hits for it. An empty prefix lists papers in index order.
  */
 function papersMatching(catalog: PaperCatalog, prefix: string, limit: number): LoadedPaper[] {
-  const lowerPrefix = prefix.toLowerCase();
-  const byKey = catalog.papers.filter((paper) => paper.key.toLowerCase().startsWith(lowerPrefix)).slice(0, limit);
+  const byKey = catalog.papersByKeyPrefix(prefix, limit);
   const chosen = new Set(byKey);
   const bySearch = prefix === '' ? [] : catalog.search(prefix, limit).map((hit) => hit.paper).filter((paper) => !chosen.has(paper));
   return [...byKey, ...bySearch].slice(0, limit);

@@ -52,6 +52,8 @@ function observable(catalog: PaperCatalog): unknown {
     sources: catalog.sources,
     results: QUERIES.map((query) => catalog.search(query, 10).map((hit) => ({ id: hit.paper.id, score: hit.score, matches: hit.matches }))),
     mergedCopy: catalog.get('copy-pointer-networks')?.id,
+    byKey: catalog.getByKey(catalog.papers[1500].key)?.id,
+    byKeyPrefix: ['VAS', 'a', 'zzz'].map((prefix) => catalog.papersByKeyPrefix(prefix, 20).map((paper) => paper.key)),
   };
 }
 
@@ -89,6 +91,10 @@ describe('catalog loading: the index cache', () => {
     const cached = new PaperCatalog((result as { contents: CatalogContents }).contents);
     assert.equal(cached.fromCache, true);
     assert.deepEqual(observable(cached), observable(catalog));
+    for (const prefix of ['VAS', 'a', 'zzz']) {
+      const expected = catalog.papers.filter((paper) => paper.key.toLowerCase().startsWith(prefix.toLowerCase())).slice(0, 20);
+      assert.deepEqual(cached.papersByKeyPrefix(prefix, 20).map((paper) => paper.key), expected.map((paper) => paper.key), prefix);
+    }
     assert.ok(Object.isFrozen(cached.papers[0]));
     // Related papers read the paper's own title and abstract, which a cached paper reads from the file.
     for (const id of ['pointer-networks', 'syn-1234']) {

@@ -122,7 +122,7 @@ describe('scaled search: matching and ranking', () => {
       abstract: '',
     }));
     const wide = createScaledSearch(many);
-    assert.equal(wide.index.terms.length, 70_000);
+    assert.equal(wide.index.terms.size, 70_000);
     assert.equal(wide.index.segments, 2);
     // The exact word first; its one-typo neighbours (a69959, …) follow.
     assert.equal(ids(wide.search(`${word(69_999)} `, 5))[0], 'p6999');
@@ -152,6 +152,21 @@ describe('scaled search: the cache format', () => {
     const loaded = deserializeIndex(bytes);
     assert.deepEqual(loaded.papers?.map(paperFields), withOddFields);
     assert.deepEqual(loaded.index, index);
+  });
+
+  it('makes each paper when it is first read, then gives the same frozen object; the list acts as an array', () => {
+    const loaded = deserializeIndex(bytes);
+    const papers = loaded.papers ?? [];
+    assert.equal(papers.length, withOddFields.length);
+    assert.equal(papers[3000], papers[3000]);
+    assert.ok(Object.isFrozen(papers[3000]));
+    assert.equal(papers[3000].title, 'Unicode — ünïcödé 𝔘 title');
+    assert.equal(papers[papers.length], undefined);
+    assert.equal(papers.filter(() => true).length, withOddFields.length);
+    assert.deepEqual([...papers].map((paper) => paper.id), withOddFields.map((paper) => paper.id));
+    assert.deepEqual(Object.keys(papers).length, withOddFields.length);
+    assert.ok(papers.includes(papers[17]));
+    assert.equal(loaded.ids?.at(3001), 'bare');
   });
 
   it('searches exactly like the index it was written from: hits, scores and match ranges', () => {

@@ -20,12 +20,13 @@
  */
 import { runToEnd, type Steps } from '../cooperative';
 import type { Paper } from '../paper';
+import { packStringSteps, type PackedStrings } from './packedStrings';
 import { forEachWord, STOP_WORDS } from './tokens';
 
 export interface SearchIndex {
   readonly docCount: number;
   /** The vocabulary in ascending code-unit order; a term's id is its position. */
-  readonly terms: readonly string[];
+  readonly terms: PackedStrings;
   /** Term t's postings are `[postStart[t], postStart[t + 1])`. Length: terms + 1. */
   readonly postStart: Uint32Array;
   /** Per posting, per term by descending impact, ties by ascending paper number. */
@@ -66,16 +67,16 @@ export function termsOfDoc(index: SearchIndex, doc: number): { terms: number[]; 
 export function termId(index: SearchIndex, term: string): number {
   const { terms } = index;
   const at = lowerBound(terms, term);
-  return at < terms.length && terms[at] === term ? at : -1;
+  return at < terms.size && terms.equals(at, term) ? at : -1;
 }
 
 /** The first position from `from` in the sorted `terms` whose term is not below `value`. */
-export function lowerBound(terms: readonly string[], value: string, from = 0): number {
+export function lowerBound(terms: PackedStrings, value: string, from = 0): number {
   let lo = from;
-  let hi = terms.length;
+  let hi = terms.size;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (terms[mid] < value) lo = mid + 1;
+    if (terms.compare(mid, value) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -132,8 +133,9 @@ export function readPosting(index: SearchIndex, t: number, p: number, cursor: By
  * disk by an older version is rebuilt rather than searched with different rules. 2: section checksums,
  * citation keys and source names. 3: abstracts and author lists stored with byte lengths, read on demand.
  * 4: every text column but ids and citation keys stored with byte lengths, read on demand; arXiv categories.
+ * 5: the vocabulary, ids and citation keys as packed UTF-16, used in place.
  */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 /** Share of the impact each field can contribute; they add up to 1. */
 const FIELD_WEIGHT = { title: 0.55, authors: 0.25, abstract: 0.2 } as const;
@@ -291,11 +293,8 @@ export function* buildSearchIndexSteps(papers: readonly Paper[]): Steps<SearchIn
   const order = yield* sortedOrder(firstSeenTerms);
   const termCount = order.length;
   const newId = new Uint32Array(termCount);
-  const terms = new Array<string>(termCount);
-  order.forEach((old, rank) => {
-    newId[old] = rank;
-    terms[rank] = firstSeenTerms[old];
-  });
+  order.forEach((old, rank) => (newId[old] = rank));
+  const terms = yield* packStringSteps(termCount, (rank) => firstSeenTerms[order[rank]]);
   const docTerm = postTerm.subarray(0, postingCount);
   for (let p = 0; p < postingCount; p++) {
     if (p % ITEMS_PER_STEP === 0) yield;

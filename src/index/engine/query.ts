@@ -171,7 +171,6 @@ class WordStream {
 }
 
 export class QueryEngine {
-  private readonly termLength: Uint8Array;
   private readonly seen: Uint32Array;
   /** Match sets of recent complete words (see `matchSet`), least recently used first. */
   private readonly matchSets = new Map<string, Uint32Array>();
@@ -182,8 +181,6 @@ export class QueryEngine {
   private generation = 0;
 
   constructor(readonly index: SearchIndex) {
-    this.termLength = new Uint8Array(index.terms.length);
-    index.terms.forEach((term, i) => (this.termLength[i] = Math.min(255, term.length)));
     this.seen = new Uint32Array(index.docCount);
     this.filter = new Uint32Array((index.docCount + 31) >>> 5);
   }
@@ -375,7 +372,7 @@ export class QueryEngine {
   }
 
   private fillTermMap(slot: number, word: PlannedWord): Uint16Array {
-    this.termMaps[slot] ??= new Uint16Array(this.index.terms.length);
+    this.termMaps[slot] ??= new Uint16Array(this.index.terms.size);
     const map = this.termMaps[slot];
     word.terms.forEach((t, e) => (map[t] = e + 1));
     return map;
@@ -434,7 +431,7 @@ export class QueryEngine {
   /** How much of a word's weight a matching term earns: 1 for the word itself, less for completions and typos. */
   private penalty(range: TermRange, term: number): number {
     if (range.kind === Kind.Exact) return 1;
-    const termLength = this.termLength[term];
+    const termLength = this.index.terms.lengthOf(term);
     if (range.kind === Kind.Prefix) return termLength <= range.covers ? 1 : 0.65 + (0.3 * range.covers) / termLength;
     if (range.kind === Kind.Typo) return 0.6;
     return 0.45 + (0.2 * Math.min(range.covers, termLength)) / termLength;
@@ -527,7 +524,7 @@ export class QueryEngine {
   private prefixRange(prefix: string): [number, number] {
     const terms = this.index.terms;
     const lo = lowerBound(terms, prefix);
-    if (lo >= terms.length || !terms[lo].startsWith(prefix)) return [lo, lo];
+    if (lo >= terms.size || !terms.startsWith(lo, prefix)) return [lo, lo];
     return [lo, lowerBound(terms, `${prefix}\uffff`, lo)];
   }
 }

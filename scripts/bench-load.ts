@@ -15,7 +15,9 @@
  * The longest block is the largest delay of the main thread's event loop seen by `perf_hooks.monitorEventLoopDelay` while
  * the phase runs; CPU is the process's user + system time (`process.cpuUsage`, all threads, GC included),
  * which, unlike wall-clock time, hardly grows when other processes share the cores. A script, not a test:
- * numbers vary with the machine and its load, so the load average is printed too.
+ * numbers vary with the machine and its load, so the load average is printed too, and first the longest
+ * block of an idle event loop, the machine's own jitter. Run with `--expose-gc` (as `npm run bench:load`
+ * does), each phase starts on a collected heap.
  *
  * With `--cache-reads N`, only the worker's cache is built, then read N times (a warm start each), printing
  * each read's longest block: the slicing of the cache read is what keeps a second start responsive, and
@@ -58,6 +60,9 @@ interface Phase {
 
 /** Runs `work`, timing it and the longest event-loop block during it. */
 async function measure<T>(name: string, work: () => Promise<T>): Promise<{ phase: Phase; result: T }> {
+  // A phase starts on a collected heap, as a new process would: otherwise the full collection of an earlier
+  // phase's catalog (a built one is ~200 MB of objects; 80–120 ms to collect) lands in the phase after it.
+  globalThis.gc?.();
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   // Let the monitor's timer start before the work does.
@@ -96,6 +101,10 @@ async function main(): Promise<void> {
 
     // Each phase keeps only its catalog's size: a warm start is a new process, and catalogs built before
     // would make its garbage collections slower than a real one's.
+    // The yardstick for every "longest block": an event loop with nothing to do still waits this long at times
+    // on a shared or virtual machine.
+    const idle = await measure('idle event loop for 1 s', () => new Promise((resolve) => setTimeout(resolve, 1000)));
+    console.log(`idle event loop for 1 s: longest block ${idle.phase.longestBlockMs.toFixed(1)} ms`);
     const baseline = await measure('baseline: parse, build in one go', async () => {
       const parsed = await parseArxivJsonl(createReadStream(file, { highWaterMark: 256 * 1024 }), file);
       return new PaperCatalog([bundled(), source(parsed)]).papers.length;

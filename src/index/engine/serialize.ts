@@ -7,10 +7,11 @@
  * 8 bytes: the typed arrays of the index as they are in memory (little-endian), the vocabulary, ids and
  * citation keys among them as packed UTF-16 (./packedStrings.ts), and the other fields of the papers in
  * columns of UTF-8 text plus each value's length in bytes. Loading makes almost no JavaScript objects: the
- * arrays are read into one buffer and used in place, and a paper's `title`, `abstract` and so on are read
- * from the file and decoded whenever they are asked for (see `OnDemandColumn`). Objects made at load, and
- * all surviving it, are what paused the event loop: with the vocabulary, ids and keys as 360 000 strings,
- * each of V8's young-generation collections took 12–33 ms while a 100k-paper cache loaded.
+ * arrays are read into one buffer and used in place, a paper object is made when the paper is first read
+ * (`arrayMadeOnRead`), and its `title`, `abstract` and so on are read from the file and decoded whenever they
+ * are asked for (see `OnDemandColumn`). Objects made at load, all surviving it, are what paused the event
+ * loop: with the vocabulary, ids and keys as 360 000 strings and 100 000 paper objects, each of V8's
+ * young-generation collections took 12–33 ms while a 100k-paper cache loaded.
  *
  * Big indexes outgrow one buffer (Node reads at most 2 GB with `readFile`, and a typed array holds at most
  * 4 GB; a cached arXiv snapshot is more), so `serializeIndex` returns the file as a list of chunks to write

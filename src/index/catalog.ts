@@ -200,13 +200,27 @@ export function* catalogSteps(sources: readonly IndexSource[], keyTemplate: stri
   const ids = yield* packStringSteps(papers.length, (i) => papers[i].id);
   const keys = yield* packStringSteps(papers.length, (i) => papers[i].key);
   const index = yield* buildSearchIndexSteps(papers);
-  const summaries = sources.map((source) => ({
+  return { sources: sources.map(summaryOf), papers, ids, keys, mergedIds, problems, index, fromCache: false };
+}
+
+function summaryOf(source: IndexSource): SourceSummary {
+  return {
     name: source.name,
     location: source.location,
     paperCount: source.papers.length,
     errorCount: source.problems.filter((problem) => problem.severity === 'error').length,
-  }));
-  return { sources: summaries, papers, ids, keys, mergedIds, problems, index, fromCache: false };
+  };
+}
+
+/**
+ * `contents` with sources that gave no papers added after its own: a setting entry that matches no file, a
+ * file that cannot be read. They are reported like any other source, and the papers of the others still
+ * come from the cache (which is made of readable files only).
+ */
+export function withFailedSources(contents: CatalogContents, failed: readonly IndexSource[]): CatalogContents {
+  if (failed.length === 0) return contents;
+  if (failed.some((source) => source.papers.length > 0)) throw new Error('Only sources without papers can be added to a built catalog.');
+  return { ...contents, sources: [...contents.sources, ...failed.map(summaryOf)], problems: [...contents.problems, ...failed.flatMap((source) => source.problems)] };
 }
 
 /** What makes two records the same paper: the arXiv id without version, the DOI, the folded title. */

@@ -16,7 +16,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigStore } from '../config';
-import { PaperCatalog, type IndexSource } from '../index/catalog';
+import { PaperCatalog, withFailedSources, type IndexSource } from '../index/catalog';
 import { runCatalogWorker } from '../index/catalogWorker';
 import { runCooperatively } from '../index/cooperative';
 import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../index/indexCache';
@@ -101,15 +101,21 @@ export class PaperLibrary implements vscode.Disposable {
     return vscode.window.withProgress(
       { location: large ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: 'Loading paper indexes', cancellable: large },
       async (progress, token) => {
-        const cacheKey = located.every((result) => 'files' in result) && totalBytes >= CACHED_SOURCES_BYTES ? await this.cacheKey(files) : undefined;
-        if (cacheKey) {
-          progress.report({ message: 'reading the index cache' });
-          const cached = await this.readCache(cacheKey);
-          if (cached) return cached;
-        }
+        const cacheable = totalBytes >= CACHED_SOURCES_BYTES ? await this.cacheable(files) : undefined;
         const reportBytes = byteProgress(progress, totalBytes);
-        if (cacheKey) {
-          const built = await this.buildInWorker(cacheKey, files, sizes, reportBytes, token);
+        if (cacheable) {
+          // Entries that name no file and files that cannot be read are reported, and the rest still come
+          // from the cache, or the worker: one missing file must not make every start build in the host.
+          const failed: IndexSource[] = located.flatMap((result, i) => ('problem' in result ? [failedSource(entries[i], result.problem)] : []));
+          for (const uri of cacheable.unreadable) {
+            const source = await readIndexFile(uri, { cancellation: token });
+            if (!source) return undefined;
+            failed.push(source);
+          }
+          progress.report({ message: 'reading the index cache' });
+          const cached = await this.readCache(cacheable.key, failed);
+          if (cached) return cached;
+          const built = await this.buildInWorker(cacheable.key, cacheable.files, failed, sizes, reportBytes, token);
           if (built.status === 'cancelled') return undefined;
           if (built.status === 'built') return built.catalog;
         }
@@ -133,7 +139,8 @@ export class PaperLibrary implements vscode.Disposable {
         }
         progress.report({ message: 'building the search index' });
         const catalog = await PaperCatalog.build([bundled, ...userSources], this.config.value.keyTemplate);
-        if (cacheKey) void this.writeCache(cacheKey, catalog);
+        // Only a catalog of the cacheable files alone is the catalog the cache key names.
+        if (cacheable && cacheable.unreadable.length === 0 && located.every((result) => 'files' in result)) void this.writeCache(cacheable.key, catalog);
         return catalog;
       },
     );
@@ -143,26 +150,35 @@ export class PaperLibrary implements vscode.Disposable {
     return vscode.Uri.joinPath(this.extensionUri, 'data', 'papers.json');
   }
 
-  /** What a cached catalog must have been built from; undefined when these files cannot be cached. */
-  private async cacheKey(files: readonly vscode.Uri[]): Promise<CacheKey | undefined> {
+  /**
+   * The files of these that can be cached, and what their cached catalog must have been built from;
+   * `unreadable`: the files that cannot be stamped, left out of the cache and reported when read. Undefined
+   * when nothing can be cached (files that are not on disk, or no cache folder on disk).
+   */
+  private async cacheable(files: readonly vscode.Uri[]): Promise<{ key: CacheKey; files: vscode.Uri[]; unreadable: vscode.Uri[] } | undefined> {
     const sources = [this.bundledUri(), ...files];
     if (this.cacheFolder?.scheme !== 'file' || sources.some((uri) => uri.scheme !== 'file')) return undefined;
-    try {
-      return { keyTemplate: this.config.value.keyTemplate, sources: await stampSources(sources.map((uri) => uri.fsPath)) };
-    } catch {
-      // A file that cannot be read is reported when it is read; without its stamp there is no cache.
-      return undefined;
-    }
+    const stamps = await Promise.all(sources.map((uri) => stampSources([uri.fsPath]).then(([stamp]) => stamp, () => undefined)));
+    if (!stamps[0]) return undefined;
+    const readable = files.filter((_, i) => stamps[i + 1] !== undefined);
+    return {
+      key: { keyTemplate: this.config.value.keyTemplate, sources: stamps.filter((stamp) => stamp !== undefined) },
+      files: readable,
+      unreadable: files.filter((_, i) => stamps[i + 1] === undefined),
+    };
   }
 
-  /** `builtNow`: the cache was written from the index files during this load, by the worker. */
-  private async readCache(key: CacheKey, builtNow = false): Promise<PaperCatalog | undefined> {
+  /**
+   * The catalog cached for `key`, with the `failed` sources added (see `withFailedSources`). `builtNow`: the
+   * cache was written from the index files during this load, by the worker.
+   */
+  private async readCache(key: CacheKey, failed: readonly IndexSource[], builtNow = false): Promise<PaperCatalog | undefined> {
     const file = cacheFileFor(this.cacheFolder!.fsPath, key);
     const started = performance.now();
     const cached = await runCooperatively(readCatalogCache(file, key));
     if (cached.status === 'hit') {
       this.log(`Read ${cached.contents.papers.length} papers from the index cache ${file} in ${Math.round(performance.now() - started)} ms.`);
-      return PaperCatalog.fromContents(builtNow ? { ...cached.contents, fromCache: false } : cached.contents);
+      return PaperCatalog.fromContents(withFailedSources({ ...cached.contents, fromCache: !builtNow }, failed));
     }
     if (cached.status === 'rejected') this.log(`Ignoring the index cache ${file}: ${cached.reason} Rebuilding it from the index files.`);
     return undefined;
@@ -175,6 +191,7 @@ export class PaperLibrary implements vscode.Disposable {
   private async buildInWorker(
     key: CacheKey,
     files: readonly vscode.Uri[],
+    failed: readonly IndexSource[],
     sizes: ReadonlyMap<string, number>,
     reportBytes: (file: string, bytesRead: number) => void,
     token: vscode.CancellationToken,
@@ -216,7 +233,7 @@ export class PaperLibrary implements vscode.Disposable {
     } finally {
       onCancel.dispose();
     }
-    const catalog = await this.readCache(key, true);
+    const catalog = await this.readCache(key, failed, true);
     if (catalog) return { status: 'built', catalog };
     this.log('The index cache the background worker wrote cannot be read, so the extension host builds the catalog.');
     return { status: 'failed' };

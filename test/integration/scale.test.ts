@@ -106,4 +106,27 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
     assert.equal(rebuilt.fromCache, false);
     assert.equal(rebuilt.search('zymurgical quinoa', 1)[0]?.paper.id, 'syn-added');
   });
+
+  it('still builds in the worker and reads the cache when another entry names a missing file or matches nothing, and reports both', async () => {
+    const extension = await api();
+    const bundled = (await extension.catalog()).papers.filter((paper) => paper.source === 'Bundled papers');
+    const corpus = generateCorpus(bundled, 1500).papers.filter((paper) => paper.id.startsWith('syn-'));
+    const file = workspaceFile('scale/big-with-missing.jsonl');
+    await vscode.workspace.fs.writeFile(file, encoder.encode(corpus.map(arxivJsonlLine).join('')));
+    await setSetting('indexes', ['scale/big-with-missing.jsonl', 'scale/missing.jsonl', 'scale/nothing-*.bib']);
+
+    const reported = (catalog: PaperCatalog): string[] =>
+      catalog.sources.filter((source) => source.paperCount === 0 && source.errorCount === 1).map((source) => source.name).sort();
+    const built = await reloadUntil((catalog) => catalog.get(corpus[corpus.length - 1].id) !== undefined, 'the big index is loaded');
+    const builtInWorker = 'Built the catalog of big-with-missing.jsonl in a background worker';
+    assert.ok((await outputChannelText('Paper Lookup', builtInWorker)).includes(builtInWorker), 'the worker built it');
+    assert.deepEqual(reported(built), ['missing.jsonl', 'nothing-*.bib']);
+    assert.ok(built.problems.some((problem) => problem.file.endsWith('missing.jsonl')), JSON.stringify(built.problems));
+    assert.ok(built.problems.some((problem) => /No index files match "scale\/nothing-\*\.bib"/.test(problem.message)), JSON.stringify(built.problems));
+
+    const cached = await reloadUntil((catalog) => catalog.fromCache, 'a reload reads the index cache');
+    assert.equal(cached.papers.length, built.papers.length);
+    assert.deepEqual(cached.sources, built.sources);
+    assert.deepEqual(cached.problems, built.problems);
+  });
 });

@@ -9,7 +9,7 @@
  * `buildCatalogCache` is what the worker runs (src/indexWorker.ts is its entry); `runCatalogWorker` is the
  * host's side.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { catalogSteps, type IndexSource } from './catalog';
 import { runToEnd } from './cooperative';
 import { writeCatalogCache, type CacheKey } from './indexCache';
@@ -48,16 +48,27 @@ export interface WorkerRunOptions {
   readonly onBytesRead: (file: string, bytesRead: number) => void;
   /** Aborting terminates the worker. */
   readonly signal: AbortSignal;
+  /** Limits of the worker's heap; Node's defaults, which V8 sizes by the machine's memory, when absent. */
+  readonly resourceLimits?: ResourceLimits;
+}
+
+/**
+ * Whether the worker failed for want of memory: its index files are too big for this machine (a full arXiv
+ * snapshot is several gigabytes of text). Building them in the extension host instead would run the host
+ * out of memory too, and take every extension down with it.
+ */
+export function isOutOfMemory(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
 /**
  * Runs `request` in a worker started from `workerFile` (the bundled src/indexWorker.ts). Resolves with the
- * cache file written, or `undefined` when aborted; rejects when the worker fails or dies.
+ * cache file written, or `undefined` when aborted; rejects when the worker fails or dies (see `isOutOfMemory`).
  */
-export function runCatalogWorker(workerFile: string, request: CatalogWorkerRequest, { onBytesRead, signal }: WorkerRunOptions): Promise<string | undefined> {
+export function runCatalogWorker(workerFile: string, request: CatalogWorkerRequest, { onBytesRead, signal, resourceLimits }: WorkerRunOptions): Promise<string | undefined> {
   if (signal.aborted) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerFile, { workerData: request });
+    const worker = new Worker(workerFile, { workerData: request, resourceLimits });
     let settled = false;
     // Only once the worker has stopped, so that tearing down its heap does not compete with the host's
     // reading of the cache for the cores.

@@ -17,12 +17,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigStore } from '../config';
 import { PaperCatalog, withFailedSources, type IndexSource } from '../index/catalog';
-import { runCatalogWorker } from '../index/catalogWorker';
+import { isOutOfMemory, runCatalogWorker } from '../index/catalogWorker';
 import { runCooperatively } from '../index/cooperative';
 import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../index/indexCache';
 import { formatProblem, type IndexProblem } from '../index/parseIndex';
 import { failedSource } from '../index/sourceFiles';
-import { readIndexFile } from './indexFileReader';
+import { locationOf, readIndexFile } from './indexFileReader';
 
 export const BUNDLED_INDEX_NAME = 'Bundled papers';
 
@@ -118,6 +118,12 @@ export class PaperLibrary implements vscode.Disposable {
           const built = await this.buildInWorker(cacheable.key, cacheable.files, failed, sizes, reportBytes, token);
           if (built.status === 'cancelled') return undefined;
           if (built.status === 'built') return built.catalog;
+          if (built.status === 'out of memory') {
+            // Not in the host either: it would run out of memory too, and take every extension down with it.
+            const message = `Not loaded: building the search index of ${cacheable.files.map((uri) => path.basename(uri.path)).join(', ')} (${formatBytes(totalBytes)}) ran out of memory. Use a smaller index file, or fewer.`;
+            const tooBig = cacheable.files.map((uri) => failedSource(locationOf(uri), message));
+            return PaperCatalog.build([await this.readBundled(), ...failed, ...tooBig], this.config.value.keyTemplate);
+          }
         }
         const bundled = await this.readBundled();
         const userSources: IndexSource[] = [];
@@ -195,7 +201,7 @@ export class PaperLibrary implements vscode.Disposable {
     sizes: ReadonlyMap<string, number>,
     reportBytes: (file: string, bytesRead: number) => void,
     token: vscode.CancellationToken,
-  ): Promise<{ status: 'built'; catalog: PaperCatalog } | { status: 'cancelled' | 'failed' }> {
+  ): Promise<{ status: 'built'; catalog: PaperCatalog } | { status: 'cancelled' | 'failed' | 'out of memory' }> {
     // Progress over all files: each file's bytes count after the bytes of the files before it.
     const bytesBefore = new Map<string, number>();
     let total = 0;
@@ -228,7 +234,12 @@ export class PaperLibrary implements vscode.Disposable {
       const names = files.map((uri) => path.basename(uri.path)).join(', ');
       this.log(`Built the catalog of ${names} in a background worker in ${Math.round(performance.now() - started)} ms and wrote it to the index cache ${cacheFile}.`);
     } catch (error) {
-      this.log(`Building the catalog in a background worker failed, so the extension host builds it: ${error instanceof Error ? error.message : String(error)}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (isOutOfMemory(error)) {
+        this.log(`Building the catalog in a background worker ran out of memory: ${reason}`);
+        return { status: 'out of memory' };
+      }
+      this.log(`Building the catalog in a background worker failed, so the extension host builds it: ${reason}`);
       return { status: 'failed' };
     } finally {
       onCancel.dispose();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { arxivJsonlLine, generateCorpus } from '../../src/bench/corpus';
 import { PaperCatalog } from '../../src/index/catalog';
-import { buildCatalogCache, runCatalogWorker, type CatalogWorkerRequest } from '../../src/index/catalogWorker';
+import { buildCatalogCache, isOutOfMemory, runCatalogWorker, type CatalogWorkerRequest } from '../../src/index/catalogWorker';
 import { runToEnd } from '../../src/index/cooperative';
 import { readCatalogCache, stampSources } from '../../src/index/indexCache';
 import { parseIndexText } from '../../src/index/parseIndex';
@@ -109,6 +109,20 @@ describe('catalog worker', function () {
     writeFileSync(path.join(folder, 'blocked'), '');
     const failing = { ...request, cacheFolder: path.join(folder, 'blocked', 'cache') };
     await assert.rejects(runCatalogWorker(workerFile, failing, { onBytesRead: () => undefined, signal: new AbortController().signal }), /ENOTDIR|EEXIST/);
+  });
+
+  it('rejects as out of memory when the index files are too big for the worker heap', async () => {
+    const bundled = parseIndexText(readFileSync(bundledPath, 'utf8'), bundledPath).papers;
+    const big = path.join(folder, 'big.jsonl');
+    writeFileSync(big, generateCorpus(bundled, 20_000).papers.map(arxivJsonlLine).join(''));
+    const tooBig = { ...request, files: [big], key: { keyTemplate: KEY_TEMPLATE, sources: await stampSources([bundledPath, big]) } };
+    const failure = await runCatalogWorker(workerFile, tooBig, { onBytesRead: () => undefined, signal: new AbortController().signal, resourceLimits: { maxOldGenerationSizeMb: 8 } }).then(
+      () => assert.fail('the worker finished'),
+      (error: unknown) => error,
+    );
+    assert.ok(isOutOfMemory(failure), String(failure));
+    // Other failures are not taken for it.
+    assert.equal(isOutOfMemory(new Error('ENOTDIR')), false);
   });
 
   it('rejects when the worker dies', async () => {

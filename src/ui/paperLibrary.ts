@@ -112,17 +112,21 @@ export class PaperLibrary implements vscode.Disposable {
             if (!source) return undefined;
             failed.push(source);
           }
-          progress.report({ message: 'reading the index cache' });
-          const cached = await this.readCache(cacheable.key, failed);
-          if (cached) return cached;
-          const built = await this.buildInWorker(cacheable.key, cacheable.files, failed, sizes, reportBytes, token);
-          if (built.status === 'cancelled') return undefined;
-          if (built.status === 'built') return built.catalog;
-          if (built.status === 'out of memory') {
-            // Not in the host either: it would run out of memory too, and take every extension down with it.
-            const message = `Not loaded: building the search index of ${cacheable.files.map((uri) => path.basename(uri.path)).join(', ')} (${formatBytes(totalBytes)}) ran out of memory. Use a smaller index file, or fewer.`;
-            const tooBig = cacheable.files.map((uri) => failedSource(locationOf(uri), message));
-            return PaperCatalog.build([await this.readBundled(), ...failed, ...tooBig], this.config.value.keyTemplate);
+          // A file that could not be stamped but reads now (it appeared meanwhile) has papers the cache lacks:
+          // this load reads every file in the host, and the next one can use the cache.
+          if (failed.every((source) => source.papers.length === 0)) {
+            progress.report({ message: 'reading the index cache' });
+            const cached = await this.readCache(cacheable.key, failed);
+            if (cached) return cached;
+            const built = await this.buildInWorker(cacheable.key, cacheable.files, failed, sizes, reportBytes, token);
+            if (built.status === 'cancelled') return undefined;
+            if (built.status === 'built') return built.catalog;
+            if (built.status === 'out of memory') {
+              // Not in the host either: it would run out of memory too, and take every extension down with it.
+              const message = `Not loaded: building the search index of ${cacheable.files.map((uri) => path.basename(uri.path)).join(', ')} (${formatBytes(totalBytes)}) ran out of memory. Use a smaller index file, or fewer.`;
+              const tooBig = cacheable.files.map((uri) => failedSource(locationOf(uri), message));
+              return PaperCatalog.build([await this.readBundled(), ...failed, ...tooBig], this.config.value.keyTemplate);
+            }
           }
         }
         const bundled = await this.readBundled();

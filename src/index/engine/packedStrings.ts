@@ -10,7 +10,7 @@
  * (./serialize.ts); a string is made only when one is asked for, and comparing, prefix tests and lookups
  * read the code units in place.
  */
-import { runToEnd, type Steps } from '../cooperative';
+import type { Steps } from '../cooperative';
 
 /** Strings handled between pauses when packing or hashing. */
 const STRINGS_PER_STEP = 4096;
@@ -26,10 +26,6 @@ export class PackedStrings {
     readonly starts: Uint32Array,
   ) {
     this.size = starts.length - 1;
-  }
-
-  static from(strings: readonly string[]): PackedStrings {
-    return runToEnd(packStringSteps(strings.length, (i) => strings[i]));
   }
 
   /** String i, made now. */

@@ -33,8 +33,8 @@ export class PackedStrings {
     const { units, starts } = this;
     const from = starts[i];
     const to = starts[i + 1];
-    // One call for short strings; `apply` with tens of thousands of arguments would overflow the stack.
-    if (to - from <= 1024) return String.fromCharCode.apply(null, units.subarray(from, to) as unknown as number[]);
+    // 1024 code units a call (one call for nearly every string): `apply` with tens of thousands of arguments
+    // would overflow the stack.
     let text = '';
     for (let at = from; at < to; at += 1024) text += String.fromCharCode.apply(null, units.subarray(at, Math.min(to, at + 1024)) as unknown as number[]);
     return text;

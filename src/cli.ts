@@ -4,7 +4,6 @@
  *   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
  *   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]... [--strict]
  *   paper-lookup bib [--index FILE]... [--strict]
- *   paper-lookup bench [--sizes 1000,100000] [--json]
  *
  * Like the extension, it keeps going past a bad index file: every problem is one `file:line:column:` line on
  * stderr and the good entries (and the other files) are used. Exit codes: 0 success, 1 nothing found,
@@ -18,14 +17,11 @@ import { PaperCatalog, type IndexSource } from './index/catalog';
 import { formatProblem } from './index/parseIndex';
 import { paperFields } from './index/paper';
 import { readSourceFile } from './index/sourceFiles';
-import { runSearchBench } from './bench/searchBench';
-import { KNOWN_ITEMS } from '../test/fixtures/knownItems';
 
 const USAGE = `Usage:
   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]... [--strict]
   paper-lookup bib [--index FILE]... [--strict]
-  paper-lookup bench [--sizes 1000,100000] [--json]
 
 search ranks papers; cite prints one citation (bibtex: its .bib entry); bib prints a .bib with
 an entry for every loaded paper. Papers come from the bundled index plus every --index file:
@@ -33,8 +29,6 @@ a JSON index (schema version 1), a BibTeX .bib, or arXiv JSON Lines (.jsonl, .nd
 A problem in an index file is printed on stderr as file:line:column: and the rest of the file
 and the other files are still used; the exit code is 2 only when no --index file gave a paper.
 --strict exits 2 on any index problem, warnings included, without running the command (for CI).
-bench times the search engine against plain fuse.js on synthetic corpora of the given sizes
-(default 1000,10000,100000,1000000); --json prints one JSON array.
 
 Exit codes: 0 success, 1 nothing found, 2 bad arguments or unusable index files.`;
 
@@ -60,7 +54,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         limit: { type: 'string', default: '10' },
         json: { type: 'boolean', default: false },
         format: { type: 'string' },
-        sizes: { type: 'string', default: '1000,10000,100000,1000000' },
         strict: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -87,10 +80,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index and --strict');
       io.stdout(toBibtexFile((await catalog()).papers).trimEnd());
       return 0;
-    }
-    if (command === 'bench') {
-      if (rest.length !== 0) throw new UsageError('bench takes no arguments besides --sizes and --json');
-      return await bench(io, values.sizes ?? '', values.json ?? false);
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -166,17 +155,6 @@ function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | 'bi
     return 1;
   }
   io.stdout(style === 'bibtex' ? toBibtexEntry(paper).trimEnd() : formatCitation(paper, style));
-  return 0;
-}
-
-async function bench(io: CliIo, sizesText: string, json: boolean): Promise<number> {
-  const sizes = sizesText.split(',').map((size) => Number(size.trim()));
-  if (sizes.length === 0 || sizes.some((size) => !Number.isInteger(size) || size < 1)) {
-    throw new UsageError(`--sizes must be positive whole numbers separated by commas, got "${sizesText}"`);
-  }
-  const seed = (await readSource(io.bundledIndex)).papers;
-  const rows = runSearchBench({ sizes, seed, knownItems: KNOWN_ITEMS, log: json ? io.stderr : io.stdout });
-  if (json) io.stdout(JSON.stringify(rows, null, 2));
   return 0;
 }
 

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateCorpus } from '../../src/bench/corpus';
 import { runSearchBench } from '../../src/bench/searchBench';
-import { runCli } from '../../src/cli';
 import { parseIndexText } from '../../src/index/parseIndex';
 import { KNOWN_ITEMS } from '../fixtures/knownItems';
 
@@ -45,12 +44,5 @@ describe('search benchmark', () => {
     assert.equal(rows[0].samples, items.reduce((sum, [, query]) => sum + query.length, 0), 'ours times every keystroke');
     assert.ok(lines.some((line) => line.startsWith('  ours top-5 by kind of query: title words ')), lines.join('\n'));
     assert.ok(lines.some((line) => line.startsWith('fuse / ours')), lines.join('\n'));
-  });
-
-  it('is reachable from the command line, which checks --sizes', async () => {
-    const stderr: string[] = [];
-    const code = await runCli(['bench', '--sizes', '10,abc'], { stdout: () => undefined, stderr: (text) => stderr.push(text), bundledIndex: bundledPath });
-    assert.equal(code, 2);
-    assert.match(stderr.join('\n'), /--sizes must be positive whole numbers/);
   });
 });

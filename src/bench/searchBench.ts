@@ -1,6 +1,6 @@
 /**
  * The search benchmark: our engine (src/index/scaledSearch.ts) against plain fuse.js on synthetic corpora
- * of growing size (./corpus.ts). Shared by `npm run bench` (scripts/bench.ts) and `paper-lookup bench`.
+ * of growing size (./corpus.ts). Run by `npm run bench` (scripts/bench.ts).
  * Node only (it writes the cache to a temporary file and reads it back); the extension never imports it.
  *
  * Per engine and size, in one process:

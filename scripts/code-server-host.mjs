@@ -27,7 +27,33 @@ const CODE_SERVER_ENTRY = path.join(INSTALL_DIR, 'node_modules', 'code-server', 
 const BUNDLED_RIPGREP = path.join(VSCODE_DIR, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
 const SYSTEM_RIPGREP = '/usr/bin/rg';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Where people have Chromium or Chrome, most specific first; `CHROME_PATH` overrides them all. */
+const BROWSER_CANDIDATES = [
+  '/usr/bin/chromium', // Debian
+  '/usr/bin/chromium-browser', // Ubuntu, Fedora
+  '/snap/bin/chromium',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
+
+/** Something the tests need is not on this machine; its message is the one line to show, without a stack. */
+export class MissingPrerequisite extends Error {}
+
+/** The browser that shows the workbench: `CHROME_PATH` if set, else the first of the usual places that exists. */
+export function findChromium() {
+  const fromEnvironment = process.env.CHROME_PATH;
+  if (fromEnvironment) {
+    if (existsSync(fromEnvironment)) return fromEnvironment;
+    throw new MissingPrerequisite(`CHROME_PATH is ${fromEnvironment}, which does not exist: point it at a Chromium or Chrome executable.`);
+  }
+  const found = BROWSER_CANDIDATES.find((candidate) => existsSync(candidate));
+  if (found) return found;
+  throw new MissingPrerequisite(
+    'No Chromium or Chrome found: install one (Debian: apt-get install chromium; macOS: Google Chrome) or set CHROME_PATH to its executable.',
+  );
+}
 /** Flags that let Debian's chromium run headless as root, without calling home. */
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -200,10 +226,10 @@ export async function startCodeServer(session) {
   return host;
 }
 
-/** Headless Debian chromium through playwright-core (never `playwright install`: it downloads). */
+/** Headless Chromium or Chrome through playwright-core (never `playwright install`: it downloads). */
 export async function launchChromium() {
   const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: findChromium(),
     headless: true,
     args: CHROMIUM_ARGS,
     // Playwright's own handlers would exit the process as soon as the browser is closed,

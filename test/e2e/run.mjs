@@ -5,7 +5,7 @@
 // non-zero when a test failed. Run `npm run build` first (the npm script does).
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
-import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
+import { MissingPrerequisite, REPO_ROOT, findChromium } from '../../scripts/code-server-host.mjs';
 import { openWorkbench } from './workbench.mjs';
 import { runHostileWebviewTests } from './hostileWebview.mjs';
 
@@ -214,6 +214,15 @@ async function runTheme(theme, results) {
   } finally {
     await workbench.close();
   }
+}
+
+try {
+  findChromium();
+} catch (error) {
+  if (!(error instanceof MissingPrerequisite)) throw error;
+  console.error(error.message);
+  console.log('0 passed, 0 failed');
+  process.exit(1);
 }
 
 const results = [];

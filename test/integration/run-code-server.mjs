@@ -8,7 +8,9 @@ import path from 'node:path';
 import {
   CODE_SERVER_VERSION,
   REPO_ROOT,
+  MissingPrerequisite,
   createSession,
+  findChromium,
   installCodeServer,
   launchChromium,
   startCodeServer,
@@ -36,6 +38,7 @@ async function runTests() {
     console.log('0 passed, 0 failed');
     return 1;
   }
+  findChromium();
   await installCodeServer();
   session = await createSession();
   const resultsFile = await writeTestOptions(session);
@@ -67,7 +70,7 @@ let exitCode;
 try {
   exitCode = await runTests();
 } catch (error) {
-  console.error(error.stack ?? error);
+  console.error(error instanceof MissingPrerequisite ? error.message : (error.stack ?? error));
   console.log('0 passed, 0 failed');
   exitCode = 1;
 } finally {

@@ -1,20 +1,23 @@
 /**
- * The search benchmark: our engine (src/index/scaledSearch.ts) against plain fuse.js on synthetic corpora
- * of growing size (./corpus.ts). Run by `npm run bench` (scripts/bench.ts).
+ * The search benchmark: our engine (src/index/scaledSearch.ts) against two libraries on synthetic corpora
+ * of growing size (./corpus.ts): MiniSearch, the best-kept index-based JavaScript search library, tuned as
+ * its documentation advises for search-as-you-type (prefix on the last word, fuzzy on longer words, stopwords
+ * dropped, title boosted), and plain fuse.js, which scans every paper. Run by `npm run bench` (scripts/bench.ts).
  * Node only (it writes the cache to a temporary file and reads it back); the extension never imports it.
  *
  * Per engine and size, in one process:
  * - build: the index from the papers in memory;
  * - load: reading the cache file written after the build and turning it into a ready search, papers
- *   included (ours: the binary cache of ../index/engine/serialize.ts; fuse: JSON of the papers and of
- *   Fuse's own index, `Fuse.parseIndex`);
+ *   included (ours: the binary cache of ../index/engine/serialize.ts; MiniSearch: its own JSON,
+ *   `MiniSearch.loadJSON`; fuse: JSON of the papers and of Fuse's own index, `Fuse.parseIndex`);
  * - heap: V8 heap plus array buffers after the load and a full GC, minus what was in use before it;
  * - per-keystroke latency: every prefix of every known-item query, as typed one character at a time
  *   (`search(prefix, 50)`, then the match ranges of the 20 rows a picker shows), grouped as typed words
  *   (title words, partial words, authors), misspelt words and abstract-only phrases;
  * - top 5: the share of known-item queries whose paper is among the first five results.
- * fuse.js is skipped above the size where one query took over 10 s (and at a size where a typical query
- * would); where it runs, a time budget may limit it to the full queries and a sample of keystrokes.
+ * A library is skipped above the size where one of its queries took over 10 s (fuse.js also at a size where
+ * a typical query would); where fuse.js runs, a time budget may limit it to the full queries and a sample of
+ * keystrokes.
  */
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,16 +25,19 @@ import * as path from 'node:path';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Fuse from 'fuse.js';
+import MiniSearch, { type Options as MiniSearchOptions } from 'minisearch';
 import type { Paper } from '../index/paper';
 import { buildSearchIndex } from '../index/engine/invertedIndex';
 import { deserializeIndex, serializeIndex, type ByteReader } from '../index/engine/serialize';
 import { createScaledSearch } from '../index/scaledSearch';
 import { generateCorpus } from './corpus';
 
+export type Engine = 'ours' | 'minisearch' | 'fuse';
+
 export type KnownItem = readonly [kind: string, query: string, expectedId: string];
 
 export interface BenchRow {
-  readonly engine: 'ours' | 'fuse';
+  readonly engine: Engine;
   readonly size: number;
   readonly buildMs: number | null;
   readonly loadMs: number | null;
@@ -70,11 +76,13 @@ export interface BenchOptions {
   readonly log: (line: string) => void;
   /** fuse.js time budget per size for keystroke samples beyond the full queries. Default 30 s. */
   readonly fuseBudgetMs?: number;
+  /** The libraries to measure beside ours. Default both. */
+  readonly baselines?: readonly Exclude<Engine, 'ours'>[];
 }
 
 const LIMIT = 50;
 const VISIBLE_ROWS = 20;
-const FUSE_QUERY_LIMIT_MS = 10_000;
+const QUERY_LIMIT_MS = 10_000;
 const KIND_GROUP: Readonly<Record<string, string>> = {
   'title words': 'typed',
   partial: 'typed',
@@ -95,8 +103,9 @@ export function runSearchBench(options: BenchOptions): BenchRow[] {
   }
   const rows: BenchRow[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'paper-lookup-bench-'));
+  const baselines = options.baselines ?? ['minisearch', 'fuse'];
   let fuseCalibration: { size: number; medianMs: number } | undefined;
-  let fuseTooSlowAt: number | undefined;
+  const tooSlowAt = new Map<Engine, number>();
   try {
     for (const size of options.sizes) {
       // Each engine generates the (deterministic) corpus itself and drops it before loading from its cache,
@@ -110,28 +119,32 @@ export function runSearchBench(options: BenchOptions): BenchRow[] {
       };
       options.log(`\n${size.toLocaleString('en')} papers`);
       const ours = measureOurs(generate, options, dir, gc, size);
-      // fuse.js runs at every size up to the first where one query took over 10 s, and is skipped above it.
-      // A size whose typical query would already take over 10 s is skipped too: its 38 queries alone would
-      // take over six minutes. Without a smaller size measured first, a 1000-paper sample calibrates.
-      fuseCalibration ??= calibrateFuse(options, size);
-      const projectedMedianMs = (fuseCalibration.medianMs * size) / fuseCalibration.size;
-      let fuseRow: BenchRow;
-      const reason = fuseTooSlowAt
-        ? `a query took over 10 s at ${fuseTooSlowAt.toLocaleString('en')} papers`
-        : projectedMedianMs > FUSE_QUERY_LIMIT_MS
-          ? `a typical query is projected to take ${(projectedMedianMs / 1000).toFixed(0)} s (${(fuseCalibration.medianMs / 1000).toFixed(2)} s at ${fuseCalibration.size.toLocaleString('en')} papers)`
-          : undefined;
-      if (reason) {
-        options.log(`  fuse.js skipped: ${reason}`);
-        fuseRow = { engine: 'fuse', size, buildMs: null, loadMs: null, heapMB: null, p50Ms: null, p95Ms: null, top5: null, top5ByKind: {}, rawMB: ours.rawMB, p50CpuMs: null, p95CpuMs: null, samples: 0, byKind: {}, skipped: reason };
-      } else {
-        const measured = measureFuse(generate, options, dir, gc, size);
-        fuseRow = measured.row;
-        fuseCalibration = { size, medianMs: measured.row.p50Ms ?? 0 };
-        if (measured.worstMs > FUSE_QUERY_LIMIT_MS) fuseTooSlowAt = size;
+      const sizeRows = [ours];
+      for (const engine of baselines) {
+        const slowAt = tooSlowAt.get(engine);
+        let reason = slowAt ? `a query took over 10 s at ${slowAt.toLocaleString('en')} papers` : undefined;
+        if (engine === 'fuse' && !reason) {
+          // fuse.js scans every paper: a size whose typical query would already take over 10 s is skipped too
+          // (its 38 queries alone would take over six minutes). Without a smaller size measured first, a
+          // 1000-paper sample calibrates.
+          fuseCalibration ??= calibrateFuse(options, size);
+          const projectedMedianMs = (fuseCalibration.medianMs * size) / fuseCalibration.size;
+          if (projectedMedianMs > QUERY_LIMIT_MS) {
+            reason = `a typical query is projected to take ${(projectedMedianMs / 1000).toFixed(0)} s (${(fuseCalibration.medianMs / 1000).toFixed(2)} s at ${fuseCalibration.size.toLocaleString('en')} papers)`;
+          }
+        }
+        if (reason) {
+          options.log(`  ${ENGINE_NAMES[engine]} skipped: ${reason}`);
+          sizeRows.push({ engine, size, buildMs: null, loadMs: null, heapMB: null, p50Ms: null, p95Ms: null, top5: null, top5ByKind: {}, rawMB: ours.rawMB, p50CpuMs: null, p95CpuMs: null, samples: 0, byKind: {}, skipped: reason });
+          continue;
+        }
+        const measured = measureLibrary(LIBRARIES[engine], generate, options, dir, gc, size);
+        sizeRows.push(measured.row);
+        if (engine === 'fuse') fuseCalibration = { size, medianMs: measured.row.p50Ms ?? 0 };
+        if (measured.worstMs > QUERY_LIMIT_MS) tooSlowAt.set(engine, size);
       }
-      rows.push(ours, fuseRow);
-      printTable(options.log, ours, fuseRow);
+      rows.push(...sizeRows);
+      printTable(options.log, sizeRows);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -139,7 +152,76 @@ export function runSearchBench(options: BenchOptions): BenchRow[] {
   return rows;
 }
 
+const ENGINE_NAMES: Readonly<Record<Engine, string>> = { ours: 'ours', minisearch: 'MiniSearch', fuse: 'fuse.js' };
+
 const FUSE_OPTIONS = { keys: ['title', 'abstract'], ignoreLocation: true, includeMatches: true };
+
+/** English function words, which MiniSearch's documentation suggests dropping through `processTerm`. */
+const STOPWORDS = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'from', 'in', 'into', 'is', 'it', 'of', 'on', 'or', 'that', 'the', 'to', 'via', 'with']);
+
+/**
+ * MiniSearch as its documentation tunes it for search-as-you-type: every field indexed (authors as one text),
+ * title boosted, stopwords dropped, the last query word matched as a prefix, and words of more than four
+ * letters matched with up to 20 % edits (MiniSearch's own example uses 0.2).
+ */
+const MINISEARCH_OPTIONS: MiniSearchOptions<Paper> = {
+  fields: ['title', 'authors', 'abstract'],
+  extractField: (paper, field) => (field === 'authors' ? (paper.authors ?? []).join(' ') : String((paper as unknown as Record<string, unknown>)[field] ?? '')),
+  processTerm: (term) => {
+    const lower = term.toLowerCase();
+    return STOPWORDS.has(lower) ? null : lower;
+  },
+  searchOptions: {
+    boost: { title: 3, authors: 2 },
+    prefix: (_term, index, terms) => index === terms.length - 1,
+    fuzzy: (term) => (term.length > 4 ? 0.2 : false),
+    combineWith: 'AND',
+  },
+};
+
+/** A library measured beside ours: how it builds, what it writes as its cache, and how it searches after loading it. */
+interface Library {
+  readonly engine: Exclude<Engine, 'ours'>;
+  build(papers: Paper[]): { readonly cacheJson: () => string };
+  load(json: string): Searcher;
+  /** fuse.js scans every paper per query: only a budget of keystrokes is affordable at 10k papers. */
+  readonly budgeted: boolean;
+}
+
+const LIBRARIES: Readonly<Record<Exclude<Engine, 'ours'>, Library>> = {
+  minisearch: {
+    engine: 'minisearch',
+    build: (papers) => {
+      const mini = new MiniSearch<Paper>(MINISEARCH_OPTIONS);
+      mini.addAll(papers);
+      return { cacheJson: () => JSON.stringify(mini) };
+    },
+    load: (json) => {
+      const mini = MiniSearch.loadJSON<Paper>(json, MINISEARCH_OPTIONS);
+      return {
+        search: (query, limit) =>
+          mini.search(query).slice(0, limit).map((result) => ({ id: String(result.id), touch: () => void result.terms.length })),
+      };
+    },
+    budgeted: false,
+  },
+  fuse: {
+    engine: 'fuse',
+    build: (papers) => {
+      const fuse = new Fuse(papers, FUSE_OPTIONS);
+      return { cacheJson: () => JSON.stringify({ papers, index: fuse.getIndex().toJSON() }) };
+    },
+    load: (json) => {
+      const parsed = JSON.parse(json) as { papers: Paper[]; index: Parameters<typeof Fuse.parseIndex>[0] };
+      const fuse = new Fuse(parsed.papers, FUSE_OPTIONS, Fuse.parseIndex<Paper>(parsed.index));
+      return {
+        search: (query, limit) =>
+          fuse.search(query, { limit }).map((result) => ({ id: result.item.id, touch: () => void result.matches?.length })),
+      };
+    },
+    budgeted: true,
+  },
+};
 
 /**
  * Without a smaller size measured first: the median known-item query over a 1000-paper corpus, to project
@@ -207,7 +289,8 @@ function measureOurs(
   }
 }
 
-function measureFuse(
+function measureLibrary(
+  library: Library,
   generate: () => { papers: Paper[]; rawMB: number },
   options: BenchOptions,
   dir: string,
@@ -215,6 +298,7 @@ function measureFuse(
   size: number,
 ): { row: BenchRow; worstMs: number } {
   const log = options.log;
+  const name = ENGINE_NAMES[library.engine];
   // The baseline is taken before the corpus exists: anything still held after loading counts against the engine.
   gc();
   const before = heapInUse();
@@ -222,39 +306,35 @@ function measureFuse(
   const rawMB = generated.rawMB;
   let papers = generated.papers;
   generated = undefined;
-  const fuseOptions = FUSE_OPTIONS;
   let t = performance.now();
-  let built: Fuse<Paper> | undefined = new Fuse(papers, fuseOptions);
+  let built: ReturnType<Library['build']> | undefined = library.build(papers);
   const buildMs = performance.now() - t;
-  const file = path.join(dir, `fuse-${size}.json`);
-  writeChunks(file, [new TextEncoder().encode(JSON.stringify({ papers, index: built.getIndex().toJSON() }))]);
+  const file = path.join(dir, `${library.engine}-${size}.json`);
+  writeChunks(file, [new TextEncoder().encode(built.cacheJson())]);
   built = undefined;
   papers = [];
   gc();
   t = performance.now();
   const fd = openSync(file, 'r');
-  let parsed: { papers: Paper[]; index: Parameters<typeof Fuse.parseIndex>[0] };
+  let json: string;
   try {
-    const read = fileReader(fd);
-    parsed = JSON.parse(new TextDecoder().decode(read(0, fileSize(fd))));
+    json = new TextDecoder().decode(fileReader(fd)(0, fileSize(fd)));
   } finally {
     closeSync(fd);
   }
-  const fuse = new Fuse(parsed.papers, fuseOptions, Fuse.parseIndex<Paper>(parsed.index));
+  const searcher = library.load(json);
+  json = '';
   const loadMs = performance.now() - t;
   gc();
   const heapMB = (heapInUse() - before) / 2 ** 20;
   rmSync(file, { force: true });
-  log(`  fuse.js: built in ${ms(buildMs)} ms, loaded in ${ms(loadMs)} ms, heap +${heapMB.toFixed(0)} MB`);
-  const searcher: Searcher = {
-    search: (query, limit) =>
-      fuse.search(query, { limit }).map((result) => ({ id: result.item.id, touch: () => void result.matches?.length })),
-  };
-  const { worstMs, p50Ms, p95Ms, p50CpuMs, p95CpuMs, top5, top5ByKind, samples, byKind } = timeKeystrokes(searcher, options.knownItems, options.fuseBudgetMs ?? 30_000, false);
+  log(`  ${name}: built in ${ms(buildMs)} ms, loaded in ${ms(loadMs)} ms, heap +${heapMB.toFixed(0)} MB`);
+  const budgetMs = library.budgeted ? (options.fuseBudgetMs ?? 30_000) : Infinity;
+  const { worstMs, p50Ms, p95Ms, p50CpuMs, p95CpuMs, top5, top5ByKind, samples, byKind } = timeKeystrokes(searcher, options.knownItems, budgetMs, !library.budgeted);
   if (samples < keystrokes(options.knownItems).length) {
-    log(`  fuse.js: time budget allowed ${samples} of ${keystrokes(options.knownItems).length} keystrokes (full queries first, then a spread sample)`);
+    log(`  ${name}: time budget allowed ${samples} of ${keystrokes(options.knownItems).length} keystrokes (full queries first, then a spread sample)`);
   }
-  return { row: { engine: 'fuse', size, buildMs, loadMs, heapMB, p50Ms, p95Ms, top5, top5ByKind, rawMB, p50CpuMs, p95CpuMs, samples, byKind }, worstMs };
+  return { row: { engine: library.engine, size, buildMs, loadMs, heapMB, p50Ms, p95Ms, top5, top5ByKind, rawMB, p50CpuMs, p95CpuMs, samples, byKind }, worstMs };
 }
 
 interface Keystroke {
@@ -341,15 +421,17 @@ function timeKeystrokes(
   };
 }
 
-function printTable(log: (line: string) => void, ours: BenchRow, fuse: BenchRow): void {
+/** The size's rows, ours first, then each library's ratio to ours (above 1×: ours is faster or smaller). */
+function printTable(log: (line: string) => void, rows: readonly BenchRow[]): void {
+  const [ours, ...libraries] = rows;
   const cell = (value: number | null, digits = 1): string => (value === null ? '—' : value.toFixed(digits));
   const ratio = (a: number | null, b: number | null): string => (a === null || b === null || b === 0 ? '—' : `${(a / b).toFixed(1)}×`);
-  const pad = (values: string[]): string => values.map((value, i) => (i === 0 ? value.padEnd(12) : value.padStart(10))).join(' ');
+  const pad = (values: string[]): string => values.map((value, i) => (i === 0 ? value.padEnd(17) : value.padStart(10))).join(' ');
   log(pad(['engine', 'build ms', 'load ms', 'heap MB', 'heap/raw', 'p50 ms', 'p95 ms', 'cpu p50', 'cpu p95', 'top-5', 'keystrokes']));
-  for (const row of [ours, fuse]) {
+  for (const row of rows) {
     log(
       pad([
-        row.engine === 'ours' ? 'ours' : 'fuse.js',
+        ENGINE_NAMES[row.engine],
         cell(row.buildMs, 0),
         cell(row.loadMs, 0),
         cell(row.heapMB, 0),
@@ -363,14 +445,16 @@ function printTable(log: (line: string) => void, ours: BenchRow, fuse: BenchRow)
       ]),
     );
   }
-  log(pad(['fuse / ours', ratio(fuse.buildMs, ours.buildMs), ratio(fuse.loadMs, ours.loadMs), ratio(fuse.heapMB, ours.heapMB), '', ratio(fuse.p50Ms, ours.p50Ms), ratio(fuse.p95Ms, ours.p95Ms), ratio(fuse.p50CpuMs, ours.p50CpuMs), ratio(fuse.p95CpuMs, ours.p95CpuMs), '', '']));
-  for (const row of [ours, fuse]) {
-    const kinds = Object.entries(row.byKind).map(([group, { p50Ms, p95Ms }]) => `${group} ${p50Ms.toFixed(2)}/${p95Ms.toFixed(2)}`);
-    if (kinds.length > 0) log(`  ${row.engine === 'ours' ? 'ours' : 'fuse.js'} p50/p95 ms by kind: ${kinds.join(', ')}`);
+  for (const row of libraries) {
+    log(pad([`${ENGINE_NAMES[row.engine]} / ours`, ratio(row.buildMs, ours.buildMs), ratio(row.loadMs, ours.loadMs), ratio(row.heapMB, ours.heapMB), '', ratio(row.p50Ms, ours.p50Ms), ratio(row.p95Ms, ours.p95Ms), ratio(row.p50CpuMs, ours.p50CpuMs), ratio(row.p95CpuMs, ours.p95CpuMs), '', '']));
   }
-  for (const row of [ours, fuse]) {
+  for (const row of rows) {
+    const kinds = Object.entries(row.byKind).map(([group, { p50Ms, p95Ms }]) => `${group} ${p50Ms.toFixed(2)}/${p95Ms.toFixed(2)}`);
+    if (kinds.length > 0) log(`  ${ENGINE_NAMES[row.engine]} p50/p95 ms by kind: ${kinds.join(', ')}`);
+  }
+  for (const row of rows) {
     const kinds = Object.entries(row.top5ByKind).map(([kind, { found, of }]) => `${kind} ${found}/${of}`);
-    if (kinds.length > 0) log(`  ${row.engine === 'ours' ? 'ours' : 'fuse.js'} top-5 by kind of query: ${kinds.join(', ')}`);
+    if (kinds.length > 0) log(`  ${ENGINE_NAMES[row.engine]} top-5 by kind of query: ${kinds.join(', ')}`);
   }
 }
 

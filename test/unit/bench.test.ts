@@ -25,12 +25,12 @@ describe('search benchmark', () => {
     assert.ok(a.stats.rawBytes > 0);
   });
 
-  it('measures both engines and returns one row per engine and size', () => {
+  it('measures our engine, MiniSearch and fuse.js, one row per engine and size', () => {
     const lines: string[] = [];
     // One query of each kind.
     const items = KNOWN_ITEMS.filter(([kind], i) => KNOWN_ITEMS.findIndex(([other]) => other === kind) === i);
     const rows = runSearchBench({ sizes: [120], seed, knownItems: items, log: (line) => lines.push(line), fuseBudgetMs: 0 });
-    assert.deepEqual(rows.map((row) => [row.engine, row.size]), [['ours', 120], ['fuse', 120]]);
+    assert.deepEqual(rows.map((row) => [row.engine, row.size]), [['ours', 120], ['minisearch', 120], ['fuse', 120]]);
     for (const row of rows) {
       for (const key of ['buildMs', 'loadMs', 'heapMB', 'p50Ms', 'p95Ms', 'top5'] as const) {
         assert.equal(typeof row[key], 'number', `${row.engine}.${key}`);
@@ -41,8 +41,11 @@ describe('search benchmark', () => {
       assert.ok(tallies.every(({ of }) => of === 1));
       assert.equal(tallies.reduce((sum, { found }) => sum + found, 0) / items.length, row.top5, 'the tallies add up to the rate');
     }
-    assert.equal(rows[0].samples, items.reduce((sum, [, query]) => sum + query.length, 0), 'ours times every keystroke');
+    const everyKeystroke = items.reduce((sum, [, query]) => sum + query.length, 0);
+    assert.equal(rows[0].samples, everyKeystroke, 'ours times every keystroke');
+    assert.equal(rows[1].samples, everyKeystroke, 'MiniSearch, index-based, times every keystroke too');
     assert.ok(lines.some((line) => line.startsWith('  ours top-5 by kind of query: title words ')), lines.join('\n'));
-    assert.ok(lines.some((line) => line.startsWith('fuse / ours')), lines.join('\n'));
+    assert.ok(lines.some((line) => line.startsWith('MiniSearch / ours')), lines.join('\n'));
+    assert.ok(lines.some((line) => line.startsWith('fuse.js / ours')), lines.join('\n'));
   });
 });

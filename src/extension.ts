@@ -14,6 +14,7 @@ import { LivePreview } from './ui/livePreview';
 import { PaperLibrary } from './ui/paperLibrary';
 import { PaperReader } from './ui/paperReader';
 import { PapersView } from './ui/papersView';
+import { SourcesView } from './ui/sourcesView';
 import { ReadingList } from './ui/readingList';
 
 /** What `activate` returns: used by the integration tests, and by other extensions that want our papers. */
@@ -42,8 +43,10 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
     const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader });
     const livePreview = new LivePreview(papersView, panels, library);
+    const sourcesView = new SourcesView();
+    context.subscriptions.push(sourcesView, library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
     context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
-    context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview }));
+    context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output }));
     context.subscriptions.push(...registerCitationProviders({ library, config, bibliographies, onDidCite: (paper) => readingList.noteUsed(paper.id) }));
     return {
       catalog: () => library.catalog(),

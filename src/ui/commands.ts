@@ -12,12 +12,15 @@ import type { LivePreview } from './livePreview';
 import type { PaperLibrary } from './paperLibrary';
 import { pickPaper, runItemActionCommand, type PickerOptions } from './paperPicker';
 import { exportReadingList, pickSavedPaper, type ReadingList } from './readingList';
+import { SOURCES_VIEW_ID } from './sourcesView';
 
 export interface CommandServices extends InsertServices {
   readonly library: PaperLibrary;
   readonly panels: AbstractPanels;
   readonly readingList: ReadingList;
   readonly livePreview: LivePreview;
+  /** The "Paper Lookup" Output channel: the full log behind the Sources view. */
+  readonly output: vscode.OutputChannel;
 }
 
 /** Arguments accepted by `paperLookup.insertCitation` (from links, the panel, and tests). */
@@ -55,7 +58,7 @@ export interface AddToBibliographyArgs extends InsertCitationArgs {
 const INSERT_AND_CONTINUE_COMMAND = 'paperLookup.picker.insertAndContinue';
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { config, library, panels, readingList, livePreview } = services;
+  const { config, library, panels, readingList, livePreview, output } = services;
 
   /** The row buttons; `onDidInsert` is told when the quote button (or Alt+I) has inserted a citation. */
   const itemActions = (editor: () => vscode.TextEditor | undefined, onDidInsert?: () => void): PickerOptions['itemActions'] => [
@@ -151,7 +154,12 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
     vscode.commands.registerCommand(INSERT_AND_CONTINUE_COMMAND, () => runItemActionCommand(INSERT_AND_CONTINUE_COMMAND)),
 
-    vscode.commands.registerCommand('paperLookup.showIndexStatus', () => library.showStatus()),
+    vscode.commands.registerCommand('paperLookup.showIndexStatus', async () => {
+      await library.catalog();
+      await vscode.commands.executeCommand(`${SOURCES_VIEW_ID}.focus`);
+    }),
+
+    vscode.commands.registerCommand('paperLookup.showLog', () => output.show(true)),
 
     vscode.commands.registerCommand('paperLookup.saveToReadingList', async (args?: ReadingListArgs) => {
       const paper = await resolvePaper(args?.paperId, { title: 'Save to Reading List', placeholder: 'Search papers to read later' });

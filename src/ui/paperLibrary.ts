@@ -21,6 +21,7 @@ import { isOutOfMemory, runCatalogWorker } from '../index/catalogWorker';
 import { runCooperatively } from '../index/cooperative';
 import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../index/indexCache';
 import { formatProblem, type IndexProblem } from '../index/parseIndex';
+import { loadSeverity } from '../index/sourceReport';
 import { failedSource } from '../index/sourceFiles';
 import { locationOf, readIndexFile } from './indexFileReader';
 
@@ -40,6 +41,8 @@ export class PaperLibrary implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.statusItem];
+  /** How long the newest finished load took, from its start to a ready catalog. */
+  lastLoadMs: number | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -74,8 +77,10 @@ export class PaperLibrary implements vscode.Disposable {
    * that is cancelled still gives the bundled papers.
    */
   private async loadOrKeep(previous: Promise<PaperCatalog> | undefined): Promise<PaperCatalog> {
+    const started = performance.now();
     const loaded = await this.load();
     if (loaded) {
+      this.lastLoadMs = performance.now() - started;
       this.report(loaded);
       this.changeEmitter.fire(loaded);
       return loaded;
@@ -298,12 +303,14 @@ export class PaperLibrary implements vscode.Disposable {
     if (errors.length === 0) return;
     void vscode.window
       .showErrorMessage(summariseErrors(errors), 'Show Details')
-      .then((choice) => choice && this.output.show(true));
+      .then((choice) => choice && vscode.commands.executeCommand('paperLookup.showIndexStatus'));
   }
 
   private updateStatus(catalog: PaperCatalog): void {
-    const errorCount = catalog.problems.filter((problem) => problem.severity === 'error').length;
-    this.statusItem.text = `$(book) ${catalog.papers.length.toLocaleString('en-US')} papers${errorCount > 0 ? ` $(warning) ${errorCount}` : ''}`;
+    // The icon matches the notification: an error icon with an error notification, a warning icon for warnings only.
+    const severity = loadSeverity(catalog.problems);
+    const flagged = catalog.problems.filter((problem) => problem.severity === severity).length;
+    this.statusItem.text = `$(book) ${catalog.papers.length.toLocaleString('en-US')} papers${severity === 'ok' ? '' : ` $(${severity}) ${flagged}`}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown('**Paper Lookup** — loaded papers\n\n');
     for (const source of catalog.sources) {
@@ -311,14 +318,9 @@ export class PaperLibrary implements vscode.Disposable {
       tooltip.appendText(`${source.name}: ${source.paperCount.toLocaleString('en-US')} papers${errors > 0 ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''}`);
       tooltip.appendMarkdown('  \n');
     }
-    tooltip.appendMarkdown('\nClick for details.');
+    tooltip.appendMarkdown('\nClick for the sources and their problems.');
     this.statusItem.tooltip = tooltip;
     this.statusItem.show();
-  }
-
-  /** Shows the sources and their problems in the Output channel. */
-  showStatus(): void {
-    this.output.show(true);
   }
 
   dispose(): void {

@@ -67,4 +67,31 @@ describe('Index sources', function () {
     const titles = await eventually(extension, (loaded) => loaded.includes('After The Change'));
     assert.ok(!titles.includes('Before The Change'));
   });
+
+  it('puts index-file problems in the Problems panel at their line, and clears them when the file is fixed', async () => {
+    const extension = await api();
+    const file = workspaceFile('problems-index.bib');
+    await vscode.workspace.fs.writeFile(
+      file,
+      encoder.encode('@article{good2021,\n  title = {A Good Entry},\n  year = {2021}\n}\n\n@article{untitled2022,\n  year = {2022}\n}\n'),
+    );
+    await vscode.workspace.getConfiguration('paperLookup').update('indexes', ['problems-index.bib'], vscode.ConfigurationTarget.Workspace);
+    await eventually(extension, (titles) => titles.includes('A Good Entry'));
+    const diagnostics = await eventuallyDiagnostics(file, (found) => found.length > 0);
+    assert.deepEqual(diagnostics.map((d) => [d.severity, d.range.start.line, d.source]), [[vscode.DiagnosticSeverity.Error, 5, 'Paper Lookup']]);
+    assert.match(diagnostics[0].message, /untitled2022.*no title/);
+    // The command opens the Sources view instead of failing or only showing a log.
+    await vscode.commands.executeCommand('paperLookup.showIndexStatus');
+    await vscode.workspace.fs.writeFile(file, encoder.encode('@article{good2021,\n  title = {A Good Entry},\n  year = {2021}\n}\n'));
+    assert.deepEqual(await eventuallyDiagnostics(file, (found) => found.length === 0), []);
+  });
 });
+
+async function eventuallyDiagnostics(uri: vscode.Uri, check: (found: readonly vscode.Diagnostic[]) => boolean): Promise<readonly vscode.Diagnostic[]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const found = vscode.languages.getDiagnostics(uri);
+    if (check(found)) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`diagnostics not as expected: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.message))}`);
+}

@@ -1,0 +1,110 @@
+/**
+ * The Sources view (in the Papers side bar) and the index files' diagnostics: after every load, each source
+ * with its paper count and its problems, a problem opening its file at its line; the same problems are
+ * diagnostics on the index files, so they are in the Problems panel too. Glue over ../index/sourceReport.ts.
+ */
+import * as vscode from 'vscode';
+import type { PaperCatalog } from '../index/catalog';
+import type { IndexProblem } from '../index/parseIndex';
+import { sourceReports, type SourceReport } from '../index/sourceReport';
+
+export const SOURCES_VIEW_ID = 'paperLookup.sourcesView';
+
+type Node = { readonly kind: 'source'; readonly report: SourceReport } | { readonly kind: 'problem'; readonly problem: IndexProblem };
+
+export class SourcesView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private reports: SourceReport[] = [];
+  private loadMs: number | undefined;
+  private readonly changeEmitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('paperLookup.indexes');
+  private readonly treeView = vscode.window.createTreeView(SOURCES_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+
+  /** Shows this catalog's sources and problems; `loadMs`: how long loading it took. */
+  update(catalog: PaperCatalog, loadMs?: number): void {
+    this.reports = sourceReports(catalog.sources, catalog.problems);
+    this.loadMs = loadMs;
+    const total = catalog.papers.length.toLocaleString('en-US');
+    this.treeView.description = loadMs === undefined ? `${total} papers` : `${total} papers in ${formatMs(loadMs)}`;
+    this.changeEmitter.fire(undefined);
+    this.diagnostics.clear();
+    for (const report of this.reports) {
+      if (report.problems.length === 0) continue;
+      const uri = uriOf(report.location);
+      if (uri) this.diagnostics.set(uri, report.problems.map(toDiagnostic));
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'source') {
+      const { report } = node;
+      const item = new vscode.TreeItem(report.name, report.problems.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+      const problems = report.problems.length;
+      item.description = `${report.paperCount.toLocaleString('en-US')} papers${problems > 0 ? ` · ${problems} problem${problems > 1 ? 's' : ''}` : ''}`;
+      item.tooltip = `${report.location}${this.loadMs === undefined ? '' : `\nLoaded with the other sources in ${formatMs(this.loadMs)}`}`;
+      item.iconPath = new vscode.ThemeIcon(
+        report.severity === 'error' ? 'error' : report.severity === 'warning' ? 'warning' : 'book',
+        report.severity === 'error' ? new vscode.ThemeColor('problemsErrorIcon.foreground') : report.severity === 'warning' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
+      );
+      const uri = uriOf(report.location);
+      if (uri) {
+        item.resourceUri = uri;
+        item.command = { command: 'vscode.open', title: 'Open Index File', arguments: [uri] };
+      }
+      item.contextValue = 'paperLookup.source';
+      return item;
+    }
+    const { problem } = node;
+    const item = new vscode.TreeItem(oneLine(problem.message), vscode.TreeItemCollapsibleState.None);
+    item.description = `line ${problem.line}, column ${problem.column}`;
+    item.tooltip = `${problem.file}:${problem.line}:${problem.column}\n${problem.message}`;
+    item.iconPath = new vscode.ThemeIcon(problem.severity === 'error' ? 'error' : 'warning');
+    const uri = uriOf(problem.file);
+    if (uri) {
+      const at = new vscode.Position(problem.line - 1, problem.column - 1);
+      item.command = { command: 'vscode.open', title: 'Go to Problem', arguments: [uri, { selection: new vscode.Range(at, at) } satisfies vscode.TextDocumentShowOptions] };
+    }
+    return item;
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) return this.reports.map((report) => ({ kind: 'source', report }));
+    return node.kind === 'source' ? node.report.problems.map((problem) => ({ kind: 'problem', problem })) : [];
+  }
+
+  /** Brings the view into sight. */
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${SOURCES_VIEW_ID}.focus`);
+  }
+
+  dispose(): void {
+    this.treeView.dispose();
+    this.diagnostics.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+function toDiagnostic(problem: IndexProblem): vscode.Diagnostic {
+  const at = new vscode.Position(Math.max(0, problem.line - 1), Math.max(0, problem.column - 1));
+  const diagnostic = new vscode.Diagnostic(
+    new vscode.Range(at, at),
+    problem.message,
+    problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+  );
+  diagnostic.source = 'Paper Lookup';
+  return diagnostic;
+}
+
+/** A source's location as a URI: an absolute path, or a URI string (files not on disk). Undefined for a setting entry that named no file. */
+function uriOf(location: string): vscode.Uri | undefined {
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(location)) return vscode.Uri.parse(location);
+  return location.startsWith('/') || /^[a-z]:[\\/]/i.test(location) ? vscode.Uri.file(location) : undefined;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}

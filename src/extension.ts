@@ -7,7 +7,8 @@ import { ConfigStore } from './config';
 import type { PaperCatalog } from './index/catalog';
 import { AbstractPanels } from './ui/abstractPanel';
 import { Bibliographies } from './ui/bibliographies';
-import { registerCitationProviders } from './ui/citationProviders';
+import { CitationDiagnostics } from './ui/citationDiagnostics';
+import { BibliographyEntries, registerCitationProviders } from './ui/citationProviders';
 import { registerCommands } from './ui/commands';
 import type { InsertServices } from './ui/insertCitation';
 import { LivePreview } from './ui/livePreview';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     context.subscriptions.push(sourcesView, library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
     context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
     context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output }));
+    context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
     context.subscriptions.push(...registerCitationProviders({ library, config, bibliographies, onDidCite: (paper) => readingList.noteUsed(paper.id) }));
     return {
       catalog: () => library.catalog(),

@@ -275,3 +275,56 @@ function markdownCompletionContext(text: string, cursor: number): KeyCompletionC
   if (beforeCursor[at] !== '@' || !BEFORE_TYPED_KEY.test(beforeCursor.slice(0, at))) return undefined;
   return { prefix, range: { start: cursor - prefix.length, end: cursor } };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Every cited key of a document
+
+/**
+ * Every key the document cites, in text order, each with its range: LaTeX `\cite`-like commands outside
+ * comments (not `\nocite{*}`'s `*`); in Markdown every pandoc `@key`, bracketed or in-text, outside code,
+ * the YAML front matter, HTML comments and link targets, where pandoc would not read one either.
+ */
+export function citedKeysIn(text: string, language: CitationLanguage): CitedKey[] {
+  return language === 'latex' ? latexCitedKeys(text) : markdownCitedKeys(text);
+}
+
+function latexCitedKeys(text: string): CitedKey[] {
+  const keys: CitedKey[] = [];
+  for (const citation of latexCitationsIn(text, { start: 0, end: text.length })) {
+    if (citation.keysEnd === undefined || inLatexComment(text, citation.start)) continue;
+    for (const slot of splitWithRanges(text, citation.keysStart, citation.keysEnd, ',')) {
+      if (slot.text !== '' && slot.text !== '*') keys.push({ key: slot.text, range: slot.range });
+    }
+  }
+  return keys;
+}
+
+/** Whether an unescaped `%` starts a comment before `offset` on its line. */
+function inLatexComment(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  for (let i = lineStart; i < offset; i++) if (text[i] === '%' && isUnescaped(text, i)) return true;
+  return false;
+}
+
+/**
+ * Parts of Markdown where an `@` is no citation: fenced code blocks, inline code, the YAML front matter, HTML
+ * comments, link targets `](…)` and autolinks `<…>`.
+ */
+const MARKDOWN_NOT_PROSE = /(?<![\s\S])---\r?\n[\s\S]*?\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)|^[ \t]*(```+|~~~+)[^\n]*\n[\s\S]*?(?:^[ \t]*\1[ \t]*$|(?![\s\S]))|(`+)[\s\S]*?\2|<!--[\s\S]*?-->|\]\([^)\s]*(?:\s+"[^"]*")?\)|<[a-z][a-z0-9+.-]*:[^>\s]*>/gim;
+
+function markdownCitedKeys(text: string): CitedKey[] {
+  const skipped: OffsetRange[] = [];
+  for (const match of text.matchAll(MARKDOWN_NOT_PROSE)) {
+    skipped.push({ start: match.index, end: match.index + match[0].length });
+  }
+  const keys: CitedKey[] = [];
+  let next = 0;
+  for (const match of text.matchAll(MARKDOWN_CITED_KEYS)) {
+    while (next < skipped.length && skipped[next].end <= match.index) next++;
+    if (next < skipped.length && skipped[next].start <= match.index) continue;
+    const start = match.index + match[0].length - match[1].length;
+    const braced = /^\{(.*)\}$/.exec(match[1]);
+    keys.push(braced ? { key: braced[1], range: { start: start + 1, end: start + 1 + braced[1].length } } : { key: match[1], range: { start, end: start + match[1].length } });
+  }
+  return keys;
+}

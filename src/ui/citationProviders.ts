@@ -188,7 +188,7 @@ function trustedMarkdown(markdown: string): vscode.MarkdownString {
   return trusted;
 }
 
-interface DocumentBibliography {
+export interface DocumentBibliography {
   readonly target?: BibliographyTarget;
   readonly entries: readonly BibEntry[];
 }
@@ -197,7 +197,7 @@ interface DocumentBibliography {
  * The entries of the .bib a document cites into, parsed again only when that .bib's text changes: completion
  * asks on every keystroke, and parsing a .bib of a thousand entries takes longer than a keystroke.
  */
-class BibliographyEntries {
+export class BibliographyEntries {
   private lastParsed: { readonly uri: string; readonly text: string; readonly entries: Promise<BibEntry[]> } | undefined;
 
   constructor(private readonly bibliographies: Bibliographies) {}

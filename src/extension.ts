@@ -49,7 +49,13 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
     context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output }));
     context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
-    context.subscriptions.push(...registerCitationProviders({ library, config, bibliographies, onDidCite: (paper) => readingList.noteUsed(paper.id) }));
+    context.subscriptions.push(...registerCitationProviders({
+      library,
+      config,
+      bibliographies,
+      onDidCite: (paper) => readingList.noteUsed(paper.id),
+      recentPaperIds: () => [...readingList.recent, ...readingList.saved],
+    }));
     return {
       catalog: () => library.catalog(),
       abstractPanel: () => panels.current,

@@ -11,10 +11,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findExistingKey, keyInBibliography, parseBibEntries, type BibEntry } from '../citation/bibliography';
-import { citedKeyAt, completionContext } from '../citation/citationContext';
+import { citedKeyAt, citedKeysIn, completionContext, type CitationLanguage } from '../citation/citationContext';
 import { bibEntryHover, paperDocumentation, paperHover, type CommandLink } from '../citation/paperSummary';
 import type { ConfigStore } from '../config';
 import type { PaperCatalog } from '../index/catalog';
+import { searchFamiliarFirst } from '../index/familiarRanking';
 import type { LoadedPaper } from '../index/paper';
 import { bibliographyLanguage, readText, type Bibliographies, type BibliographyTarget } from './bibliographies';
 import type { AddToBibliographyArgs } from './commands';
@@ -26,6 +27,8 @@ export interface CitationProviderServices {
   readonly bibliographies: Bibliographies;
   /** Told of every paper cited by accepting a completion, as the insert commands tell of theirs. */
   readonly onDidCite: (paper: LoadedPaper) => unknown;
+  /** Recently cited or opened papers, most recent first, then the reading list: offered first before anything is typed. */
+  readonly recentPaperIds: () => readonly string[];
 }
 
 /** What the `paperLookup.citationCompleted` command, run when a completion is accepted, is given. */
@@ -92,7 +95,9 @@ async function completeKey(
 
   const { addToBibliography, maxResults } = services.config.value;
   const range = new vscode.Range(document.positionAt(typed.range.start), document.positionAt(typed.range.end));
-  const items = papersMatching(catalog, typed.prefix, maxResults).map((paper, rank) => {
+  // Before anything is typed, the papers this document already cites come first, then the recent ones.
+  const familiarIds = typed.prefix === '' ? [...citedPaperIds(document, language, catalog), ...services.recentPaperIds()] : [];
+  const items = papersMatching(catalog, typed.prefix, maxResults, familiarIds).map((paper, rank) => {
     // The key the citation will have: the .bib's own key for a paper it has (the key LaTeX and pandoc will find),
     // else the key the paper is added under — never one the .bib holds for another paper.
     const cited = bibliography.target ? keyInBibliography(bibliography.entries, paper) : { key: paper.key, inBibliography: false };
@@ -122,11 +127,17 @@ async function completeKey(
  * At most `limit` papers for a typed prefix: first those whose key starts with it (someone typing a key they
  * know), then our search's hits for it. An empty prefix lists papers in index order.
  */
-function papersMatching(catalog: PaperCatalog, prefix: string, limit: number): LoadedPaper[] {
+function papersMatching(catalog: PaperCatalog, prefix: string, limit: number, familiarIds: readonly string[]): LoadedPaper[] {
+  if (prefix === '') return searchFamiliarFirst(catalog, '', limit, [...new Set(familiarIds)]).map((hit) => hit.paper);
   const byKey = catalog.papersByKeyPrefix(prefix, limit);
   const chosen = new Set(byKey);
   const bySearch = prefix === '' ? [] : catalog.search(prefix, limit).map((hit) => hit.paper).filter((paper) => !chosen.has(paper));
   return [...byKey, ...bySearch].slice(0, limit);
+}
+
+/** Our papers the document cites, in the order it first cites them. */
+function citedPaperIds(document: vscode.TextDocument, language: CitationLanguage, catalog: PaperCatalog): string[] {
+  return citedKeysIn(document.getText(), language).flatMap(({ key }) => catalog.getByKey(key)?.id ?? []);
 }
 
 async function describeKey(

@@ -123,6 +123,13 @@ describe('Citation completion and hover', function () {
     assert.equal((await api()).readingList().recent[0], 'stitchable-neural-networks');
   });
 
+  it('with nothing typed, offers the papers this document cites first, then the recent ones', async () => {
+    const stitchable = itemFor(await keyCompletions('notes.md', 'Stitching [@stichable$$CURSOR$$].\n'), 'panStitchableNeuralNetworks2023');
+    await acceptCompletion(stitchable);
+    const items = await keyCompletions('notes.md', `Earlier [@${POINTER_NETWORKS_KEY}] and later [@$$CURSOR$$].\n`, {}, '@');
+    assert.deepEqual(items.slice(0, 2).map(labelOf), [POINTER_NETWORKS_KEY, 'panStitchableNeuralNetworks2023']);
+  });
+
   it('completes from the start of a key', async () => {
     const items = await keyCompletions('notes.md', 'See [@vinyalsPoi$$CURSOR$$].\n');
     assert.equal(labelOf(items[0]), POINTER_NETWORKS_KEY);

@@ -13,6 +13,8 @@ import type { VsCodeApi } from './vscodeApi';
 
 /** Long enough to skip the searches for the first letters of a word typed at speed. */
 const SEARCH_DELAY_MS = 120;
+/** A focus this soon after a pointer press came with a click. */
+const CLICK_FOCUS_MS = 500;
 
 export function startView(root: HTMLElement, vscode: VsCodeApi<ViewMessage, PapersViewState>): void {
   const restored = vscode.getState();
@@ -56,6 +58,20 @@ export function startView(root: HTMLElement, vscode: VsCodeApi<ViewMessage, Pape
       if (event.ctrlKey || event.metaKey) results.insertActive();
       else results.openActive();
     }
+  });
+
+  // Focusing the view (its activity bar icon, "Focus on Papers View") focuses this page but no control in it:
+  // the cursor then goes into the search field, so typing searches at once. Not when the focus came with a
+  // click: that click chose where the focus goes (a result, a link, text to select).
+  let lastPointerDown = -Infinity;
+  window.addEventListener('pointerdown', () => {
+    lastPointerDown = performance.now();
+  }, true);
+  window.addEventListener('focus', () => {
+    setTimeout(() => {
+      const byClick = performance.now() - lastPointerDown < CLICK_FOCUS_MS;
+      if (!byClick && (document.activeElement === null || document.activeElement === document.body)) search.focus();
+    }, 0);
   });
 
   window.addEventListener('message', (event: MessageEvent<ViewHostMessage>) => {

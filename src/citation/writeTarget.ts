@@ -31,8 +31,10 @@ export const WRITTEN_FORMATS: readonly BibliographyFormat[] = ['bibtex'];
 
 /** Who named the target: this decides whether a target outside the workspace folders needs a question. */
 export type TargetOrigin =
-  /** Declared by a document (`\bibliography`, `bibliography:`), `references.bib` beside it, or a command argument. */
+  /** Declared by a document (`\bibliography`, `bibliography:`), or `references.bib` beside it. */
   | 'document'
+  /** An argument of one of our commands (which links and other extensions can run). */
+  | 'command'
   /** `paperLookup.bibliographyFile` from workspace or folder settings: the workspace's word, not the user's. */
   | 'workspaceSetting'
   /** `paperLookup.bibliographyFile` from the user's own settings. */
@@ -59,6 +61,15 @@ export type WriteTargetDecision =
   /** Outside every workspace folder in a trusted workspace: write only if the user says yes to `question`. */
   | { readonly action: 'ask'; readonly realPath: string; readonly format: BibliographyFormat; readonly question: string; readonly detail: string; readonly confirm: string }
   | { readonly action: 'refuse'; readonly reason: 'extension' | 'untrusted' | 'unusable'; readonly message: string };
+
+/** Who names a target, in messages. */
+const NAMED_BY: Readonly<Record<TargetOrigin, string>> = {
+  document: 'the document',
+  command: 'a command',
+  workspaceSetting: 'the workspace setting paperLookup.bibliographyFile',
+  userSetting: 'your user setting paperLookup.bibliographyFile',
+  saveDialog: 'the save dialog',
+};
 
 /** The longest name of one path part that Linux, macOS and Windows file systems take, in UTF-8 bytes. */
 const MAX_NAME_BYTES = 255;
@@ -101,7 +112,7 @@ export async function decideWriteTarget(target: string, origin: TargetOrigin, en
   }
   // An agreement given while the workspace was trusted does not outlive its trust.
   if (environment.trusted && environment.approved?.has(realPath)) return { action: 'write', realPath, format };
-  const named = origin === 'workspaceSetting' ? 'the workspace setting paperLookup.bibliographyFile' : 'the document';
+  const named = NAMED_BY[origin];
   if (!environment.trusted) {
     return {
       action: 'refuse',

@@ -172,14 +172,14 @@ describe('Write targets', function () {
       assert.equal(editor.document.getText(), original);
     });
 
-    it('Alt+I pressed quickly on three rows cites all three, in the order of the rows', async () => {
+    it('Alt+I pressed quickly on three rows cites all three, in the order of the rows, and adds all three to the .bib', async () => {
       const extension = await api();
       const catalog = await extension.catalog();
       // The live preview shows the highlighted row in the open abstract panel: that is how the rows are read here.
       await vscode.commands.executeCommand('paperLookup.showAbstract', 'efficiently-modeling-long-sequences-with-structured-state-spaces');
-      const untitled = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'Networks: ' });
-      const editor = await vscode.window.showTextDocument(untitled, vscode.ViewColumn.One);
-      editor.selection = new vscode.Selection(0, 10, 0, 10);
+      const files = await writeProject('write-targets-8', { 'notes.md': '---\nbibliography: refs.bib\n---\nNetworks: ', 'refs.bib': '' });
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(files['notes.md']), vscode.ViewColumn.One);
+      editor.selection = new vscode.Selection(3, 10, 3, 10);
       const highlighted = async (differentFrom?: string): Promise<string> => {
         for (let attempt = 0; attempt < 100; attempt++) {
           const shown = extension.abstractPanel()?.paperId;
@@ -209,7 +209,9 @@ describe('Write targets', function () {
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       await command;
       const expected = rows.map((id) => catalog.get(id)?.key);
-      assert.equal(editor.document.getText(), `Networks: [@${expected.join('; @')}]`);
+      assert.equal(editor.document.getText(), `---\nbibliography: refs.bib\n---\nNetworks: [@${expected.join('; @')}]`);
+      const bib = new TextDecoder().decode(await vscode.workspace.fs.readFile(files['refs.bib']));
+      assert.deepEqual([...bib.matchAll(/^@\w+\{(\w+),$/gm)].map((match) => match[1]), expected);
     });
   });
 

@@ -78,7 +78,7 @@ const MAX_PATH_BYTES = 4095;
 /** Symlinks followed by hand (dangling ones) before giving up, as the kernel does with ELOOP. */
 const MAX_LINKS = 40;
 /** Errors meaning the path cannot name a file here at all, rather than that nothing is there yet. */
-const UNUSABLE_CODES = new Set(['ENAMETOOLONG', 'EINVAL', 'ELOOP', 'ENOTDIR', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE']);
+const UNUSABLE_CODES = new Set(['ENAMETOOLONG', 'EINVAL', 'ELOOP', 'ENOTDIR', 'EACCES', 'EPERM', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE']);
 /** How much of a path a one-line message shows. */
 const SHOWN_PATH_CHARS = 80;
 
@@ -124,7 +124,7 @@ export async function decideWriteTarget(target: string, origin: TargetOrigin, en
     action: 'ask',
     realPath,
     format,
-    question: `Add bibliography entries to ${realPath}?`,
+    question: `Add bibliography entries to ${shortPath(realPath, Infinity)}?`,
     detail: `${capitalised(named)} names this file, which is outside every workspace folder. Paper Lookup writes there only if you agree (once for this session).`,
     confirm: 'Write to This File',
   };
@@ -180,16 +180,19 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * A path for a one-line message: control, line-break and bidi characters dropped, and at most
- * `SHOWN_PATH_CHARS` characters, keeping its start and its file name's end.
+ * A path for a one-line message: control, line-break and bidi characters dropped, `](` split by a zero-width
+ * space so that a name like `[Open](command:…)` is not a link in a notification, and at most `maxChars`
+ * characters, keeping its start and its file name's end.
  */
-export function shortPath(file: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = file.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '');
+export function shortPath(file: string, maxChars = SHOWN_PATH_CHARS): string {
+  const clean = file
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '')
+    .replaceAll('](', ']\u200b(');
   const chars = [...clean];
-  if (chars.length <= SHOWN_PATH_CHARS) return clean;
-  const tail = Math.floor(SHOWN_PATH_CHARS / 2);
-  return `${chars.slice(0, SHOWN_PATH_CHARS - tail - 1).join('')}…${chars.slice(-tail).join('')}`;
+  if (chars.length <= maxChars) return clean;
+  const tail = Math.floor(maxChars / 2);
+  return `${chars.slice(0, maxChars - tail - 1).join('')}…${chars.slice(-tail).join('')}`;
 }
 
 function capitalised(text: string): string {

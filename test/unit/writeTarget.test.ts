@@ -152,6 +152,12 @@ describe('write targets', () => {
     assert.equal((await decide(path.join(workspace, `${'a'.repeat(251)}.bib`))).action, 'write');
   });
 
+  it('names a hostile file name in the question without a link in it', async () => {
+    const decision = await decide(path.join(outside, '[Open](command:x).bib'));
+    assert.ok(decision.action === 'ask');
+    assert.doesNotMatch(decision.question, /\]\(/);
+  });
+
   it('refuses a path the file system rejects (a symlink loop, a file used as a folder)', async () => {
     symlinkSync(path.join(workspace, 'loop-b.bib'), path.join(workspace, 'loop-a.bib'));
     symlinkSync(path.join(workspace, 'loop-a.bib'), path.join(workspace, 'loop-b.bib'));
@@ -161,8 +167,9 @@ describe('write targets', () => {
     }
   });
 
-  it('shows paths in messages on one line, without bidi controls, shortened in the middle', () => {
+  it('shows paths in messages on one line, without bidi controls or link syntax, shortened in the middle', () => {
     assert.equal(shortPath('/a/b\u202Ecib.bib\nx'), '/a/bcib.bibx');
+    assert.doesNotMatch(shortPath('/ws/[Open](command:workbench.action.terminal.new).bib'), /\]\(/);
     const long = `/home/user/${'x'.repeat(300)}/refs.bib`;
     const shown = shortPath(long);
     assert.equal([...shown].length, 80);

@@ -189,8 +189,8 @@ async function citeIntoBibliography(
   const bibName = vscode.workspace.asRelativePath(target.uri);
   let written: string | undefined;
   try {
-    const result = await services.bibliographies.cite(document, target, paper, async (key, declaration) => {
-      if (await writeCitation(key, declaration)) written = key;
+    const result = await services.bibliographies.cite(document, target, paper, async (key, declare) => {
+      if (await writeCitation(key, declare)) written = key;
       return written !== undefined;
     });
     if (!result) return undefined;

@@ -103,6 +103,21 @@ describe('write targets', () => {
     }
   });
 
+  it('a command argument is no decision of the user\'s: outside the folders it is asked about, naming the command', async () => {
+    const decision = await decide(path.join(outside, 'shared.bib'), 'command');
+    assert.ok(decision.action === 'ask' && decision.detail.startsWith('A command names this file'), JSON.stringify(decision));
+  });
+
+  it('a workspace folder that is gone from the disk still contains the paths under it, and nothing else', async () => {
+    const gone = path.join(root, 'gone');
+    assert.equal((await decide(path.join(gone, 'refs.bib'), 'document', { workspaceFolders: [gone] })).action, 'write');
+    assert.equal((await decide(path.join(outside, 'shared.bib'), 'document', { workspaceFolders: [gone] })).action, 'ask');
+  });
+
+  it('with no workspace folder open, every .bib is outside: asked about', async () => {
+    assert.equal((await decide(path.join(workspace, 'refs.bib'), 'document', { workspaceFolders: [] })).action, 'ask');
+  });
+
   it('a path agreed to once in the session is not asked about again', async () => {
     assert.equal((await decide(path.join(workspace, 'escape.bib'), 'document', { approved: new Set([path.join(outside, 'shared.bib')]) })).action, 'write');
   });

@@ -81,6 +81,13 @@ const USER_SETTINGS = {
   'chat.commandCenter.enabled': false,
 };
 
+/** Session settings for a workspace that opens in Restricted Mode, without the trust prompt. */
+export const RESTRICTED_MODE_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
+
 const LISTEN_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const LOG_TAIL_LINES = 60;
@@ -144,9 +151,10 @@ export async function installCodeServer() {
 /**
  * Starts code-server for a session on a free port of 127.0.0.1 and resolves once it answers.
  * The returned host's `workbenchUrl` opens the session's workspace with the extension under
- * development loaded, and `stop` ends the server with its extension hosts.
+ * development loaded, and `stop` ends the server with its extension hosts. With `workspaceTrust`,
+ * workspace trust is left on (pair it with `RESTRICTED_MODE_SETTINGS`), so the workspace opens untrusted.
  */
-export async function startCodeServer(session) {
+export async function startCodeServer(session, { workspaceTrust = false } = {}) {
   await linkSystemRipgrep();
   const port = await findFreePort();
   const logFile = path.join(session.dir, 'code-server.log');
@@ -157,7 +165,7 @@ export async function startCodeServer(session) {
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', session.userDataDir,
     '--extensions-dir', session.extensionsDir,

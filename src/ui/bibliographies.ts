@@ -3,6 +3,7 @@
  * to it. Reads go through open buffers first and the append is a `WorkspaceEdit`, so a .bib with unsaved
  * changes is edited in its buffer (nothing on disk overwrites it) and existing entries are never touched.
  */
+import { readlink, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -16,8 +17,9 @@ import {
   type KeyInBibliography,
 } from '../citation/bibliography';
 import { toBibtexEntry } from '../citation/bibtex';
-import type { CitationLanguage } from '../citation/citationContext';
-import type { ConfigStore } from '../config';
+import type { CitationLanguage, TextInsertion } from '../citation/citationContext';
+import { decideWriteTarget, type TargetOrigin, type WriteTargetDecision } from '../citation/writeTarget';
+import { CONFIG_SECTION, type ConfigStore } from '../config';
 import { paperFields, type LoadedPaper } from '../index/paper';
 
 /** The .bib offered to a document that declares none, beside it. */
@@ -25,6 +27,8 @@ const SIBLING_BIBLIOGRAPHY = 'references.bib';
 
 export interface BibliographyTarget {
   readonly uri: vscode.Uri;
+  /** Who named it: decides whether writing there outside the workspace folders needs the user's yes. */
+  readonly origin: TargetOrigin;
   /**
    * Set for references.bib beside a document that declares no bibliography (it may not exist yet) until the
    * user accepts it: citing into it asks first, and declares it in the document.
@@ -55,24 +59,27 @@ export class Bibliographies {
     const language = bibliographyLanguage(document.languageId);
     if (language) {
       const own = declaredBibliographies(document.getText(), language);
-      if (own.length > 0) return { uri: besides(document.uri, own[0]) };
+      if (own.length > 0) return { uri: besides(document.uri, own[0]), origin: 'document' };
       const root = language === 'latex' ? texRootOf(document.getText()) : undefined;
       if (root) {
         const rootUri = besides(document.uri, root);
-        const rootText = await readText(rootUri);
+        // A root the file system cannot read (a name too long for it, say) declares nothing.
+        const rootText = await readText(rootUri).catch(() => undefined);
         const declared = rootText === undefined ? [] : declaredBibliographies(rootText, 'latex');
-        if (declared.length > 0) return { uri: besides(rootUri, declared[0]) };
+        if (declared.length > 0) return { uri: besides(rootUri, declared[0]), origin: 'document' };
       }
     }
     const configured = this.config.value.bibliographyFile;
     if (configured) {
       const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
       const uri = path.isAbsolute(configured) ? vscode.Uri.file(configured) : folder ? vscode.Uri.joinPath(folder.uri, configured) : undefined;
-      if (uri) return { uri };
+      // The user's own settings say the same path: the user decided on it, whatever the workspace's settings say too.
+      const userValue = vscode.workspace.getConfiguration(CONFIG_SECTION).inspect<string>('bibliographyFile')?.globalValue;
+      if (uri) return { uri, origin: userValue?.trim() === configured ? 'userSetting' : 'workspaceSetting' };
     }
     if (!language || document.isUntitled || document.uri.scheme !== 'file') return undefined;
     const uri = besides(document.uri, SIBLING_BIBLIOGRAPHY);
-    return this.acceptedSiblings.has(document.uri.toString()) ? { uri } : { uri, undeclared: true };
+    return this.acceptedSiblings.has(document.uri.toString()) ? { uri, origin: 'document' } : { uri, origin: 'document', undeclared: true };
   }
 
   /** Remembers for this session that the document cites into its undeclared references.bib: it is not offered again. */
@@ -93,11 +100,12 @@ export class Bibliographies {
 
   /**
    * Cites the paper into the target .bib of `document`: decides the key first (the .bib's own key for the paper,
-   * else `paper.key` made unique in the .bib), lets `writeCitation` put that key into the text, then appends the
-   * entry under it unless the .bib has the paper — and for an undeclared target, declares the .bib in the
-   * document in the same workspace edit. Undefined when `writeCitation` wrote nothing.
+   * else `paper.key` made unique in the .bib), lets `writeCitation` put that key into the text — and, for an
+   * undeclared target, the declaration of the .bib, in the same edit so that one Undo takes both back — then
+   * appends the entry under it unless the .bib has the paper. Undefined when `writeCitation` wrote nothing.
+   * The caller has checked that the target may be written (`decideWrite`).
    */
-  cite(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, writeCitation: (key: string) => Thenable<boolean>): Promise<CiteResult | undefined> {
+  cite(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, writeCitation: CitationWriter): Promise<CiteResult | undefined> {
     // One at a time: two concurrent cites of one paper would both find it missing and append it twice, and two
     // papers with one base key would both be written with the same free key.
     const result = this.pending.then(() => this.citeNow(document, target, paper, writeCitation));
@@ -107,32 +115,75 @@ export class Bibliographies {
 
   private pending: Promise<unknown> = Promise.resolve();
 
-  private async citeNow(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, writeCitation: (key: string) => Thenable<boolean>): Promise<CiteResult | undefined> {
+  private async citeNow(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, writeCitation: CitationWriter): Promise<CiteResult | undefined> {
     const { uri } = target;
     const text = await readText(uri);
     const { key, inBibliography } = keyInBibliography(text === undefined ? [] : await parseBibEntries(text), paper);
-    if (!(await writeCitation(key))) return undefined;
+    const language = bibliographyLanguage(document.languageId);
+    const declare = target.undeclared && language ? (documentText: string) => bibliographyDeclaration(documentText, language, path.basename(uri.path)) : undefined;
+    const declared = declare?.(document.getText()) !== undefined;
+    if (!(await writeCitation(key, declare))) return undefined;
 
-    const edit = new vscode.WorkspaceEdit();
-    let bibDocument: vscode.TextDocument | undefined;
     if (!inBibliography) {
+      const edit = new vscode.WorkspaceEdit();
       const entry = toBibtexEntry({ ...paperFields(paper), key });
+      let bibDocument: vscode.TextDocument | undefined;
       if (text === undefined) {
         edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });
       } else {
         bibDocument = await vscode.workspace.openTextDocument(uri);
         edit.insert(uri, bibDocument.positionAt(bibDocument.getText().length), appendEntryText(bibDocument.getText(), entry));
       }
+      const hadUnsavedChanges = bibDocument?.isDirty ?? false;
+      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not edit ${vscode.workspace.asRelativePath(uri)}.`);
+      // Save so LaTeX and pandoc see the entry, unless the buffer held unsaved changes of the user's: those stay theirs to save.
+      if (bibDocument && !hadUnsavedChanges) await bibDocument.save();
     }
-    const language = bibliographyLanguage(document.languageId);
-    const declaration = target.undeclared && language ? bibliographyDeclaration(document.getText(), language, path.basename(uri.path)) : undefined;
-    if (declaration) edit.insert(document.uri, document.positionAt(declaration.offset), declaration.text);
-    const hadUnsavedChanges = bibDocument?.isDirty ?? false;
-    if ((!inBibliography || declaration) && !(await vscode.workspace.applyEdit(edit))) throw new Error(`Could not edit ${vscode.workspace.asRelativePath(uri)}.`);
-    // Save so LaTeX and pandoc see the entry, unless the buffer held unsaved changes of the user's: those stay theirs to save.
-    if (bibDocument && !hadUnsavedChanges) await bibDocument.save();
-    return { key, added: !inBibliography, ...(target.undeclared ? { declared: declaration !== undefined } : {}) };
+    return { key, added: !inBibliography, ...(target.undeclared ? { declared } : {}) };
   }
+}
+
+/**
+ * Writes the citation of a paper under `key`; given `declare`, also the declaration of the .bib it returns for
+ * the document's text, in the same edit. Resolves false when nothing was written.
+ */
+export type CitationWriter = (key: string, declare?: Declare) => Thenable<boolean>;
+
+/** Where and what to insert so that a document with `text` declares the .bib; undefined where it cannot be. */
+export type Declare = (text: string) => TextInsertion | undefined;
+
+/** Real paths outside the workspace folders the user agreed to have written in this session. */
+const approvedOutside = new Set<string>();
+
+/**
+ * Whether a bibliography may be written at `uri` (see src/citation/writeTarget.ts). Files of other URI schemes
+ * than `file` (virtual workspaces) have no symlinks to resolve: their paths are judged as they are.
+ */
+export function decideWrite(uri: vscode.Uri, origin: TargetOrigin): Promise<WriteTargetDecision> {
+  const local = uri.scheme === 'file';
+  const asPath = (file: vscode.Uri): string => (local ? file.fsPath : file.path);
+  return decideWriteTarget(asPath(uri), origin, {
+    realpath: local ? realpath : (file) => Promise.resolve(file),
+    readlink: local ? readlink : () => Promise.reject(Object.assign(new Error('no symlinks here'), { code: 'EINVAL' })),
+    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === uri.scheme).map((folder) => asPath(folder.uri)),
+    trusted: vscode.workspace.isTrusted,
+    approved: approvedOutside,
+  });
+}
+
+/** Asks the question of an `ask` decision in a modal dialog; a yes holds for that real path for the session. */
+export async function confirmWrite(decision: Extract<WriteTargetDecision, { action: 'ask' }>): Promise<boolean> {
+  const answer = await vscode.window.showWarningMessage(decision.question, { modal: true, detail: decision.detail }, decision.confirm);
+  if (answer !== decision.confirm) return false;
+  approvedOutside.add(decision.realPath);
+  return true;
+}
+
+/** `decideWrite`, then the refusal shown or the question asked: true when writing may go ahead. */
+export async function mayWrite(uri: vscode.Uri, origin: TargetOrigin): Promise<boolean> {
+  const decision = await decideWrite(uri, origin);
+  if (decision.action === 'refuse') void vscode.window.showWarningMessage(decision.message);
+  return decision.action === 'write' || (decision.action === 'ask' && (await confirmWrite(decision)));
 }
 
 /** The bibliography conventions a language follows, if any. */

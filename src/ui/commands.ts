@@ -57,18 +57,38 @@ export interface AddToBibliographyArgs extends InsertCitationArgs {
  */
 const INSERT_AND_CONTINUE_COMMAND = 'paperLookup.picker.insertAndContinue';
 
+/** Runs tasks one after another, each once the one before has settled. */
+type InOrder = <T>(task: () => Promise<T>) => Promise<T>;
+
+/**
+ * A queue for the inserts of one picker: each insert reads the text the one before it wrote, so they must not
+ * overlap. One queue per picker, not one for the window: an unanswered question of one insert holds back only the
+ * papers picked after it there.
+ */
+function inOrder(): InOrder {
+  let last: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const result = last.then(task);
+    last = result.catch(() => undefined);
+    return result;
+  };
+}
+
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   const { config, library, panels, readingList, livePreview, output } = services;
 
-  /** The row buttons; `onDidInsert` is told when the quote button (or Alt+I) has inserted a citation. */
-  const itemActions = (editor: () => vscode.TextEditor | undefined, onDidInsert?: () => void): PickerOptions['itemActions'] => [
+  /**
+   * The row buttons; `onDidInsert` is told when the quote button (or Alt+I) has inserted a citation. Their inserts
+   * run through `inOrder`, so rows picked in quick succession are cited in the order they were picked.
+   */
+  const itemActions = (editor: () => vscode.TextEditor | undefined, inOrder: InOrder, onDidInsert?: () => void): PickerOptions['itemActions'] => [
     {
       // Keeps the picker open, and a second paper joins the citation the first one made: [@a; @b].
       button: { iconPath: new vscode.ThemeIcon('quote'), tooltip: 'Insert Citation and Keep Picking (Alt+I)' },
       command: INSERT_AND_CONTINUE_COMMAND,
-      run: async (paper) => {
+      run: (paper) => inOrder(async () => {
         if (await insertCitation(editor(), paper, services, { joinPrevious: true })) onDidInsert?.();
-      },
+      }),
     },
     { button: { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy Citation Key' }, run: copyCitationKey },
   ];
@@ -101,7 +121,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         title: 'Search Papers',
         placeholder: 'Type words from a title, an author or an abstract (typos are fine)',
         initialQuery: typeof query === 'string' ? query : undefined,
-        itemActions: itemActions(() => editor),
+        itemActions: itemActions(() => editor, inOrder()),
       });
       if (paper) await openPaper(paper);
     }),
@@ -112,15 +132,16 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         void vscode.window.showWarningMessage('Paper Lookup: open a Markdown, LaTeX or other text file to insert a citation into.');
         return false;
       }
-      // After papers gathered with the quote button or Alt+I, the paper Enter picks joins their citation.
+      // After papers gathered with the quote button or Alt+I, the paper Enter picks joins their citation, after them.
       let gathered = false;
+      const queue = inOrder();
       const paper = await resolvePaper(args?.paperId, {
         title: 'Insert Citation',
         placeholder: 'Search papers to cite — Enter inserts at every cursor, Alt+I inserts and keeps picking',
         initialQuery: args?.query,
-        itemActions: itemActions(() => editor, () => (gathered = true)),
+        itemActions: itemActions(() => editor, queue, () => (gathered = true)),
       });
-      return paper ? insertCitation(editor, paper, services, { joinPrevious: args?.joinPrevious || gathered }) : false;
+      return paper ? queue(() => insertCitation(editor, paper, services, { joinPrevious: args?.joinPrevious || gathered })) : false;
     }),
 
     vscode.commands.registerCommand('paperLookup.addToBibliography', async (args?: AddToBibliographyArgs) => {

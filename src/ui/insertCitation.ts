@@ -14,7 +14,7 @@ import { citationAt, keyInsertion, type CitationLanguage, type ExistingCitation,
 import { citationAtCursor, citationStyleFor, formatCitation } from '../citation/format';
 import { CONFIG_SECTION, type AddToBibliography, type ConfigStore } from '../config';
 import { paperFields, type LoadedPaper } from '../index/paper';
-import { bibliographyLanguage, readText, type Bibliographies, type BibliographyTarget } from './bibliographies';
+import { bibliographyLanguage, confirmWrite, decideWrite, readText, type Bibliographies, type BibliographyTarget, type CitationWriter, type Declare } from './bibliographies';
 
 export interface InsertServices {
   readonly config: ConfigStore;
@@ -58,11 +58,15 @@ export async function insertCitation(
   const language = style === 'markdown' || style === 'latex' ? style : undefined;
   const bibliography = language && bibliographyLanguage(document.languageId) ? await chooseBibliography(document, paper, services) : undefined;
 
-  /** Writes the citation of the paper under `key` at every cursor. */
-  const writeCitation = (key: string): Thenable<boolean> => {
+  /** Writes the citation of the paper under `key` at every cursor, and the .bib's declaration if given, as one edit. */
+  const writeCitation: CitationWriter = async (key, declare) => {
     const text = document.getText();
     const fresh = formatCitation({ ...paperFields(paper), key }, style, config.citation);
-    return editor.edit((edit) => {
+    const declaration = declare?.(text);
+    // A selection that spans the declaration's place would overlap it in one edit: the declaration then goes in after.
+    const apart = declaration !== undefined && editor.selections.some((selection) => document.offsetAt(selection.start) < declaration.offset && declaration.offset < document.offsetAt(selection.end));
+    const written = await editor.edit((edit) => {
+      if (declaration && !apart) edit.insert(document.positionAt(declaration.offset), declaration.text);
       for (const selection of editor.selections) {
         const extension = selection.isEmpty && language ? citationToExtend(text, document.offsetAt(selection.active), key, language, options) : undefined;
         if (extension === 'already cited') continue;
@@ -70,6 +74,7 @@ export async function insertCitation(
         else edit.replace(selection, citationAtCursor(fresh, document.languageId, document.lineAt(selection.start).text.slice(0, selection.start.character), config.citation));
       }
     });
+    return written && (!apart || !declare || (await insertDeclaration(document, declare)));
   };
   // The key is decided against the .bib before the text is written, so the text never cites a key the .bib
   // holds for another paper; and a paper that stays out of the .bib gets the key adding it later would give.
@@ -117,16 +122,33 @@ async function chooseBibliography(
 ): Promise<BibliographyChoice | undefined> {
   const target = await services.bibliographies.targetFor(document);
   if (!target) return undefined;
+  // Before anything reads the target: a name the file system cannot take is refused in one line, not a modal error.
+  const permission = await decideWrite(target.uri, target.origin);
+  if (permission.action === 'refuse') {
+    // The paper is cited under its own key, as for a document without a bibliography.
+    if (permission.reason === 'unusable' || mode !== 'never') void vscode.window.showWarningMessage(permission.message);
+    return undefined;
+  }
   if (mode === 'never') return { target, addIfMissing: false };
-  if (target.undeclared) return { target, addIfMissing: await offerSiblingBibliography(document, target, paper, services) };
-  if (mode === 'always' || (await services.bibliographies.keyFor(target.uri, paper)).inBibliography) return { target, addIfMissing: true };
+  const addIfMissing = await wantsToAdd(document, target, paper, services, mode);
+  // Outside the workspace folders, the user says yes to the real path before the first entry goes there.
+  if (addIfMissing && permission.action === 'ask' && !(await services.bibliographies.keyFor(target.uri, paper)).inBibliography) {
+    return { target, addIfMissing: await confirmWrite(permission) };
+  }
+  return { target, addIfMissing };
+}
+
+/** Whether the user wants the paper in the target .bib: the setting, or their answer. */
+async function wantsToAdd(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, services: InsertServices, mode: AddToBibliography): Promise<boolean> {
+  if (target.undeclared) return offerSiblingBibliography(document, target, paper, services);
+  if (mode === 'always' || (await services.bibliographies.keyFor(target.uri, paper)).inBibliography) return true;
   const add = 'Add';
   const always = 'Always Add';
   const choice = await vscode.window.showInformationMessage(`Add “${paper.title}” to ${vscode.workspace.asRelativePath(target.uri)}?`, add, always, 'Not Now');
   if (choice === always) {
     await vscode.workspace.getConfiguration(CONFIG_SECTION).update('citation.addToBibliography', 'always', vscode.ConfigurationTarget.Global);
   }
-  return { target, addIfMissing: choice === add || choice === always };
+  return choice === add || choice === always;
 }
 
 /**
@@ -162,13 +184,13 @@ async function citeIntoBibliography(
   target: BibliographyTarget,
   paper: LoadedPaper,
   services: InsertServices,
-  writeCitation: (key: string) => Thenable<boolean>,
+  writeCitation: CitationWriter,
 ): Promise<string | undefined> {
   const bibName = vscode.workspace.asRelativePath(target.uri);
   let written: string | undefined;
   try {
-    const result = await services.bibliographies.cite(document, target, paper, async (key) => {
-      if (await writeCitation(key)) written = key;
+    const result = await services.bibliographies.cite(document, target, paper, async (key, declare) => {
+      if (await writeCitation(key, declare)) written = key;
       return written !== undefined;
     });
     if (!result) return undefined;
@@ -193,7 +215,18 @@ export async function addPaperToBibliography(
   mode: AddToBibliography = 'always',
 ): Promise<string | undefined> {
   const choice = await chooseBibliography(document, paper, services, mode);
-  return choice?.addIfMissing ? citeIntoBibliography(document, choice.target, paper, services, () => Promise.resolve(true)) : undefined;
+  // Nothing is cited; only an undeclared .bib's declaration goes into the document.
+  const declareOnly: CitationWriter = async (_key, declare) => !declare || insertDeclaration(document, declare);
+  return choice?.addIfMissing ? citeIntoBibliography(document, choice.target, paper, services, declareOnly) : undefined;
+}
+
+/** Inserts the .bib's declaration into the document as it is now; true also where it cannot be declared. */
+async function insertDeclaration(document: vscode.TextDocument, declare: Declare): Promise<boolean> {
+  const declaration = declare(document.getText());
+  if (!declaration) return true;
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(document.uri, document.positionAt(declaration.offset), declaration.text);
+  return vscode.workspace.applyEdit(edit);
 }
 
 function describe(document: vscode.TextDocument): string {

@@ -8,6 +8,7 @@ import { toBibtexFile } from '../citation/bibtex';
 import type { PaperCatalog } from '../index/catalog';
 import type { LoadedPaper } from '../index/paper';
 import { describeAuthorsAndYear } from '../shared/paperView';
+import { mayWrite } from './bibliographies';
 
 const SAVED_KEY = 'paperLookup.readingList';
 const RECENT_KEY = 'paperLookup.recentPapers';
@@ -112,7 +113,7 @@ export async function exportReadingList(readingList: ReadingList, catalog: Paper
     filters: { BibTeX: ['bib'] },
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'reading-list.bib') } : {}),
   });
-  if (!uri) return undefined;
+  if (!uri || !(await mayWrite(uri, target ? 'command' : 'saveDialog'))) return undefined;
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toBibtexFile(papers)));
   const skipped = missing > 0 ? ` (${missing} saved paper${missing > 1 ? 's are' : ' is'} not in the loaded indexes and left out)` : '';
   vscode.window.setStatusBarMessage(`Exported ${papers.length} paper${papers.length > 1 ? 's' : ''} to ${vscode.workspace.asRelativePath(uri)}${skipped}`, 5000);

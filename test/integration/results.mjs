@@ -8,9 +8,9 @@ import { delay } from '../../scripts/code-server-host.mjs';
 const OPTIONS_FILE = 'test-options.json';
 const RESULTS_FILE = 'test-results.json';
 
-/** Passes PAPER_LOOKUP_TEST_GREP on to mocha; returns the path the results will be written to. */
-export async function writeTestOptions(session) {
-  const grep = process.env.PAPER_LOOKUP_TEST_GREP;
+/** Passes PAPER_LOOKUP_TEST_GREP (else `grep`) on to mocha; returns the path the results will be written to. */
+export async function writeTestOptions(session, { grep: defaultGrep } = {}) {
+  const grep = process.env.PAPER_LOOKUP_TEST_GREP || defaultGrep;
   if (grep) {
     console.log(`Only running tests matching /${grep}/ (PAPER_LOOKUP_TEST_GREP)`);
     await writeFile(path.join(session.dir, OPTIONS_FILE), `${JSON.stringify({ grep })}\n`);

@@ -2,13 +2,15 @@
 // downloading VS Code. code-server (from npm, cached in .vscode-test/) serves the workbench, headless
 // chromium opens it with the extension under development and the compiled test entry in the URL's
 // `payload`, and the test entry writes its results to a file that this script reports.
-// Set PAPER_LOOKUP_TEST_GREP to run only the tests whose full title matches.
+// Set PAPER_LOOKUP_TEST_GREP to run only the tests whose full title matches. With --restricted, the
+// workspace opens untrusted (Restricted Mode) and only tests titled "in Restricted Mode" run.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   CODE_SERVER_VERSION,
   REPO_ROOT,
   MissingPrerequisite,
+  RESTRICTED_MODE_SETTINGS,
   createSession,
   findChromium,
   installCodeServer,
@@ -39,10 +41,11 @@ async function runTests() {
     return 1;
   }
   findChromium();
+  const restricted = process.argv.includes('--restricted');
   await installCodeServer();
-  session = await createSession();
-  const resultsFile = await writeTestOptions(session);
-  host = await startCodeServer(session);
+  session = await createSession(restricted ? { settings: RESTRICTED_MODE_SETTINGS } : {});
+  const resultsFile = await writeTestOptions(session, restricted ? { grep: 'in Restricted Mode' } : {});
+  host = await startCodeServer(session, { workspaceTrust: restricted });
   browser = await launchChromium();
   const page = await browser.newPage();
   const browserErrors = [];

@@ -154,6 +154,13 @@ describe('Abstract panel', function () {
     const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1];
     for (const script of panel.html.match(/<script[^>]*>/g) ?? []) assert.ok(script.includes(`nonce="${nonce}"`), script);
     assert.ok(!panel.html.includes('Pointer Networks'), 'paper data must reach the webview by message, not inside the HTML');
+    // Math is typeset with KaTeX's stylesheet and fonts from the extension itself, under the same policy.
+    assert.match(panel.html, /<link rel="stylesheet" href="[^"]+\/dist\/katex\/katex\.min\.css">/);
+    const sources = (directive: string): string[] => new RegExp(`(?:^|; )${directive} ([^;]+)`).exec(csp)?.[1].split(' ') ?? [];
+    for (const directive of ['style-src', 'font-src']) {
+      assert.equal(sources(directive).length, 1, `${directive}: the extension's files only`);
+      assert.doesNotMatch(sources(directive)[0], /^'|\*$|^https?:$/, `${directive} ${sources(directive)[0]}`);
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -212,8 +212,14 @@ export function widenToWholeRuns(source: string, from: number, to: number): [num
   return [start, end];
 }
 
+/** The characters the decoder looks at; everything between them is copied as it is. */
+const SPECIAL = /[{}\\$~`'-]/g;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 class Decoder {
-  private readonly runs: LatexRun[] = [];
+  /** Mutable while the decoder joins verbatim stretches into them; handed out as read-only runs. */
+  private readonly runs: (Mutable<TextRun> | MathRun)[] = [];
   private position = 0;
   /**
    * Past these offsets no closing delimiter was found. Whether a `$` or `\)` closes math does not depend on
@@ -288,8 +294,8 @@ class Decoder {
         continue;
       }
       // A stretch of ordinary characters, copied as it is.
-      let end = at + 1;
-      while (end < source.length && !/[{}\\$~`'-]/.test(source[end])) end++;
+      SPECIAL.lastIndex = at + 1;
+      const end = SPECIAL.exec(source)?.index ?? source.length;
       this.exact(at, end, group.style);
       this.position = end;
     }
@@ -476,7 +482,8 @@ class Decoder {
     const last = this.runs.at(-1);
     // Verbatim stretches join, so offsets inside them keep mapping one to one; decoded pieces stay apart.
     if (exact && last?.kind === 'text' && last.exact && last.to === from && sameStyle(last.style, style)) {
-      this.runs[this.runs.length - 1] = { ...last, text: last.text + text, to };
+      last.text += text;
+      last.to = to;
       return;
     }
     this.runs.push({ kind: 'text', text, style, from, to, exact });

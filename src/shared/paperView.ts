@@ -5,7 +5,7 @@
  */
 import type { LoadedPaper, Paper } from '../index/paper';
 import { snippetAround, type FieldMatch } from '../index/search';
-import { readableTextWithMap, widenToWholeRuns } from './latexText';
+import { readableText, readableTextWithMap, widenToWholeRuns } from './latexText';
 import type { HighlightedText, PaperListItem, PaperView } from './protocol';
 
 export type PaperLink = PaperView['links'][number];
@@ -133,9 +133,12 @@ function mergedRanges(ranges: readonly (readonly [number, number])[], length: nu
   return merged;
 }
 
-/** A title short enough for an editor tab: whitespace collapsed, cut at a character boundary with "…". */
+/**
+ * A title short enough for an editor tab: plain text (LaTeX decoded, math as its source), whitespace
+ * collapsed, cut at a character boundary with "…".
+ */
 export function panelTitle(title: string, maxLength = PANEL_TITLE_MAX_LENGTH): string {
-  const characters = Array.from(title.replace(/\s+/g, ' ').trim());
+  const characters = Array.from(readableText(title).replace(/\s+/g, ' ').trim());
   if (characters.length <= maxLength) return characters.join('');
   return `${characters.slice(0, maxLength - 1).join('').trimEnd()}…`;
 }

@@ -194,6 +194,11 @@ describe('paper view', () => {
       assert.equal(Array.from(title).length, 40);
       assert.equal(panelTitle('😀😀😀😀', 3), '😀😀…');
     });
+
+    it('shows a LaTeX title as plain text, math as its source', () => {
+      assert.equal(panelTitle('From dyadic $\\Lambda_{\\alpha}$ to $\\Lambda_{\\alpha}$'), 'From dyadic \\Lambda_{\\alpha} to \\Lambda…');
+      assert.equal(panelTitle('G\\"odel and {\\em Proof}'), 'Gödel and Proof');
+    });
   });
 });
 

@@ -1,7 +1,8 @@
 // One esbuild config for every bundle: the extension host, its catalog worker, the command line, the webview script,
 // and (except with --production) the integration tests.
 // Usage: node esbuild.config.mjs [--production] [--watch]
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -111,8 +112,24 @@ const bundles = [
   }]),
 ];
 
+/**
+ * KaTeX's stylesheet and fonts, which typeset math in the webviews, served from the extension (`dist/katex/`):
+ * the webviews' CSP loads styles and fonts from the extension only. Only the woff2 fonts are copied: the
+ * stylesheet names them first, and every browser VS Code runs in reads them, so the others are never fetched.
+ */
+async function copyKatexAssets() {
+  const from = path.join('node_modules', 'katex', 'dist');
+  const to = path.join('dist', 'katex');
+  await mkdir(path.join(to, 'fonts'), { recursive: true });
+  await copyFile(path.join(from, 'katex.min.css'), path.join(to, 'katex.min.css'));
+  const fonts = (await readdir(path.join(from, 'fonts'))).filter((name) => name.endsWith('.woff2'));
+  await Promise.all(fonts.map((name) => copyFile(path.join(from, 'fonts', name), path.join(to, 'fonts', name))));
+}
+
 // The test entry runs whatever *.test.js it finds: drop the output of test files deleted since the last build.
 await rm('out/test/integration', { recursive: true, force: true });
+
+await copyKatexAssets();
 
 if (watch) {
   const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));

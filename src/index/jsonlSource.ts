@@ -169,45 +169,76 @@ function firstSyntaxError(line: string): ParseError | undefined {
 }
 
 
-/** "A, B and C" (or the snapshot's `authors_parsed`, [[last, first, suffix], …]) as a list of names. */
+/**
+ * The paper's authors. The snapshot's `authors_parsed` ([[last, first, suffix, affiliation…], …]) comes first:
+ * arXiv split those names itself, with the affiliations apart and the accents already letters. Without it,
+ * the `authors` string ("A, B and C") is split, or an array of names taken as it is.
+ */
 function authorList(authors: unknown, parsed: unknown): string[] {
+  const fromParsed = Array.isArray(parsed) ? parsedAuthors(parsed) : [];
+  if (fromParsed.length > 0) return fromParsed;
   if (typeof authors === 'string' && authors.trim() !== '') {
     return splitAuthors(authors).map((name) => decodeLatexAccents(name)).filter((name) => name !== '');
   }
   if (Array.isArray(authors)) return authors.filter((name): name is string => typeof name === 'string').map((name) => cleanText(name)).filter(Boolean);
-  if (Array.isArray(parsed)) {
-    return parsed
-      .filter((entry): entry is unknown[] => Array.isArray(entry))
-      .map((entry) => {
-        const [last, first, suffix] = entry.map((part) => (typeof part === 'string' ? part.trim() : ''));
-        return decodeLatexAccents(cleanText([first, last, suffix].filter(Boolean).join(' ')));
-      })
-      .filter(Boolean);
-  }
   return [];
 }
 
-/** Splits at commas and " and " outside parentheses and braces; drops "(affiliation)" and "et al.". */
+/** `authors_parsed` entries as "First Last Suffix"; entries without a last name are no names. */
+function parsedAuthors(parsed: readonly unknown[]): string[] {
+  const names: string[] = [];
+  for (const entry of parsed) {
+    if (!Array.isArray(entry)) continue;
+    const [last, first, suffix] = entry.slice(0, 3).map((part) => (typeof part === 'string' ? cleanText(part) : ''));
+    if (!last) continue;
+    // arXiv's parser writes hyphenated initials "C.-P." as "C. -P.".
+    const given = first.replace(/\.\s+-(?=\p{L})/gu, '.-');
+    names.push(decodeLatexAccents([given, last, suffix].filter(Boolean).join(' ')));
+  }
+  return names;
+}
+
+/**
+ * Splits an arXiv `authors` string at commas, semicolons and " and " outside parentheses and braces, and
+ * drops every parenthesised affiliation, nested ones included ("Gordon Ritter (1) ((1) Harvard
+ * University)") and "et al.". A line break is only a wrapped line (the snapshot wraps at ~80 columns, also
+ * inside a name: "Nicholas\n  Chapman"), never a separator.
+ */
 export function splitAuthors(authors: string): string[] {
   const names: string[] = [];
-  let depth = 0;
+  let parentheses = 0;
+  let braces = 0;
   let current = '';
   const flush = (): void => {
-    const name = cleanText(current.replace(/\([^()]*\)/g, ' ')).replace(/^and\s+/i, '');
+    const name = cleanText(current).replace(/^and\s+/i, '');
     if (name !== '' && !/^et\.?\s*al\.?$/i.test(name)) names.push(name);
     current = '';
   };
+  const andSeparator = /\s+and\s/iy;
   for (let i = 0; i < authors.length; i++) {
     const c = authors[i];
-    if (c === '(' || c === '{') depth++;
-    else if ((c === ')' || c === '}') && depth > 0) depth--;
-    if (depth === 0 && (c === ',' || c === ';' || c === '\n')) {
+    // Text in parentheses is an affiliation or a footnote mark, never part of a name.
+    if (c === '(') {
+      parentheses++;
+      continue;
+    }
+    if (c === ')' && parentheses > 0) {
+      parentheses--;
+      current += ' ';
+      continue;
+    }
+    if (parentheses > 0) continue;
+    // Braces are LaTeX groups (`{\"o}`): kept, and never split inside.
+    if (c === '{') braces++;
+    else if (c === '}' && braces > 0) braces--;
+    if (braces === 0 && (c === ',' || c === ';')) {
       flush();
       continue;
     }
-    if (depth === 0 && /\s/.test(c) && /^\s+and\s/i.test(authors.slice(i, i + 6))) {
+    andSeparator.lastIndex = i;
+    if (braces === 0 && andSeparator.test(authors)) {
       flush();
-      i += authors.slice(i).match(/^\s+and/i)![0].length - 1;
+      i = andSeparator.lastIndex - 2;
       continue;
     }
     current += c;

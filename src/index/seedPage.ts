@@ -73,6 +73,16 @@ function normaliseWhitespace(text: string): string {
 }
 
 /**
+ * The saved page's text lost the math of arXiv's `$60\times$` (S4, 2111.00396) and `1.37$\times$` (TCNCA,
+ * 2312.05605): Hugging Face's page gives them as "60times", with the `$` delimiters and the backslash gone,
+ * while it keeps `\(…\)` and `91\%` as written. Nothing downstream can tell "60times" was math, so it is
+ * repaired here, where the text comes in: a digit glued to "times" is never English, it was `\times`.
+ */
+export function restoreTimesSigns(abstract: string): string {
+  return abstract.replace(/(\d)times\b/g, '$1$\\times$$');
+}
+
+/**
  * Finds the paper blocks of the saved page: a one-line title, a blank line, an abstract paragraph.
  * Everything before the first block is page boilerplate and is skipped; from the first block on,
  * blocks must follow one another to the end of the page, or this throws a `SeedFormatError`.
@@ -109,7 +119,7 @@ export function parseTrendingPage(page: string): SeedPaper[] {
         `expected the abstract of "${title.text}" (longer than ${MAX_TITLE_LENGTH} characters), found "${abstract.text}"`,
       );
     }
-    papers.push({ title: title.text, abstract: abstract.text, line: title.line });
+    papers.push({ title: title.text, abstract: restoreTimesSigns(abstract.text), line: title.line });
   }
   return papers;
 }

@@ -5,6 +5,7 @@
  */
 import type { LoadedPaper, Paper } from '../index/paper';
 import { snippetAround, type FieldMatch } from '../index/search';
+import { readableText, readableTextWithMap, widenToWholeRuns } from './latexText';
 import type { HighlightedText, PaperListItem, PaperView } from './protocol';
 
 export type PaperLink = PaperView['links'][number];
@@ -88,22 +89,35 @@ export function describeAuthorsAndYear(paper: Pick<Paper, 'authors' | 'year'>): 
 }
 
 /**
- * The picker's one-line snippet of `text` (see `snippetAround`) with the matched ranges that fall inside it,
- * moved to the snippet's offsets. The snippet is one unbroken piece of `text` between optional ellipses,
- * so finding that piece gives the shift.
+ * The one-line snippet of `text` (see `snippetAround`) with the matched ranges that fall inside it, moved to
+ * the snippet's offsets. `text` is source that may carry LaTeX, which the webview decodes: the snippet is
+ * widened so that it cuts no math and no command, and decodes as the same text it is inside the whole.
  */
 export function highlightedSnippet(text: string, ranges: readonly (readonly [number, number])[], width?: number): HighlightedText {
   const snippet = snippetAround(text, ranges, width);
   const leading = snippet.startsWith('…') ? 1 : 0;
   const trailing = snippet.endsWith('…') ? 1 : 0;
   const piece = snippet.slice(leading, snippet.length - trailing);
-  const start = text.indexOf(piece);
-  if (start < 0) return { text: snippet, highlights: [] };
-  const shift = leading - start;
+  const found = text.indexOf(piece);
+  if (found < 0) return { text: snippet, highlights: [] };
+  const [start, end] = widenToWholeRuns(text, found, found + piece.length);
+  const before = start > 0 ? '…' : '';
+  const shown = `${before}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+  const shift = before.length - start;
   const inside = ranges
-    .map(([from, to]): [number, number] => [Math.max(from, start) + shift, Math.min(to, start + piece.length) + shift])
+    .map(([from, to]): [number, number] => [Math.max(from, start) + shift, Math.min(to, end) + shift])
     .filter(([from, to]) => from < to);
-  return { text: snippet, highlights: mergedRanges(inside, snippet.length) };
+  return { text: shown, highlights: mergedRanges(inside, shown.length) };
+}
+
+/**
+ * The picker's snippet of `text` as plain text (LaTeX decoded, math as its source without delimiters): the
+ * ranges are placed on the decoded text first, so the snippet is cut where its words are.
+ */
+export function readableSnippet(text: string, ranges: readonly (readonly [number, number])[], width?: number): string {
+  const readable = readableTextWithMap(text);
+  const moved = ranges.map(([from, to]): [number, number] => [readable.toText(from, 'start'), readable.toText(to, 'end')]);
+  return snippetAround(readable.text, moved, width);
 }
 
 /** Ranges sorted, clipped to `[0, length)`, with overlapping and touching ones joined. */
@@ -119,9 +133,12 @@ function mergedRanges(ranges: readonly (readonly [number, number])[], length: nu
   return merged;
 }
 
-/** A title short enough for an editor tab: whitespace collapsed, cut at a character boundary with "…". */
+/**
+ * A title short enough for an editor tab: plain text (LaTeX decoded, math as its source), whitespace
+ * collapsed, cut at a character boundary with "…".
+ */
 export function panelTitle(title: string, maxLength = PANEL_TITLE_MAX_LENGTH): string {
-  const characters = Array.from(title.replace(/\s+/g, ' ').trim());
+  const characters = Array.from(readableText(title).replace(/\s+/g, ' ').trim());
   if (characters.length <= maxLength) return characters.join('');
   return `${characters.slice(0, maxLength - 1).join('').trimEnd()}…`;
 }

@@ -8,8 +8,9 @@ import * as vscode from 'vscode';
 import type { PaperCatalog } from '../index/catalog';
 import { searchFamiliarFirst } from '../index/familiarRanking';
 import type { LoadedPaper } from '../index/paper';
-import { snippetAround, type SearchHit } from '../index/search';
-import { describeAuthorsAndYear } from '../shared/paperView';
+import type { SearchHit } from '../index/search';
+import { readableText } from '../shared/latexText';
+import { describeAuthorsAndYear, readableSnippet } from '../shared/paperView';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
@@ -123,9 +124,10 @@ function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInput
   const abstractRanges = hit.matches.find((match) => match.field === 'abstract')?.ranges ?? [];
   return {
     paper,
-    label: paper.title,
-    description: describeAuthorsAndYear(paper),
-    detail: paper.abstract ? snippetAround(paper.abstract, abstractRanges) : undefined,
+    // Rows are plain text: LaTeX decoded, math as its source without the delimiters.
+    label: readableText(paper.title),
+    description: readableText(describeAuthorsAndYear(paper) ?? '') || undefined,
+    detail: paper.abstract ? readableSnippet(paper.abstract, abstractRanges) : undefined,
     // Our ranking decides what is listed; without this VS Code would hide items whose label lacks the query.
     alwaysShow: true,
     buttons,

@@ -15,11 +15,17 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-/** A CSP that only allows our stylesheet and our nonce-tagged module script, and an empty page for the script to fill. */
+/**
+ * A CSP that only allows the extension's stylesheets and fonts (ours and KaTeX's) and our nonce-tagged module
+ * script, and an empty page for the script to fill. No inline style either: KaTeX sets its sizes through the
+ * CSSOM (`element.style`), which a CSP does not restrict.
+ */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: WebviewKind): string {
   const nonce = createNonce();
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  // KaTeX's stylesheet, and through it its fonts, for the typeset math: both from dist/katex/ (esbuild.config.mjs).
+  const mathStyleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'katex', 'katex.min.css'));
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource}`,
@@ -33,6 +39,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${mathStyleUri.toString()}">
   <link rel="stylesheet" href="${styleUri.toString()}">
   <title>${kind === 'panel' ? 'Paper abstract' : 'Papers'}</title>
 </head>

@@ -1,25 +1,24 @@
 /**
  * DOM helpers for the webview bundle. Paper text comes from index files, so it only ever enters the page
- * as text nodes and element properties, never as HTML.
+ * as text nodes and element properties, never as HTML (its math as KaTeX's DOM, see richText.ts).
  */
+import { readableText } from '../shared/latexText';
 import type { HighlightedText, PaperListItem } from '../shared/protocol';
+import { richText } from './richText';
 
 /** Creates an element and sets properties on it (never attributes that could carry HTML). */
 export function element<K extends keyof HTMLElementTagNameMap>(tag: K, properties: Partial<HTMLElementTagNameMap[K]> = {}): HTMLElementTagNameMap[K] {
   return Object.assign(document.createElement(tag), properties);
 }
 
-/** The text as text nodes, with each highlighted range in a `<mark>`. */
+/** The text, its LaTeX decoded and math typeset, with each highlighted range in a `<mark>`. */
 export function highlighted({ text, highlights }: HighlightedText): DocumentFragment {
-  const fragment = document.createDocumentFragment();
-  let position = 0;
-  for (const [start, end] of highlights) {
-    if (start < position || end > text.length) continue;
-    fragment.append(text.slice(position, start), element('mark', { textContent: text.slice(start, end) }));
-    position = end;
-  }
-  fragment.append(text.slice(position));
-  return fragment;
+  return richText(text, highlights);
+}
+
+/** A list item's accessible name: its title and "authors · year" as plain text (math as its source). */
+export function paperListItemLabel(item: PaperListItem): string {
+  return readableText(item.description ? `${item.title.text}, ${item.description}` : item.title.text);
 }
 
 /** What every paper list shows of a paper: its title, then "authors · year", then a snippet if it has one. */
@@ -27,7 +26,11 @@ export function paperListItemContent(item: PaperListItem): HTMLElement[] {
   const title = element('span', { className: 'item-title' });
   title.append(highlighted(item.title));
   const parts: HTMLElement[] = [title];
-  if (item.description) parts.push(element('span', { className: 'item-description', textContent: item.description }));
+  if (item.description) {
+    const description = element('span', { className: 'item-description' });
+    description.append(richText(item.description));
+    parts.push(description);
+  }
   if (item.snippet) {
     const snippet = element('span', { className: 'item-snippet' });
     snippet.append(highlighted(item.snippet));

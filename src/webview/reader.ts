@@ -7,7 +7,8 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { HostMessage, PaperAction, PaperListItem, PaperView, ReaderMessage } from '../shared/protocol';
-import { element, paperListItemContent } from './dom';
+import { element, paperListItemContent, paperListItemLabel } from './dom';
+import { richText } from './richText';
 
 type ShowMessage = Extract<HostMessage, { type: 'show' }>;
 
@@ -51,11 +52,12 @@ export class Reader {
     article.setAttribute('aria-labelledby', 'paper-title');
 
     const header = element('header');
-    const title = element('h1', { id: 'paper-title', textContent: paper.title, tabIndex: -1 });
+    const title = element('h1', { id: 'paper-title', tabIndex: -1 });
+    title.append(richText(paper.title));
     header.append(title);
-    if (paper.authors.length > 0) header.append(element('p', { className: 'authors', textContent: paper.authors.join(', ') }));
+    if (paper.authors.length > 0) header.append(withText(element('p', { className: 'authors' }), paper.authors.join(', ')));
     const published = [paper.year?.toString(), paper.venue].filter((part): part is string => Boolean(part));
-    if (published.length > 0) header.append(element('p', { className: 'published', textContent: published.join(' · ') }));
+    if (published.length > 0) header.append(withText(element('p', { className: 'published' }), published.join(' · ')));
     const source = element('p', { className: 'source', textContent: 'From ' });
     source.append(element('vscode-badge', { textContent: paper.source }));
     header.append(source);
@@ -65,7 +67,7 @@ export class Reader {
     abstractSection.setAttribute('aria-labelledby', 'abstract-heading');
     abstractSection.append(element('h2', { id: 'abstract-heading', textContent: 'Abstract' }));
     abstractSection.append(paper.abstract
-      ? element('p', { textContent: paper.abstract })
+      ? withText(element('p'), paper.abstract)
       : element('p', { className: 'missing', textContent: 'This index has no abstract for the paper.' }));
 
     article.append(header, element('vscode-divider'), abstractSection, element('vscode-divider'), this.renderActions(paper, saved));
@@ -140,7 +142,7 @@ export class Reader {
     const list = element('ul', { className: 'paper-list' });
     for (const item of related) {
       const open = element('button', { type: 'button', className: 'paper-link' });
-      open.setAttribute('aria-label', `Open related paper: ${item.title.text}${item.description ? `, ${item.description}` : ''}`);
+      open.setAttribute('aria-label', `Open related paper: ${paperListItemLabel(item)}`);
       open.append(...paperListItemContent(item));
       open.addEventListener('click', () => {
         this.focusNextTitle = true;
@@ -169,4 +171,10 @@ export class Reader {
     this.container.replaceChildren(content);
     this.container.removeAttribute('aria-busy');
   }
+}
+
+/** `parent` with `source` (paper text that may carry LaTeX) rendered into it. */
+function withText<E extends HTMLElement>(parent: E, source: string): E {
+  parent.append(richText(source));
+  return parent;
 }

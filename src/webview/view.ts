@@ -7,7 +7,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { isPapersViewState, type PaperListSection, type PapersViewState, type ViewHostMessage, type ViewMessage } from '../shared/protocol';
-import { element, paperListItemContent } from './dom';
+import { element, paperListItemContent, paperListItemLabel } from './dom';
 import { Reader } from './reader';
 import type { VsCodeApi } from './vscodeApi';
 
@@ -128,7 +128,7 @@ class ResultList {
         const option = element('div', { className: 'option', id: `option-${sectionIndex}-${itemIndex}` });
         option.setAttribute('role', 'option');
         option.setAttribute('aria-selected', 'false');
-        option.setAttribute('aria-label', item.description ? `${item.title.text}, ${item.description}` : item.title.text);
+        option.setAttribute('aria-label', paperListItemLabel(item));
         option.dataset.paperId = item.id;
         option.append(...paperListItemContent(item));
         const index = this.options.length;

@@ -9,6 +9,8 @@ import { MissingPrerequisite, REPO_ROOT, findChromium } from '../../scripts/code
 import { openWorkbench } from './workbench.mjs';
 import { runHostileWebviewTests } from './hostileWebview.mjs';
 
+/* global document -- the callbacks passed to evaluate() run in the webview page */
+
 const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
 const FAILURES_DIR = path.join(REPO_ROOT, 'test-results');
 
@@ -29,6 +31,8 @@ const VIEW = 'body[data-webview="view"]';
 const PANEL = 'body[data-webview="panel"]';
 const S4_TITLE = 'Efficiently Modeling Long Sequences with Structured State Spaces';
 const UI_TIMEOUT_MS = 30_000;
+/** `PAPER_LOOKUP_E2E_GREP='regex'` runs only the tests whose title (with its `[theme]` or `[hostile]`) matches. */
+const GREP = process.env.PAPER_LOOKUP_E2E_GREP ? new RegExp(process.env.PAPER_LOOKUP_E2E_GREP) : undefined;
 
 /** Tests run in this order in one workbench per theme: the first opens notes.md and the side view. */
 const TESTS = [
@@ -173,6 +177,47 @@ const TESTS = [
       await panel.locator('#paper-title', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
     },
   },
+  {
+    name: 'An abstract with math shows it typeset by KaTeX with its own fonts, and LaTeX escapes as their characters',
+    async run(workbench, theme) {
+      const { page } = workbench;
+      await workbench.runCommand('Papers: Show Abstract');
+      const picker = workbench.quickInput();
+      await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.keyboard.insertText('structured state spaces');
+      await picker.locator('.monaco-list-row.focused', { hasText: S4_TITLE }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.keyboard.press('Enter');
+      // An Enter pressed while the picker is still settling can be lost: pressing it again picks the same row.
+      await waitUntil('the panel to show S4', async () => {
+        if (await picker.isVisible()) await page.keyboard.press('Enter');
+        const shown = await workbench.webviewFrame(PANEL, { timeout: 0 }).catch(() => undefined);
+        return (await shown?.locator('#paper-title', { hasText: S4_TITLE }).count()) === 1;
+      });
+
+      const panel = await workbench.webviewFrame(PANEL);
+      await panel.locator('.abstract p .katex').first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const shown = await panel.evaluate(async () => {
+        await document.fonts.ready;
+        const abstract = document.querySelector('.abstract p');
+        const prose = abstract.cloneNode(true);
+        for (const math of prose.querySelectorAll('.math')) math.remove();
+        return {
+          // KaTeX keeps each formula's TeX in its MathML, for screen readers.
+          formulas: [...abstract.querySelectorAll('.katex annotation')].map((annotation) => annotation.textContent),
+          errors: abstract.querySelectorAll('.katex-error, .math-error').length,
+          prose: prose.textContent,
+          fonts: [...new Set([...document.fonts].filter((font) => font.status === 'loaded').map((font) => font.family.replace(/"/g, '')))],
+        };
+      });
+      assert.deepEqual(shown.formulas, ["x'(t) = Ax(t) + Bu(t), y(t) = Cx(t) + Du(t)", 'A', 'A', '\\times']);
+      assert.equal(shown.errors, 0);
+      assert.match(shown.prose, /including \(i\) 91% accuracy/);
+      assert.doesNotMatch(shown.prose, /\\|\$/, 'no LaTeX source is left in the text');
+      assert.ok(shown.fonts.includes('KaTeX_Main') && shown.fonts.includes('KaTeX_Math'), `fonts loaded: ${shown.fonts.join(', ')}`);
+      await panel.locator('.abstract').scrollIntoViewIfNeeded();
+      await workbench.screenshot(path.join(SCREENSHOTS_DIR, `math-${theme.name}.png`));
+    },
+  },
 ];
 
 /** Polls `check` until it resolves true; fails naming `what` after the timeout. */
@@ -186,6 +231,7 @@ async function waitUntil(what, check, timeoutMs = UI_TIMEOUT_MS) {
 
 async function runTheme(theme, results) {
   const title = (test) => `[${theme.name}] ${test.name}`;
+  if (GREP && !TESTS.some((test) => GREP.test(title(test)))) return;
   let workbench;
   try {
     workbench = await openWorkbench({ settings: { ...SETTINGS, 'workbench.colorTheme': theme.colorTheme } });
@@ -197,6 +243,7 @@ async function runTheme(theme, results) {
   }
   try {
     for (const [index, test] of TESTS.entries()) {
+      if (GREP && !GREP.test(title(test))) continue;
       const started = Date.now();
       try {
         await test.run(workbench, theme);
@@ -228,12 +275,12 @@ try {
 const results = [];
 try {
   for (const theme of THEMES) await runTheme(theme, results);
-  await runHostileWebviewTests(results);
+  await runHostileWebviewTests(results, GREP);
 } catch (error) {
   results.push({ title: 'e2e runner', error: error.stack ?? String(error) });
 }
 const failures = results.filter((result) => result.error);
 failures.forEach((failure, index) => console.log(`\n${index + 1}) ${failure.title}\n${failure.error.replace(/^/gm, '    ')}`));
-if (failures.length === 0) console.log(`\nScreenshots: ${path.relative(REPO_ROOT, SCREENSHOTS_DIR)}/{picker,view,panel}-{light,dark,high-contrast}.png`);
+if (failures.length === 0) console.log(`\nScreenshots: ${path.relative(REPO_ROOT, SCREENSHOTS_DIR)}/{picker,view,panel,math}-{light,dark,high-contrast}.png`);
 console.log(`${results.length - failures.length} passed, ${failures.length} failed`);
 process.exit(failures.length === 0 && results.length > 0 ? 0 : 1);

@@ -154,6 +154,14 @@ describe('Abstract panel', function () {
     const nonce = /'nonce-([^']+)'/.exec(scriptSrc)?.[1];
     for (const script of panel.html.match(/<script[^>]*>/g) ?? []) assert.ok(script.includes(`nonce="${nonce}"`), script);
     assert.ok(!panel.html.includes('Pointer Networks'), 'paper data must reach the webview by message, not inside the HTML');
+    // Math is typeset with KaTeX's stylesheet and fonts from the extension itself, under the same policy.
+    assert.match(panel.html, /<link rel="stylesheet" href="[^"]+\/dist\/katex\/katex\.min\.css">/);
+    const sources = (directive: string): string[] => new RegExp(`(?:^|; )${directive} ([^;]+)`).exec(csp)?.[1].split(' ') ?? [];
+    for (const directive of ['style-src', 'font-src']) {
+      // The webview's own resource origins (cspSource): no inline styles, no scheme or host wildcard.
+      assert.deepEqual(sources(directive), sources('img-src'), directive);
+      for (const source of sources(directive)) assert.doesNotMatch(source, /^'unsafe-|^\*$|^(?:https?|data|blob):$/, `${directive} ${source}`);
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

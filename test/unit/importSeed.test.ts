@@ -12,6 +12,7 @@ import {
   buildIndex,
   parseMetadata,
   parseTrendingPage,
+  restoreTimesSigns,
   serializeIndex,
 } from '../../src/index/seedPage';
 import { MAX_SLUG_LENGTH, foldTitle, slugify } from '../../src/index/slug';
@@ -113,6 +114,12 @@ describe('parseTrendingPage', () => {
         ['Second Title', 'wrapped two'],
       ],
     );
+  });
+
+  it('gives back the times signs the saved page lost from arXiv\'s math ("60times" was $60\\times$)', () => {
+    assert.equal(restoreTimesSigns('while performing generation 60times faster (iii)'), 'while performing generation 60$\\times$ faster (iii)');
+    assert.equal(restoreTimesSigns('a lower loss with 1.37times/1.24times faster'), 'a lower loss with 1.37$\\times$/1.24$\\times$ faster');
+    assert.equal(restoreTimesSigns('sometimes 3 times, at times'), 'sometimes 3 times, at times');
   });
 
   it('fails with the line number when a title has no abstract after it', () => {

@@ -121,6 +121,53 @@ describe('arXiv JSON Lines sources', () => {
     assert.deepEqual(splitAuthors('ATLAS Collaboration'), ['ATLAS Collaboration']);
   });
 
+  it('does not split a name at a wrapped line, and drops nested affiliations', () => {
+    assert.deepEqual(splitAuthors('Luisa M. Rebull, Nicholas\n  Chapman, Neal J. Evans II'), ['Luisa M. Rebull', 'Nicholas Chapman', 'Neal J. Evans II']);
+    assert.deepEqual(splitAuthors('Arthur Jaffe (1) and Gordon Ritter (1) ((1) Harvard University)'), ['Arthur Jaffe', 'Gordon Ritter']);
+    assert.deepEqual(
+      splitAuthors('A. S. Mishchenko (1 and 2) and N. Nagaosa (1 and 3) ((1) CREST, Japan\n  Science and Technology Agency, (2) Russian Research Centre)'),
+      ['A. S. Mishchenko', 'N. Nagaosa'],
+    );
+    assert.deepEqual(splitAuthors('D. R.\n  Yakovlev (1), A. D. Wieck (3), and M. Bayer (1)'), ['D. R. Yakovlev', 'A. D. Wieck', 'M. Bayer']);
+  });
+
+  it('prefers authors_parsed, arXiv\'s own split, to the authors string', () => {
+    const paper = recordToPaper(JSON.stringify({
+      id: '0704.0001',
+      title: 'T',
+      authors: 'C. Bal\\\'azs, E. L. Berger, P. M. Nadolsky, C.-P. Yuan',
+      authors_parsed: [['Balázs', 'C.', ''], ['Berger', 'E. L.', ''], ['Evans', 'Neal J.', 'II'], ['Yuan', 'C. -P.', '', 'Michigan State U.']],
+    })) as Paper;
+    assert.deepEqual(paper.authors, ['C. Balázs', 'E. L. Berger', 'Neal J. Evans II', 'C.-P. Yuan']);
+    const withoutParsed = recordToPaper(JSON.stringify({ id: '1', title: 'T', authors: 'A. One and B. Two', authors_parsed: [] })) as Paper;
+    assert.deepEqual(withoutParsed.authors, ['A. One', 'B. Two']);
+  });
+
+  // 200 real records: the first lines of Kaggle's arXiv metadata snapshot (see test/fixtures/sources/README.md).
+  describe('on 200 real snapshot records', () => {
+    const snapshotFile = path.join(sources, 'arxiv-snapshot-2007-04.jsonl');
+    const records = readFileSync(snapshotFile, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as { id: string; authors: string; authors_parsed: string[][] });
+
+    it('loads every record, with authors', async () => {
+      const { papers, problems } = await parseArxivJsonl(chunksOf(readFileSync(snapshotFile), 1 << 14), snapshotFile);
+      assert.deepEqual(problems, []);
+      assert.equal(papers.length, 200);
+      for (const paper of papers) {
+        assert.ok(paper.authors && paper.authors.length > 0, paper.id);
+        for (const name of paper.authors) assert.doesNotMatch(name, /[()\n\\]|^and\b|\band$/, `${paper.id}: ${name}`);
+      }
+    });
+
+    it('splits every authors string into the people arXiv itself found, in order', () => {
+      const disagreements = records.filter((record) => {
+        const names = splitAuthors(record.authors).map((name) => decodeLatexAccents(name));
+        const lastNames = record.authors_parsed.map(([last]) => last);
+        return names.length !== lastNames.length || lastNames.some((last, i) => !names[i].includes(last));
+      });
+      assert.deepEqual(disagreements.map((record) => record.id), []);
+    });
+  });
+
   it('decodes LaTeX accents into letters', () => {
     assert.equal(decodeLatexAccents("C. Bal\\'azs"), 'C. Balázs');
     assert.equal(decodeLatexAccents('Kurt G\\"odel'), 'Kurt Gödel');

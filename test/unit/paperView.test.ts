@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { LoadedPaper } from '../../src/index/paper';
 import type { FieldMatch } from '../../src/index/search';
-import { describeAuthorsAndYear, highlightedSnippet, httpsUrl, isPaperLink, panelTitle, paperLinks, toPaperListItem, toPaperView } from '../../src/shared/paperView';
+import { describeAuthorsAndYear, highlightedSnippet, httpsUrl, isPaperLink, panelTitle, paperLinks, readableSnippet, toPaperListItem, toPaperView } from '../../src/shared/paperView';
 import { isAbstractPanelState, isPanelMessage, isPapersViewState, isViewMessage, PAPER_ACTIONS } from '../../src/shared/protocol';
 
 const paper = (fields: Partial<LoadedPaper> = {}): LoadedPaper => ({
@@ -148,6 +148,31 @@ describe('paper view', () => {
       const snippet = highlightedSnippet('short text here', [[0, 5], [3, 10], [12, 99]]);
       assert.deepEqual(snippet, { text: 'short text here', highlights: [[0, 10], [12, 15]] });
     });
+
+    it('never cuts math or a LaTeX command, so the snippet reads as it does in the abstract', () => {
+      const text = `${'filler '.repeat(20)}the model \\( x'(t) = Ax(t) + Bu(t) \\) and 91\\% accuracy${' more'.repeat(40)}`;
+      for (let width = 60; width <= 160; width += 7) {
+        const target = text.indexOf('accuracy');
+        const snippet = highlightedSnippet(text, [[target, target + 8]], width);
+        const inner = snippet.text.replace(/^…|…$/g, '');
+        assert.ok(text.includes(inner));
+        // Either all of the math is in, or none of it.
+        assert.equal(inner.includes('\\('), inner.includes('\\)'), snippet.text);
+        assert.doesNotMatch(inner, /^\\?%|\\$/);
+        const [[start, end]] = snippet.highlights;
+        assert.equal(snippet.text.slice(start, end), 'accuracy');
+      }
+    });
+  });
+
+  describe('readableSnippet', () => {
+    it('is plain text around the match, LaTeX decoded and math without delimiters', () => {
+      const text = `${'filler '.repeat(30)}reaching 91\\% accuracy and $60\\times$ faster generation${' more'.repeat(30)}`;
+      const target = text.indexOf('accuracy');
+      const snippet = readableSnippet(text, [[target, target + 8]], 80);
+      assert.match(snippet, /91% accuracy and 60\\times faster/);
+      assert.doesNotMatch(snippet, /\$|\\%/);
+    });
   });
 
   describe('describeAuthorsAndYear', () => {
@@ -168,6 +193,11 @@ describe('paper view', () => {
       assert.equal(title, 'A Very Long Title About Transformers An…');
       assert.equal(Array.from(title).length, 40);
       assert.equal(panelTitle('😀😀😀😀', 3), '😀😀…');
+    });
+
+    it('shows a LaTeX title as plain text, math as its source', () => {
+      assert.equal(panelTitle('From dyadic $\\Lambda_{\\alpha}$ to $\\Lambda_{\\alpha}$'), 'From dyadic \\Lambda_{\\alpha} to \\Lambda…');
+      assert.equal(panelTitle('G\\"odel and {\\em Proof}'), 'Gödel and Proof');
     });
   });
 });

@@ -15,10 +15,10 @@ import {
   type BibEntry,
   type KeyInBibliography,
 } from '../citation/bibliography';
-import { toBibtexEntry } from '../citation/bibtex';
+import { bibliographyEntryFor } from '../citation/bibEntryCopy';
 import type { CitationLanguage } from '../citation/citationContext';
 import type { ConfigStore } from '../config';
-import { paperFields, type LoadedPaper } from '../index/paper';
+import type { LoadedPaper } from '../index/paper';
 
 /** The .bib offered to a document that declares none, beside it. */
 const SIBLING_BIBLIOGRAPHY = 'references.bib';
@@ -116,7 +116,7 @@ export class Bibliographies {
     const edit = new vscode.WorkspaceEdit();
     let bibDocument: vscode.TextDocument | undefined;
     if (!inBibliography) {
-      const entry = toBibtexEntry({ ...paperFields(paper), key });
+      const entry = bibliographyEntryFor(paper, key);
       if (text === undefined) {
         edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });
       } else {

@@ -15,8 +15,70 @@ import { toBibtexEntry } from './bibtex';
  * The entry to add to a document's .bib for `paper` under `key`: the paper's own .bib entry, whole, under that key;
  * for a paper without one (JSON, JSON Lines, bundled) an entry written from its fields.
  */
-export function bibliographyEntryFor(paper: LoadedPaper, key: string): string {
-  return paper.bibtex !== undefined ? withKey(paper.bibtex, key) : toBibtexEntry({ ...paperFields(paper), key });
+export function bibliographyEntryFor(paper: LoadedPaper, key: string, targetText = ''): string {
+  if (paper.bibtex === undefined) return toBibtexEntry({ ...paperFields(paper), key });
+  const { preambles, entry } = splitPreambles(paper.bibtex);
+  // A preamble the target already has (copied with an earlier entry) is not added again.
+  const carried = preambles.filter((preamble) => !targetText.includes(preamble));
+  return [...carried, withKey(entry, key)].join('\n\n');
+}
+
+/**
+ * The `@preamble{…}` blocks of a .bib text, as written: where a file defines commands its entries use
+ * (`\newcommand{\bibcyr}[1]{…}`), for LaTeX to typeset them.
+ */
+export function bibPreambles(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/@[ \t]*preamble[ \t]*\{/gi)) {
+    const end = closingBraceOf(text, match.index + match[0].length - 1);
+    if (end >= 0) found.push(text.slice(match.index, end + 1));
+  }
+  return found;
+}
+
+/** The names of the commands a preamble defines (`\newcommand{\x}`, `\providecommand\x`, `\def\x`, `\@ifundefined{x}`). */
+function commandsDefinedIn(preamble: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of preamble.matchAll(/\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand|ProvideTextCommandDefault|def)\*?\s*\{?\s*\\([A-Za-z@]+)|\\@ifundefined\s*\{([A-Za-z@]+)\}/g)) {
+    names.add(match[1] ?? match[2]);
+  }
+  return names;
+}
+
+/**
+ * The entry text to keep for a paper: its self-contained entry, after the file's preambles that define a command
+ * it uses, so that a copy typesets where the original does.
+ */
+export function entryWithPreambles(entryText: string, preambles: readonly string[]): string {
+  const used = new Set([...entryText.matchAll(/\\([A-Za-z@]+)/g)].map((match) => match[1]));
+  const needed = preambles.filter((preamble) => [...commandsDefinedIn(preamble)].some((name) => used.has(name)));
+  return [...needed, entryText].join('\n\n');
+}
+
+/** `text` as its leading `@preamble{…}` blocks and the entry after them. */
+function splitPreambles(text: string): { preambles: string[]; entry: string } {
+  const preambles: string[] = [];
+  let rest = text;
+  for (;;) {
+    const start = /^\s*@[ \t]*preamble[ \t]*\{/i.exec(rest);
+    const end = start ? closingBraceOf(rest, start[0].length - 1) : -1;
+    if (!start || end < 0) break;
+    preambles.push(rest.slice(start[0].indexOf('@'), end + 1));
+    rest = rest.slice(end + 1);
+  }
+  return { preambles, entry: rest.trimStart() };
+}
+
+/** The offset of the `}` that closes the `{` at `open`, not counting braces after a backslash; -1 if none. */
+function closingBraceOf(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** One piece of a field's value: `{…}`, `"…"`, a number or a macro name, joined to the next by `#`. */
@@ -135,7 +197,7 @@ class Scanner {
   valuePart(close: string): ValuePart | undefined {
     const char = this.peek();
     if (char === '{') {
-      const end = this.closingBrace(this.at);
+      const end = closingBraceOf(this.text, this.at);
       if (end < 0) return undefined;
       const part: ValuePart = { kind: 'braced', text: this.text.slice(this.at + 1, end) };
       this.at = end + 1;
@@ -163,17 +225,6 @@ class Scanner {
     return macro === undefined ? undefined : { kind: 'macro', text: macro };
   }
 
-  /** The offset of the `}` that closes the `{` at `open`, not counting braces after a backslash; -1 if none. */
-  private closingBrace(open: number): number {
-    let depth = 0;
-    for (let i = open; i < this.text.length; i++) {
-      const c = this.text[i];
-      if (c === '\\') i++;
-      else if (c === '{') depth++;
-      else if (c === '}' && --depth === 0) return i;
-    }
-    return -1;
-  }
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { Entry } from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
 import type { Paper } from '../index/paper';
+import { bibPreambles } from './bibEntryCopy';
 import { foldTitle } from '../index/slug';
 import type { CitationLanguage, TextInsertion } from './citationContext';
 import { uniqueKey } from './keys';
@@ -118,7 +119,7 @@ export interface BibEntry {
  */
 export async function parseBibEntries(bibText: string): Promise<BibEntry[]> {
   const { parse } = await import('@retorquere/bibtex-parser');
-  const { text, restore } = withMathSetAside(withoutLanguageSwitches(bibText));
+  const { text, restore } = withMathSetAside(withoutLanguageSwitches(withoutPreambles(bibText)));
   // No sentence-casing (we show titles as written); commands the parser does not know are read as their text.
   const library = parse(text, { english: false, unsupported: unknownCommandText });
   const plain = (markup: string): string => plainText(restore(markup));
@@ -142,6 +143,15 @@ export async function parseBibEntries(bibText: string): Promise<BibEntry[]> {
 
 function optionalRestored(value: string | undefined, restore: (text: string) => string): string | undefined {
   return value === undefined ? undefined : restore(value);
+}
+
+/**
+ * The text without its `@preamble{…}` blocks. They hold definitions for LaTeX (`\newcommand{\bibcyr}[1]{---}` to hide
+ * Cyrillic from a Latin font), which the parser applies when it reads the fields: a title in `\bibcyr{…}` read as `[`.
+ * Read without them, a command keeps its own meaning or, unknown, the text of its argument.
+ */
+function withoutPreambles(text: string): string {
+  return bibPreambles(text).reduce((rest, preamble) => rest.replace(preamble, ''), text);
 }
 
 /**
@@ -313,13 +323,13 @@ export function keyInBibliography(
   entries: readonly BibEntry[],
   paper: Pick<Paper, 'title' | 'arxivId' | 'doi' | 'bibtex'> & { readonly key: string },
 ): KeyInBibliography {
-  const existing = findExistingKey(entries, paper);
-  if (existing !== undefined) return { key: existing, inBibliography: true };
   if (paper.bibtex !== undefined) {
     const lowerKey = paper.key.toLowerCase();
-    const sameKey = entries.find((entry) => entry.key.toLowerCase() === lowerKey);
+    const sameKey = entries.find((entry) => entry.key === paper.key) ?? entries.find((entry) => entry.key.toLowerCase() === lowerKey);
     if (sameKey && !isOtherPaper(sameKey, paper)) return { key: sameKey.key, inBibliography: true };
   }
+  const existing = findExistingKey(entries, paper);
+  if (existing !== undefined) return { key: existing, inBibliography: true };
   return { key: uniqueKey(paper.key, new Set(entries.map((entry) => entry.key))), inBibliography: false };
 }
 

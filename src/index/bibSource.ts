@@ -7,7 +7,7 @@
  * document's bibliography; see ../citation/bibEntryCopy.ts). An entry without a key gets none: the catalog makes
  * one from the key template, as for papers of other formats.
  */
-import { bibStrings, scanEntry, selfContainedEntry, unbalancedBraceFields } from '../citation/bibEntryCopy';
+import { bibPreambles, bibStrings, entryWithPreambles, scanEntry, selfContainedEntry, unbalancedBraceFields } from '../citation/bibEntryCopy';
 import { parseBibEntries } from '../citation/bibliography';
 import { slugify } from './slug';
 import { cleanText, computeLineStarts, isArxivCategory, isHttpsLink, positionAt, type IndexProblem, type ParsedIndex } from './parseIndex';
@@ -34,6 +34,7 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
   // Last first, so the offsets of the ones before stay right.
   for (const header of [...oversized].reverse()) parsedText = withoutRange(parsedText, header.start, header.start + header.text.length);
   const strings = bibStrings(parsedText);
+  const preambles = bibPreambles(parsedText);
   const keysByCase = new Map<string, { key: string; line: number }>();
   const keyless: Position[] = [];
   for (const entry of await parseBibEntries(parsedText)) {
@@ -92,7 +93,7 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
         url: url !== undefined && isHttpsLink(url) ? url : undefined,
         venue: cleanText(entry.venue) || undefined,
         key: entry.key || undefined,
-        bibtex: raw ? selfContainedEntry(raw, strings) : undefined,
+        bibtex: raw ? entryWithPreambles(selfContainedEntry(raw, strings), preambles) : undefined,
       }),
     );
   }

@@ -24,8 +24,9 @@ export interface Paper {
   readonly key?: string;
   /**
    * For a paper read from a .bib: its entry as written there (type, every field, LaTeX as written), with the
-   * `@string` macros it uses expanded so that it is valid in any other .bib. Copied whole into a document's
-   * bibliography instead of an entry written from the fields above.
+   * `@string` macros it uses expanded so that it is valid in any other .bib, after the file's `@preamble`s that
+   * define a command it uses. Copied whole into a document's bibliography instead of an entry written from the
+   * fields above.
    */
   readonly bibtex?: string;
 }

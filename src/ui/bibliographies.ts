@@ -116,7 +116,7 @@ export class Bibliographies {
     const edit = new vscode.WorkspaceEdit();
     let bibDocument: vscode.TextDocument | undefined;
     if (!inBibliography) {
-      const entry = bibliographyEntryFor(paper, key);
+      const entry = bibliographyEntryFor(paper, key, text);
       if (text === undefined) {
         edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });
       } else {

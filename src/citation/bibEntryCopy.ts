@@ -23,6 +23,11 @@ export function bibliographyEntryFor(paper: LoadedPaper, key: string, targetText
   return [...carried, withKey(entry, key)].join('\n\n');
 }
 
+/** A whole .bib file of `papers`, each under its key as `bibliographyEntryFor` gives it, separated by blank lines. */
+export function bibliographyFileFor(papers: readonly LoadedPaper[]): string {
+  return papers.reduce((file, paper) => `${file}${file === '' ? '' : '\n'}${bibliographyEntryFor(paper, paper.key, file)}\n`, '');
+}
+
 /**
  * The `@preamble{…}` blocks of a .bib text, as written: where a file defines commands its entries use
  * (`\newcommand{\bibcyr}[1]{…}`), for LaTeX to typeset them.

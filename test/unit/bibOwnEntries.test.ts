@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bibliographyEntryFor, bibStrings, scanEntry, selfContainedEntry } from '../../src/citation/bibEntryCopy';
+import { bibliographyEntryFor, bibliographyFileFor, bibStrings, scanEntry, selfContainedEntry } from '../../src/citation/bibEntryCopy';
 import { keyInBibliography, parseBibEntries } from '../../src/citation/bibliography';
 import { parseBibIndexText } from '../../src/index/bibSource';
 import { PaperCatalog, type IndexSource } from '../../src/index/catalog';
@@ -128,6 +128,25 @@ describe('copying a .bib entry whole', () => {
     const entry = scanEntry('@misc{k, title = ABC # " d", month = feb # "~1"}');
     assert.ok(entry);
     assert.equal(selfContainedEntry(entry, strings), '@misc{k, title = {ABC d}, month = feb # "~1"}');
+  });
+
+  it('carries a @preamble that defines a command the entry uses, once per file, and writes papers without an entry', async () => {
+    const withPreamble = lines(
+      '@preamble{" \\@ifundefined{bibcyr}{\\newcommand{\\bibcyr}[1]{---}}{} "}',
+      '@article{a, title = {\\bibcyr{Мир}}}',
+      '@article{b, title = {\\bibcyr{Война}}}',
+      '@article{c, title = {Plain}}',
+    );
+    const catalog = new PaperCatalog([
+      { name: 'Bundled papers', location: 'papers.json', papers: [{ id: 'json', title: 'From JSON', abstract: '', year: 2020 }], problems: [] },
+      await source('cyr.bib', withPreamble),
+    ]);
+    assert.deepEqual(catalog.papers.map((paper) => paper.title), ['From JSON', 'Мир', 'Война', 'Plain']);
+    const file = bibliographyFileFor(catalog.papers);
+    assert.equal(file.match(/@preamble/g)?.length, 1, file);
+    assert.ok(file.indexOf('@preamble') < file.indexOf('@article{a,'));
+    assert.match(bibliographyEntryFor(catalog.papers[3], 'c'), /^@article\{c, title = \{Plain\}\}$/);
+    assert.deepEqual((await parseBibEntries(file)).map((entry) => entry.key), [catalog.papers[0].key, 'a', 'b', 'c']);
   });
 
   it('parses back to the same type, key and fields as the original', async () => {

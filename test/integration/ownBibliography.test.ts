@@ -70,6 +70,26 @@ describe('Own bibliography as index and target', function () {
     assert.equal(catalog.get('pointer-networks')?.key, 'vinyals2015');
   });
 
+  it('completes and hovers the file’s keys', async () => {
+    const text = '\\documentclass{article}\n\\begin{document}\nSee \\cite{pointer}, \\cite{knuth1984}.\n\\bibliography{references}\n\\end{document}\n';
+    const [uri] = Object.values(await writeProject('own-bib', { 'complete.tex': text }));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const completions = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      uri,
+      document.positionAt(text.indexOf('pointer}') + 'pointer'.length),
+    );
+    const labels = completions.items
+      .filter((item) => item.kind === vscode.CompletionItemKind.Reference)
+      .map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+    assert.ok(labels.includes('vinyals2015'), labels.join(', '));
+    assert.ok(!labels.includes('vinyalsPointerNetworks2015'), labels.join(', '));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, document.positionAt(text.indexOf('knuth1984') + 2));
+    const shown = hovers.flatMap((hover) => hover.contents).map((content) => (typeof content === 'string' ? content : content.value)).join('\n');
+    assert.match(shown.replace(/\\(.)/g, '$1'), /The TeXbook/);
+  });
+
   for (const [document, citation] of [
     ['paper.tex', (keys: string[]) => keys.map((key) => `\\cite{${key}}`).join('')],
     ['notes.md', (keys: string[]) => keys.map((key) => `[@${key}]`).join('')],

@@ -54,7 +54,8 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
       report('error', at, `Duplicate key "${entry.key}" (already used by an earlier entry); skipped.`);
       continue;
     }
-    const raw = header && scanEntry(header.text);
+    // The entry as written, with the control characters the parser was spared also out of the copy.
+    const raw = header && scanEntry(withoutControlCharacters(header.text));
     for (const field of header && raw ? unbalancedBraceFields(raw) : []) {
       report('warning', header?.fieldPosition(field.name) ?? at, `${name}: "${field.name}" has unbalanced braces once \\{ and \\} are counted, as BibTeX counts them; BibTeX will not read this entry as written (use \\textbraceleft / \\textbraceright).`);
     }

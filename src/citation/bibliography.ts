@@ -168,23 +168,23 @@ function withoutLanguageSwitches(text: string): string {
  * reader nor pdflatex can do anything with. Bounded in length and by blank lines, so a stray `$` cannot pair with
  * one in another entry.
  */
-const MATH = /(?<!\\)\$\$(?:[^$\\]|\\[^])+?\$\$|(?<!\\)\$(?:[^$\\\n]|\\[^\n]|\n(?![ \t]*\n)){1,800}?\$|\\\((?:[^\\\n]|\\[^)\n]){1,800}?\\\)/g;
+const MATH = /(?<!\\)\$\$(?:[^$\\\n]|\\[^\n]|\n(?![ \t]*\n)){1,800}?\$\$|(?<!\\)\$(?:[^$\\\n]|\\[^\n]|\n(?![ \t]*\n)){1,800}?\$|\\\((?:[^\\\n]|\\[^)\n]){1,800}?\\\)/g;
 
 /**
- * The text with each math span replaced by a placeholder of private-use characters the parser passes through as
- * text, and the function that puts the spans back into what the parser returns.
+ * The text with each math span replaced by a placeholder (its number between two private-use characters), which the
+ * parser passes through as text, and the function that puts the spans back into what the parser returns.
  */
 function withMathSetAside(text: string): { text: string; restore: (parsed: string) => string } {
   const spans: string[] = [];
   const replaced = text.replace(MATH, (math) => {
     if (!bracesBalanced(math)) return math;
     spans.push(math.replace(/\s+/g, ' '));
-    return `\uE000${String.fromCharCode(0xe100 + spans.length - 1)}\uE001`;
+    return `\uE000${spans.length - 1}\uE001`;
   });
   if (spans.length === 0) return { text, restore: (parsed) => parsed };
   return {
     text: replaced,
-    restore: (parsed) => parsed.replace(/\uE000([\uE100-\uF8FF])\uE001/g, (placeholder, index: string) => spans[index.charCodeAt(0) - 0xe100] ?? placeholder),
+    restore: (parsed) => parsed.replace(/\uE000(\d+)\uE001/g, (placeholder, index: string) => spans[Number(index)] ?? placeholder),
   };
 }
 

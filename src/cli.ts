@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { toBibtexEntry, toBibtexFile } from './citation/bibtex';
+import { bibliographyEntryFor, bibliographyFileFor } from './citation/bibEntryCopy';
 import { formatCitation, type CitationStyle } from './citation/format';
 import { PaperCatalog, type IndexSource } from './index/catalog';
 import { formatProblem } from './index/parseIndex';
@@ -78,7 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (command === 'bib') {
       if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index and --strict');
-      io.stdout(toBibtexFile((await catalog()).papers).trimEnd());
+      io.stdout(bibliographyFileFor((await catalog()).papers).trimEnd());
       return 0;
     }
     throw new UsageError(`unknown command "${command}"`);
@@ -154,7 +154,7 @@ function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | 'bi
     io.stderr(printable(`paper-lookup: no paper has the id or key "${idOrKey}". Try: paper-lookup search "<words>"`));
     return 1;
   }
-  io.stdout(style === 'bibtex' ? toBibtexEntry(paper).trimEnd() : formatCitation(paper, style));
+  io.stdout(style === 'bibtex' ? bibliographyEntryFor(paper, paper.key).trimEnd() : formatCitation(paper, style));
   return 0;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Entry } from '@retorquere/bibtex-parser' with { 'resolution-mode': 'import' };
 import type { Paper } from '../index/paper';
+import { bibPreambles } from './bibEntryCopy';
 import { foldTitle } from '../index/slug';
 import type { CitationLanguage, TextInsertion } from './citationContext';
 import { uniqueKey } from './keys';
@@ -111,33 +112,119 @@ export interface BibEntry {
 /**
  * The entries of a .bib text, in file order. The parser picks up again at the next `@` after an entry it cannot
  * read, which it lists by its key alone: a half-written entry in the user's file must not hide the others.
+ * An entry written without a key (`@article{,`) has `""` as its key.
  *
  * Async because @retorquere/bibtex-parser is loaded on first use: its CommonJS build does not load in plain Node
  * (only its ES module build does), and loading it lazily also keeps it off the extension's activation path.
  */
 export async function parseBibEntries(bibText: string): Promise<BibEntry[]> {
   const { parse } = await import('@retorquere/bibtex-parser');
-  // No sentence-casing (we show titles as written) and no failure on macros the parser does not know.
-  const library = parse(bibText, { english: false, unsupported: 'ignore' });
+  const { text, restore } = withMathSetAside(withoutLanguageSwitches(withoutPreambles(bibText)));
+  // No sentence-casing (we show titles as written); commands the parser does not know are read as their text.
+  const library = parse(text, { english: false, unsupported: unknownCommandText });
+  const plain = (markup: string): string => plainText(restore(markup));
+  const optionalPlain = (markup: string | undefined): string | undefined => (markup ? plain(markup) : undefined);
   return library.entries.map(({ key, type, fields }) => ({
-    key,
+    key: restore(key),
     type,
-    title: fields.title !== undefined ? plainText(fields.title) : undefined,
+    title: fields.title !== undefined ? plain(fields.title) : undefined,
     authors: (fields.author ?? []).map((creator) =>
-      plainText(creator.name ?? [creator.firstName, creator.prefix, creator.lastName, creator.suffix].filter(Boolean).join(' ')),
+      plain(creator.name ?? [creator.firstName, creator.prefix, creator.lastName, creator.suffix].filter(Boolean).join(' ')),
     ),
     year: fields.year ?? fields.date?.slice(0, 4),
-    doi: fields.doi,
+    doi: optionalRestored(fields.doi, restore),
     arxivId: arxivIdOf(fields),
     primaryClass: fields.primaryclass?.trim() || undefined,
-    url: fields.url,
-    abstract: optionalPlainText(fields.abstract),
-    venue: optionalPlainText(fields.journal || fields.booktitle),
+    url: optionalRestored(fields.url, restore),
+    abstract: optionalPlain(fields.abstract),
+    venue: optionalPlain(fields.journal || fields.booktitle),
   }));
 }
 
-function optionalPlainText(markup: string | undefined): string | undefined {
-  return markup ? plainText(markup) : undefined;
+function optionalRestored(value: string | undefined, restore: (text: string) => string): string | undefined {
+  return value === undefined ? undefined : restore(value);
+}
+
+/**
+ * The text without its `@preamble{…}` blocks. They hold definitions for LaTeX (`\newcommand{\bibcyr}[1]{---}` to hide
+ * Cyrillic from a Latin font), which the parser applies when it reads the fields: a title in `\bibcyr{…}` read as `[`.
+ * Read without them, a command keeps its own meaning or, unknown, the text of its argument.
+ */
+function withoutPreambles(text: string): string {
+  return bibPreambles(text).reduce((rest, preamble) => rest.replace(preamble, ''), text);
+}
+
+/**
+ * `\foreignlanguage{german}{Text}` and `\selectlanguage{german}` name a language for babel: the name is no text of
+ * the title. The parser does not know them and would read the name as text (`germanText`).
+ */
+function withoutLanguageSwitches(text: string): string {
+  return text.replace(/\\(?:foreignlanguage|selectlanguage|otherlanguage)\s*(?:\[[^\]{}]*\])?\s*\{[A-Za-z-]*\}/g, '');
+}
+
+/**
+ * Math (`$…$`, `$$…$$`, `\(…\)`) in the text, with its braces balanced: kept as written, so that the reader can
+ * typeset it, instead of the parser's Unicode approximation (`Cu$_2$O` → `Cu₂O`, `$\alpha$` → `α`) that neither a
+ * reader nor pdflatex can do anything with. Bounded in length and by blank lines, so a stray `$` cannot pair with
+ * one in another entry.
+ */
+const MATH = /(?<!\\)\$\$(?:[^$\\\n]|\\[^\n]|\n(?![ \t]*\n)){1,800}?\$\$|(?<!\\)\$(?:[^$\\\n]|\\[^\n]|\n(?![ \t]*\n)){1,800}?\$|\\\((?:[^\\\n]|\\[^)\n]){1,800}?\\\)/g;
+
+/**
+ * The text with each math span replaced by a placeholder (its number between two private-use characters), which the
+ * parser passes through as text, and the function that puts the spans back into what the parser returns.
+ */
+function withMathSetAside(text: string): { text: string; restore: (parsed: string) => string } {
+  const spans: string[] = [];
+  const replaced = text.replace(MATH, (math) => {
+    if (!bracesBalanced(math)) return math;
+    spans.push(math.replace(/\s+/g, ' '));
+    return `\uE000${spans.length - 1}\uE001`;
+  });
+  if (spans.length === 0) return { text, restore: (parsed) => parsed };
+  return {
+    text: replaced,
+    restore: (parsed) => parsed.replace(/\uE000(\d+)\uE001/g, (placeholder, index: string) => spans[Number(index)] ?? placeholder),
+  };
+}
+
+function bracesBalanced(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length && depth >= 0; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '{') depth++;
+    else if (text[i] === '}') depth--;
+  }
+  return depth === 0;
+}
+
+/** Logos and spacing commands the parser does not know, as the text they typeset. */
+const COMMAND_TEXT: Record<string, string> = {
+  TeX: 'TeX',
+  LaTeX: 'LaTeX',
+  LaTeXe: 'LaTeX2e',
+  BibTeX: 'BibTeX',
+  XeTeX: 'XeTeX',
+  XeLaTeX: 'XeLaTeX',
+  LuaTeX: 'LuaTeX',
+  LuaLaTeX: 'LuaLaTeX',
+  ConTeXt: 'ConTeXt',
+  AmS: 'AMS',
+  AmSTeX: 'AMS-TeX',
+  METAFONT: 'METAFONT',
+  MF: 'METAFONT',
+  ' ': ' ',
+};
+
+/**
+ * What an unknown command reads as: a logo its name (`{\TeX}book` is "TeXbook", not "book"), a command with an
+ * argument (`\bibcyr{…}`, `\textcyrillic{…}`, a user's macro) the text of its last argument, any other nothing.
+ */
+function unknownCommandText(node: object, tex: string): string {
+  const name = 'content' in node && typeof node.content === 'string' ? node.content : '';
+  if (Object.hasOwn(COMMAND_TEXT, name)) return COMMAND_TEXT[name];
+  const argument = /\{((?:[^{}]|\{[^{}]*\})*)\}\s*$/.exec(tex);
+  return argument ? argument[1].replace(/[{}]/g, '') : '';
 }
 
 /**
@@ -147,9 +234,18 @@ function optionalPlainText(markup: string | undefined): string | undefined {
  */
 const PARSER_MARKUP = /<\/?(?:a|b|br|code|i|li|ncx|p|span|sub|sup)(?:\s[^>]*)?>/g;
 
-/** Plain, composed text: the parser marks up italics and the like as HTML, and turns `{\'e}` into e + U+0301. */
+/**
+ * Plain, composed text: the parser marks up italics and the like as HTML, turns `{\'e}` into e + U+0301, and `\'\i`
+ * into a dotless ı + U+0301, which no precomposed letter has: an accented dotless i or j is the dotted letter's.
+ * Its rendering of `\LaTeX` (`Lᴬ` `T<sub>E</sub>X`) is spelt out.
+ */
 function plainText(markup: string): string {
-  return markup.replace(PARSER_MARKUP, '').normalize('NFC');
+  return markup
+    .replace(/Lᴬ\s*T<sub>E<\/sub>X/g, 'LaTeX')
+    .replace(PARSER_MARKUP, '')
+    .replace(/ı(?=[\u0300-\u036f])/g, 'i')
+    .replace(/ȷ(?=[\u0300-\u036f])/g, 'j')
+    .normalize('NFC');
 }
 
 /** An arXiv id, new style ("2302.11556") or old ("hep-th/9901001"), then an optional version that is not kept. */
@@ -218,11 +314,30 @@ export interface KeyInBibliography {
  * The key to cite a paper under when `entries` are its .bib: the .bib's own key for the same paper, else the
  * paper's key made unique among the .bib's keys (`key`, `keya`, …), the one it is added under. Deciding this
  * before the citation is written keeps `\cite{key}` from naming another paper the .bib already has as `key`.
+ *
+ * A paper read from a .bib (one with `bibtex`) whose key the .bib already has is that entry — the document's .bib
+ * is often the index file itself, or a copy of it — unless that entry's DOI or arXiv id says it is another paper.
+ * BibTeX keys match whatever their letter case, so the .bib's spelling is the one cited.
  */
-export function keyInBibliography(entries: readonly BibEntry[], paper: Pick<Paper, 'title' | 'arxivId' | 'doi'> & { readonly key: string }): KeyInBibliography {
+export function keyInBibliography(
+  entries: readonly BibEntry[],
+  paper: Pick<Paper, 'title' | 'arxivId' | 'doi' | 'bibtex'> & { readonly key: string },
+): KeyInBibliography {
+  if (paper.bibtex !== undefined) {
+    const lowerKey = paper.key.toLowerCase();
+    const sameKey = entries.find((entry) => entry.key === paper.key) ?? entries.find((entry) => entry.key.toLowerCase() === lowerKey);
+    if (sameKey && !isOtherPaper(sameKey, paper)) return { key: sameKey.key, inBibliography: true };
+  }
   const existing = findExistingKey(entries, paper);
   if (existing !== undefined) return { key: existing, inBibliography: true };
   return { key: uniqueKey(paper.key, new Set(entries.map((entry) => entry.key))), inBibliography: false };
+}
+
+/** Whether the entry has a DOI or arXiv id, as the paper does, and a different one. */
+function isOtherPaper(entry: BibEntry, paper: Pick<Paper, 'arxivId' | 'doi'>): boolean {
+  const otherArxivId = entry.arxivId !== undefined && paper.arxivId !== undefined && entry.arxivId !== paper.arxivId.replace(/v\d+$/, '');
+  const otherDoi = entry.doi !== undefined && paper.doi !== undefined && normalisedDoi(entry.doi) !== normalisedDoi(paper.doi);
+  return otherArxivId || otherDoi;
 }
 
 /**

@@ -2,8 +2,14 @@
  * BibTeX files as paper indexes (a Zotero or JabRef export, a lab's shared .bib). Pure: no `vscode` import.
  * Parsing is @retorquere/bibtex-parser's (through `parseBibEntries`); this module maps entries to papers
  * and reports the ones that cannot be papers, with their line and column, without losing the rest.
+ *
+ * A paper keeps the entry's key (it is cited under it) and the entry's text as written (it is copied whole into a
+ * document's bibliography; see ../citation/bibEntryCopy.ts). An entry without a key gets none: the catalog makes
+ * one from the key template, as for papers of other formats.
  */
+import { bibPreambles, bibStrings, entryWithPreambles, scanEntry, selfContainedEntry, unbalancedBraceFields } from '../citation/bibEntryCopy';
 import { parseBibEntries } from '../citation/bibliography';
+import { slugify } from './slug';
 import { cleanText, computeLineStarts, isArxivCategory, isHttpsLink, positionAt, type IndexProblem, type ParsedIndex } from './parseIndex';
 import { withoutUndefined, type Paper } from './paper';
 
@@ -27,37 +33,57 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
   }
   // Last first, so the offsets of the ones before stay right.
   for (const header of [...oversized].reverse()) parsedText = withoutRange(parsedText, header.start, header.start + header.text.length);
+  const strings = bibStrings(parsedText);
+  const preambles = bibPreambles(parsedText);
+  const keysByCase = new Map<string, { key: string; line: number }>();
+  const keyless: Position[] = [];
   for (const entry of await parseBibEntries(parsedText)) {
     const header = headers.take(entry.key);
     const at = header ?? { line: 1, column: 1 };
+    const name = entry.key === '' ? `Entry at line ${at.line}` : `Entry "${entry.key}"`;
     const title = cleanText(entry.title);
     if (!title) {
       // The parser gives up on an entry at an unbalanced brace or quote and returns its key alone: a title field
       // that is there and not empty was lost that way.
       const titleField = header && /\btitle\s*=\s*(\{\s*\}|"\s*")?/i.exec(header.text);
       const unreadable = titleField && titleField[1] === undefined;
-      report('error', at, unreadable
-        ? `Entry "${entry.key}" could not be read (unbalanced braces or quotes?); skipped.`
-        : `Entry "${entry.key}" has no title; skipped.`);
+      report('error', at, unreadable ? `${name} could not be read (unbalanced braces or quotes?); skipped.` : `${name} has no title; skipped.`);
       continue;
     }
-    if (seenIds.has(entry.key)) {
+    if (entry.key !== '' && seenIds.has(entry.key)) {
       report('error', at, `Duplicate key "${entry.key}" (already used by an earlier entry); skipped.`);
       continue;
     }
-    seenIds.add(entry.key);
+    // The entry as written, with the control characters the parser was spared also out of the copy.
+    const raw = header && scanEntry(withoutControlCharacters(header.text));
+    for (const field of header && raw ? unbalancedBraceFields(raw) : []) {
+      report('warning', header?.fieldPosition(field.name) ?? at, `${name}: "${field.name}" has unbalanced braces once \\{ and \\} are counted, as BibTeX counts them; BibTeX will not read this entry as written (use \\textbraceleft / \\textbraceright).`);
+    }
+    if (entry.key === '') keyless.push(at);
+    else {
+      const sameButCase = keysByCase.get(entry.key.toLowerCase());
+      if (sameButCase) report('warning', at, `Key "${entry.key}" differs only in letter case from "${sameButCase.key}" (line ${sameButCase.line}); BibTeX treats them as one key.`);
+      else keysByCase.set(entry.key.toLowerCase(), { key: entry.key, line: at.line });
+    }
+    // An entry without a key gets an id from its title, unique in the file; the catalog gives it a key.
+    const id = entry.key !== '' ? entry.key : uniqueId(slugify(title) || `entry-line-${at.line}`, seenIds);
+    seenIds.add(id);
     const year = entry.year !== undefined && /^\d{4}$/.test(entry.year) ? Number(entry.year) : undefined;
     // The same rule as for JSON indexes: only https links reach a panel or a .bib (no javascript:, command:, …).
     const url = entry.url?.trim();
-    if (url !== undefined && !isHttpsLink(url)) report('warning', header?.fieldPosition('url') ?? at, `Entry "${entry.key}": "url" should be an https:// link; ignored.`);
+    if (url !== undefined && !isHttpsLink(url)) {
+      const position = header?.fieldPosition('url') ?? at;
+      if (/^https:\/\/\S+\s/.test(url)) report('warning', position, `${name}: "url" has spaces in it (several links in one field, or a space to write as %20); ignored.`);
+      else report('warning', position, `${name}: "url" should be an https:// link; ignored.`);
+    }
     const { primaryClass } = entry;
     const arxivCategory = primaryClass !== undefined && isArxivCategory(primaryClass) ? primaryClass : undefined;
     if (primaryClass !== undefined && arxivCategory === undefined) {
-      report('warning', header?.fieldPosition('primaryclass') ?? at, `Entry "${entry.key}": "primaryClass" should be an arXiv category such as "cs.LG"; ignored.`);
+      report('warning', header?.fieldPosition('primaryclass') ?? at, `${name}: "primaryClass" should be an arXiv category such as "cs.LG"; ignored.`);
     }
     papers.push(
       withoutUndefined<Paper>({
-        id: entry.key,
+        id,
         title,
         abstract: cleanText(entry.abstract),
         authors: entry.authors.length > 0 ? entry.authors.map(cleanText).filter(Boolean) : undefined,
@@ -67,8 +93,15 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
         doi: entry.doi,
         url: url !== undefined && isHttpsLink(url) ? url : undefined,
         venue: cleanText(entry.venue) || undefined,
+        key: entry.key || undefined,
+        bibtex: raw ? entryWithPreambles(selfContainedEntry(raw, strings), preambles) : undefined,
       }),
     );
+  }
+  if (keyless.length > 0) {
+    const lines = keyless.map((position) => position.line);
+    const shown = lines.length > 5 ? `${lines.slice(0, 5).join(', ')}, …` : lines.join(', ');
+    report('warning', keyless[0], `${keyless.length === 1 ? '1 entry has' : `${keyless.length} entries have`} no citation key (line ${shown}); each is cited under a key made from the key template.`);
   }
   // Entries the parser dropped without a word (it throws on some inputs and skips the entry).
   for (const header of headers.untaken()) report('error', header, `Entry "${header.key}" could not be read; skipped.`);
@@ -101,7 +134,7 @@ interface EntryHeader extends Position {
 }
 
 /** `@type{key,` (or `@type(key,`) at the start of an entry; `@string`, `@preamble` and `@comment` hold no paper. */
-const ENTRY_HEADER = /@[ \t]*(\w+)[ \t]*[{(][ \t\r\n]*([^\s,{}()"#%'=]+)[ \t\r\n]*,/g;
+const ENTRY_HEADER = /@[ \t]*(\w+)[ \t]*[{(][ \t\r\n]*([^\s,{}()"#%=]*)[ \t\r\n]*,/g;
 const NOT_AN_ENTRY = /^(?:string|preamble|comment)$/i;
 
 /**
@@ -143,6 +176,13 @@ function entryHeaders(text: string): { take(key: string): EntryHeader | undefine
       return found.sort((a, b) => a.start - b.start);
     },
   };
+}
+
+/** `base`, or `base-2`, `base-3`, … : the first that `taken` does not have. */
+function uniqueId(base: string, taken: ReadonlySet<string>): string {
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
 }
 
 /**

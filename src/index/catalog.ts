@@ -151,17 +151,18 @@ function* lookupSteps(contents: CatalogContents): Steps<Lookups> {
 /** Merges the sources, assigns citation keys and builds the search index; see `PaperCatalog`. */
 export function* catalogSteps(sources: readonly IndexSource[], keyTemplate: string): Steps<CatalogContents> {
   const problems: IndexProblem[] = sources.flatMap((source) => source.problems);
-  const accepted: { paper: Paper; sourceNames: string[] }[] = [];
+  const accepted: { paper: Paper; sourceNames: string[]; source: IndexSource }[] = [];
   const mergedIds: [string, number][] = [];
   const idOwner = new Map<string, IndexSource>();
   const byIdentity = new Map<string, number>();
   let handled = 0;
   for (const source of sources) {
     const mergedHere = new Set<number>();
-    for (const paper of source.papers) {
+    for (const sourcePaper of source.papers) {
+      let paper = sourcePaper;
       if (++handled % STEP === 0) yield;
       // The same paper from another source (same arXiv id, DOI or title) merges into the first copy:
-      // fields the first copy lacks are filled in, and both sources are named.
+      // fields the first copy lacks are filled in (its own key and .bib entry among them), and both sources are named.
       const identities = identitiesOf(paper);
       const earlier = identities.map((identity) => byIdentity.get(identity)).find((index) => index !== undefined);
       if (earlier !== undefined && !mergedHere.has(earlier) && !accepted[earlier].sourceNames.includes(source.name)) {
@@ -174,27 +175,55 @@ export function* catalogSteps(sources: readonly IndexSource[], keyTemplate: stri
       }
       const owner = idOwner.get(paper.id);
       if (owner) {
-        problems.push({
-          severity: 'warning',
-          file: source.location,
-          line: 1,
-          column: 1,
-          message: `Paper "${paper.id}" is already loaded from ${owner.name}; this copy is skipped.`,
-        });
-        continue;
+        if (paper.key === undefined) {
+          problems.push({
+            severity: 'warning',
+            file: source.location,
+            line: 1,
+            column: 1,
+            message: `Paper "${paper.id}" is already loaded from ${owner.name}; this copy is skipped.`,
+          });
+          continue;
+        }
+        // Two .bib files with one key for different papers: both are loaded; the key pass below renames the second.
+        paper = { ...paper, id: uniqueKey(paper.id, new Set(idOwner.keys())) };
       }
       idOwner.set(paper.id, source);
       for (const identity of identities) if (!byIdentity.has(identity)) byIdentity.set(identity, accepted.length);
-      accepted.push({ paper, sourceNames: [source.name] });
+      accepted.push({ paper, sourceNames: [source.name], source });
     }
   }
-  // Keys in load order, as `assignCitationKeys` gives them, with pauses.
+  // A paper's own key (from its .bib) is its key, whatever the template: those are taken first, in load order, so a
+  // made key never takes one from a user's entry. An own key already taken gets a suffix, with a warning: keys
+  // are unique in the catalog. Then the other papers get keys made from the template.
   const taken = new Set<string>();
-  const papers: LoadedPaper[] = [];
-  for (const { paper, sourceNames } of accepted) {
-    if (papers.length % STEP === 0) yield;
-    const key = uniqueKey(baseCitationKey(paper, keyTemplate), taken);
+  const ownKeys: string[] = new Array<string>(accepted.length);
+  const keyOwner = new Map<string, IndexSource>();
+  for (const [i, { paper, source }] of accepted.entries()) {
+    if (i % STEP === 0) yield;
+    if (paper.key === undefined) continue;
+    const key = uniqueKey(paper.key, taken);
+    if (key !== paper.key) {
+      problems.push({
+        severity: 'warning',
+        file: source.location,
+        line: 1,
+        column: 1,
+        message: `Key "${paper.key}" is also used by a paper from ${keyOwner.get(paper.key)?.name ?? 'another index'}; "${paper.title}" is cited as "${key}" instead.`,
+      });
+    }
     taken.add(key);
+    keyOwner.set(key, source);
+    ownKeys[i] = key;
+  }
+  const papers: LoadedPaper[] = [];
+  for (const [i, { paper, sourceNames }] of accepted.entries()) {
+    if (i % STEP === 0) yield;
+    let key = ownKeys[i];
+    if (key === undefined) {
+      key = uniqueKey(baseCitationKey(paper, keyTemplate), taken);
+      taken.add(key);
+    }
     papers.push(Object.freeze({ ...paper, key, source: sourceNames.join(' + ') }));
   }
   const ids = yield* packStringSteps(papers.length, (i) => papers[i].id);

@@ -27,8 +27,11 @@ import { deserializeIndexSteps, serializeIndexSteps, type ByteReader } from './e
 import type { IndexProblem } from './parseIndex';
 import type { LoadedPaper } from './paper';
 
-/** Bumped when the metadata or the layout around the index changes. */
-export const CACHE_FILE_VERSION = 2;
+/**
+ * Bumped when the metadata, the layout around the index or the papers' stored fields change (3: a .bib paper's own
+ * key and entry text).
+ */
+export const CACHE_FILE_VERSION = 3;
 const MAGIC = 'PLCC';
 const HEAD_BYTES = 16;
 export const CACHE_FILE_EXTENSION = '.plcache';

@@ -17,11 +17,23 @@ export interface Paper {
   readonly doi?: string;
   readonly url?: string;
   readonly venue?: string;
+  /**
+   * The citation key its source gives it (a .bib entry's key, a JSON index's `key`): the paper is cited under
+   * this key wherever it is cited. Papers without one get a key made from the key template.
+   */
+  readonly key?: string;
+  /**
+   * For a paper read from a .bib: its entry as written there (type, every field, LaTeX as written), with the
+   * `@string` macros it uses expanded so that it is valid in any other .bib, after the file's `@preamble`s that
+   * define a command it uses. Copied whole into a document's bibliography instead of an entry written from the
+   * fields above.
+   */
+  readonly bibtex?: string;
 }
 
 /** A paper as loaded into the catalog: the index data plus what the loader derived. */
 export interface LoadedPaper extends Paper {
-  /** Citation key, unique among all loaded papers. */
+  /** Citation key, unique among all loaded papers: the paper's own key where it has one. */
   readonly key: string;
   /** Display name of the index the paper came from (for example "Bundled papers"). */
   readonly source: string;
@@ -47,7 +59,7 @@ export function withoutUndefined<T extends object>(object: T): T {
  * fields, and the others are getters on its prototype (see ./engine/serialize.ts), which a spread skips.
  */
 export function paperFields<P extends Paper>(paper: P): P {
-  const { key, source } = paper as Partial<LoadedPaper>;
-  const { id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue } = paper;
-  return withoutUndefined({ id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, source }) as unknown as P;
+  const { source } = paper as Partial<LoadedPaper>;
+  const { id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, bibtex } = paper;
+  return withoutUndefined({ id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, bibtex, source }) as unknown as P;
 }

@@ -201,6 +201,13 @@ function validatePaper(entry: Node, index: number, report: Reporter): Paper | un
     }
   }
 
+  // A key BibTeX can read: no blanks, commas, braces, quotes, `#`, `%` or `=`.
+  let key = optionalString('key');
+  if (key !== undefined && !/^[^\s,{}()"#%=\\]+$/.test(key)) {
+    report('warning', propertyNode(entry, 'key') ?? entry, `${labelled}: "key" is not a citation key BibTeX can read; a key is made for it.`);
+    key = undefined;
+  }
+
   let year: number | undefined;
   const yearNode = propertyNode(entry, 'year');
   if (yearNode && yearNode.type !== 'null') {
@@ -219,6 +226,7 @@ function validatePaper(entry: Node, index: number, report: Reporter): Paper | un
     doi: optionalString('doi'),
     url: httpsLink(optionalString('url')),
     venue: optionalString('venue'),
+    key,
   });
 }
 

@@ -16,11 +16,11 @@ import {
   type BibEntry,
   type KeyInBibliography,
 } from '../citation/bibliography';
-import { toBibtexEntry } from '../citation/bibtex';
+import { bibliographyEntryFor } from '../citation/bibEntryCopy';
 import type { CitationLanguage, TextInsertion } from '../citation/citationContext';
 import { decideWriteTarget, type TargetOrigin, type WriteTargetDecision } from '../citation/writeTarget';
 import { CONFIG_SECTION, type ConfigStore } from '../config';
-import { paperFields, type LoadedPaper } from '../index/paper';
+import type { LoadedPaper } from '../index/paper';
 
 /** The .bib offered to a document that declares none, beside it. */
 const SIBLING_BIBLIOGRAPHY = 'references.bib';
@@ -126,7 +126,7 @@ export class Bibliographies {
 
     if (!inBibliography) {
       const edit = new vscode.WorkspaceEdit();
-      const entry = toBibtexEntry({ ...paperFields(paper), key });
+      const entry = bibliographyEntryFor(paper, key, text);
       let bibDocument: vscode.TextDocument | undefined;
       if (text === undefined) {
         edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });

@@ -4,7 +4,7 @@
  * buttons do. Each webview host only adds how it shows a paper.
  */
 import * as vscode from 'vscode';
-import { toBibtexEntry } from '../citation/bibtex';
+import { bibliographyEntryFor } from '../citation/bibEntryCopy';
 import type { LoadedPaper } from '../index/paper';
 import { isPaperLink, toPaperListItem, toPaperView } from '../shared/paperView';
 import type { HostMessage, ReaderMessage } from '../shared/protocol';
@@ -70,7 +70,7 @@ export class PaperReader implements vscode.Disposable {
           await copyCitationKey(paper);
           return;
         case 'copyBibtex':
-          await vscode.env.clipboard.writeText(`${toBibtexEntry(paper)}\n`);
+          await vscode.env.clipboard.writeText(`${bibliographyEntryFor(paper, paper.key)}\n`);
           vscode.window.setStatusBarMessage(`Copied the BibTeX entry for ${paper.key}`, 3000);
           return;
         case 'saveToReadingList':

@@ -4,7 +4,7 @@
  * index is no longer loaded stay stored, so they come back when the index does.
  */
 import * as vscode from 'vscode';
-import { toBibtexFile } from '../citation/bibtex';
+import { bibliographyFileFor } from '../citation/bibEntryCopy';
 import type { PaperCatalog } from '../index/catalog';
 import type { LoadedPaper } from '../index/paper';
 import { describeAuthorsAndYear } from '../shared/paperView';
@@ -114,7 +114,7 @@ export async function exportReadingList(readingList: ReadingList, catalog: Paper
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'reading-list.bib') } : {}),
   });
   if (!uri || !(await mayWrite(uri, target ? 'command' : 'saveDialog'))) return undefined;
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toBibtexFile(papers)));
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(bibliographyFileFor(papers)));
   const skipped = missing > 0 ? ` (${missing} saved paper${missing > 1 ? 's are' : ' is'} not in the loaded indexes and left out)` : '';
   vscode.window.setStatusBarMessage(`Exported ${papers.length} paper${papers.length > 1 ? 's' : ''} to ${vscode.workspace.asRelativePath(uri)}${skipped}`, 5000);
   return uri;

@@ -30,6 +30,8 @@ describe('BibTeX files as indexes', () => {
         year: 2017,
         arxivId: '1706.03762',
         venue: 'NeurIPS',
+        key: 'vaswani2017attention',
+        bibtex: bib.slice(0, bib.indexOf('\n}') + 2),
       },
     ]);
   });

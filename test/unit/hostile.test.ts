@@ -208,7 +208,7 @@ const CORPUS: Readonly<Record<string, Expectation>> = {
   // The BibTeX parser reads `<` and `>` as LaTeX's OT1 font encoding prints them: ¡ and ¿. Text either way.
   'html-payloads.bib': { loads: ['¡script¿alert(1)¡/script¿'], problems: [] },
   // LaTeX is rendered to text by the parser: commands lose their backslash, so nothing downstream runs them.
-  'latex-specials.bib': { loads: ['All At Once: { } $ % & # _ \u0303 \u0302 – “quotes”', '/etc/passwd 18rm -rf `=11', 'Math x²+√y and α'], problems: [] },
+  'latex-specials.bib': { loads: ['All At Once: { } $ % & # _ \u0303 \u0302 – “quotes”', '/etc/passwd 18rm -rf `=11', 'Math $x^2 + \\sqrt{y}$ and \\(\\alpha\\)'], problems: [] },
   'missing-title.bib': {
     loads: ['Kept Before', 'Kept After'],
     problems: [['6:1', 'noTitle'], ['11:1', 'emptyTitle'], ['16:1', 'blankTitle']].map(([at, key]) => [at, 'error', new RegExp(`^Entry "${key}" has no title; skipped\\.$`)] as const),

@@ -42,7 +42,7 @@ const ABSENT = 0xffffffff;
  * The text columns read per paper when asked for. `source`, like the citation key, is there only for papers
  * of a catalog (LoadedPaper). Ids and keys, which the catalog's lookups need for every paper, are packed.
  */
-const STRING_FIELDS = ['title', 'abstract', 'authors', 'arxivId', 'arxivCategory', 'doi', 'url', 'venue', 'source'] as const;
+const STRING_FIELDS = ['title', 'abstract', 'authors', 'arxivId', 'arxivCategory', 'doi', 'url', 'venue', 'bibtex', 'source'] as const;
 type StringField = (typeof STRING_FIELDS)[number];
 /** Between the authors of one paper. */
 const AUTHOR_SEPARATOR = '\u001f';
@@ -499,6 +499,9 @@ function cachedPaperClass(columns: PaperColumns): new (position: number) => Stor
     }
     get venue(): string | undefined {
       return text('venue', this[POSITION]);
+    }
+    get bibtex(): string | undefined {
+      return text('bibtex', this[POSITION]);
     }
     get source(): string | undefined {
       return text('source', this[POSITION]);

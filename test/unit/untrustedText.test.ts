@@ -55,7 +55,7 @@ const DANGEROUS_URI = /\b(?:command|javascript|vbscript|data|file|vscode):\S/i;
 
 /** The text a label shows, as `renderLabelWithIcons` renders it; throws on anything that would become an icon. */
 function renderLabel(text: string): string {
-  return text.replace(LABEL_ICON, (whole, escaped: string | undefined, name: string) => {
+  return text.replace(LABEL_ICON, (_whole, escaped: string | undefined, name: string) => {
     assert.ok(escaped, `${JSON.stringify(text)} renders $(${name}) as an icon`);
     return `$(${name})`;
   });

@@ -22,6 +22,7 @@ import { runCooperatively } from '../index/cooperative';
 import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../index/indexCache';
 import { formatProblem, type IndexProblem } from '../index/parseIndex';
 import { failedSource } from '../index/sourceFiles';
+import { plainForLabel, plainForMessage, plainLine } from '../shared/untrustedText';
 import { locationOf, readIndexFile } from './indexFileReader';
 
 export const BUNDLED_INDEX_NAME = 'Bundled papers';
@@ -292,12 +293,12 @@ export class PaperLibrary implements vscode.Disposable {
     const { keyTemplateProblem } = this.config.value;
     if (keyTemplateProblem) {
       this.output.appendLine(keyTemplateProblem);
-      void vscode.window.showWarningMessage(`Paper Lookup: ${keyTemplateProblem}`);
+      void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: ${keyTemplateProblem}`));
     }
     const errors = catalog.problems.filter((problem) => problem.severity === 'error');
     if (errors.length === 0) return;
     void vscode.window
-      .showErrorMessage(summariseErrors(errors), 'Show Details')
+      .showErrorMessage(plainForMessage(summariseErrors(errors)), 'Show Details')
       .then((choice) => choice && this.output.show(true));
   }
 
@@ -308,7 +309,7 @@ export class PaperLibrary implements vscode.Disposable {
     tooltip.appendMarkdown('**Paper Lookup** — loaded papers\n\n');
     for (const source of catalog.sources) {
       const errors = source.errorCount;
-      tooltip.appendText(`${source.name}: ${source.paperCount.toLocaleString('en-US')} papers${errors > 0 ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''}`);
+      tooltip.appendText(plainLine(`${source.name}: ${source.paperCount.toLocaleString('en-US')} papers${errors > 0 ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''}`));
       tooltip.appendMarkdown('  \n');
     }
     tooltip.appendMarkdown('\nClick for details.');
@@ -366,7 +367,9 @@ function byteProgress(progress: vscode.Progress<{ message?: string; increment?: 
   return (file, bytesRead) => {
     // Never backwards: a host build after a failed worker starts reading again from the first byte.
     const percent = Math.max(reportedPercent, totalBytes > 0 ? Math.min(100, (100 * bytesRead) / totalBytes) : 0);
-    progress.report({ message: totalBytes > LARGE_SOURCES_BYTES ? `${file} (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})` : file, increment: percent - reportedPercent });
+    // A large load shows in a notification (links), a small one in the status bar (icons): see `load`.
+    const message = totalBytes > LARGE_SOURCES_BYTES ? plainForMessage(`${file} (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})`) : plainForLabel(file);
+    progress.report({ message, increment: percent - reportedPercent });
     reportedPercent = percent;
   };
 }

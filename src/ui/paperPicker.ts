@@ -10,6 +10,7 @@ import { searchFamiliarFirst } from '../index/familiarRanking';
 import type { LoadedPaper } from '../index/paper';
 import { snippetAround, type SearchHit } from '../index/search';
 import { describeAuthorsAndYear } from '../shared/paperView';
+import { plainForLabel } from '../shared/untrustedText';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
@@ -123,9 +124,9 @@ function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInput
   const abstractRanges = hit.matches.find((match) => match.field === 'abstract')?.ranges ?? [];
   return {
     paper,
-    label: paper.title,
-    description: describeAuthorsAndYear(paper),
-    detail: paper.abstract ? snippetAround(paper.abstract, abstractRanges) : undefined,
+    label: plainForLabel(paper.title),
+    description: plainForLabel(describeAuthorsAndYear(paper) ?? ''),
+    detail: plainForLabel(paper.abstract ? snippetAround(paper.abstract, abstractRanges) : ''),
     // Our ranking decides what is listed; without this VS Code would hide items whose label lacks the query.
     alwaysShow: true,
     buttons,

@@ -8,6 +8,7 @@ import { toBibtexFile } from '../citation/bibtex';
 import type { PaperCatalog } from '../index/catalog';
 import type { LoadedPaper } from '../index/paper';
 import { describeAuthorsAndYear } from '../shared/paperView';
+import { plainForLabel } from '../shared/untrustedText';
 
 const SAVED_KEY = 'paperLookup.readingList';
 const RECENT_KEY = 'paperLookup.recentPapers';
@@ -87,7 +88,7 @@ export async function pickSavedPaper(readingList: ReadingList, catalog: PaperCat
     return undefined;
   }
   const chosen = await vscode.window.showQuickPick(
-    papers.map((paper) => ({ paper, label: paper.title, description: describeAuthorsAndYear(paper) })),
+    papers.map((paper) => ({ paper, label: plainForLabel(paper.title), description: plainForLabel(describeAuthorsAndYear(paper) ?? '') })),
     { title, placeHolder: 'Type to filter your reading list', matchOnDescription: true },
   );
   return chosen?.paper;
@@ -115,7 +116,7 @@ export async function exportReadingList(readingList: ReadingList, catalog: Paper
   if (!uri) return undefined;
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toBibtexFile(papers)));
   const skipped = missing > 0 ? ` (${missing} saved paper${missing > 1 ? 's are' : ' is'} not in the loaded indexes and left out)` : '';
-  vscode.window.setStatusBarMessage(`Exported ${papers.length} paper${papers.length > 1 ? 's' : ''} to ${vscode.workspace.asRelativePath(uri)}${skipped}`, 5000);
+  vscode.window.setStatusBarMessage(plainForLabel(`Exported ${papers.length} paper${papers.length > 1 ? 's' : ''} to ${vscode.workspace.asRelativePath(uri)}${skipped}`), 5000);
   return uri;
 }
 

@@ -172,7 +172,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
     vscode.commands.registerCommand('paperLookup.reloadIndexes', async () => {
       const catalog = await library.reload();
-      vscode.window.setStatusBarMessage(`Paper Lookup: ${catalog.papers.length} papers loaded`, 3000);
+      vscode.window.setStatusBarMessage(plainForLabel(`Paper Lookup: ${catalog.papers.length} papers loaded`), 3000);
     }),
   ];
 }

@@ -304,6 +304,7 @@ export class PaperLibrary implements vscode.Disposable {
 
   private updateStatus(catalog: PaperCatalog): void {
     const errorCount = catalog.problems.filter((problem) => problem.severity === 'error').length;
+    // eslint-disable-next-line no-restricted-syntax -- our own icons and numbers, nothing from a file
     this.statusItem.text = `$(book) ${catalog.papers.length.toLocaleString('en-US')} papers${errorCount > 0 ? ` $(warning) ${errorCount}` : ''}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown('**Paper Lookup** — loaded papers\n\n');
@@ -367,9 +368,12 @@ function byteProgress(progress: vscode.Progress<{ message?: string; increment?: 
   return (file, bytesRead) => {
     // Never backwards: a host build after a failed worker starts reading again from the first byte.
     const percent = Math.max(reportedPercent, totalBytes > 0 ? Math.min(100, (100 * bytesRead) / totalBytes) : 0);
-    // A large load shows in a notification (links), a small one in the status bar (icons): see `load`.
-    const message = totalBytes > LARGE_SOURCES_BYTES ? plainForMessage(`${file} (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})`) : plainForLabel(file);
-    progress.report({ message, increment: percent - reportedPercent });
+    // A small load's progress shows in the status bar, which renders icons; a large one's in a notification, which
+    // makes links (and shows the icon escape's backslash, in the rare file name with `$(…)` in it).
+    progress.report({
+      message: plainForLabel(totalBytes > LARGE_SOURCES_BYTES ? `${file} (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})` : file),
+      increment: percent - reportedPercent,
+    });
     reportedPercent = percent;
   };
 }

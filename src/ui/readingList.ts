@@ -8,7 +8,7 @@ import { toBibtexFile } from '../citation/bibtex';
 import type { PaperCatalog } from '../index/catalog';
 import type { LoadedPaper } from '../index/paper';
 import { describeAuthorsAndYear } from '../shared/paperView';
-import { plainForLabel } from '../shared/untrustedText';
+import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 
 const SAVED_KEY = 'paperLookup.readingList';
 const RECENT_KEY = 'paperLookup.recentPapers';
@@ -101,9 +101,9 @@ export async function pickSavedPaper(readingList: ReadingList, catalog: PaperCat
 export async function exportReadingList(readingList: ReadingList, catalog: PaperCatalog, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const { papers, missing } = savedPapers(readingList, catalog);
   if (papers.length === 0) {
-    void vscode.window.showInformationMessage(missing > 0
+    void vscode.window.showInformationMessage(plainForMessage(missing > 0
       ? `Paper Lookup: none of the ${missing} papers on your reading list is in the loaded indexes.`
-      : 'Paper Lookup: your reading list is empty. Save papers to it from the side view, the abstract panel or the command palette.');
+      : 'Paper Lookup: your reading list is empty. Save papers to it from the side view, the abstract panel or the command palette.'));
     return undefined;
   }
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;

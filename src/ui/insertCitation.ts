@@ -62,7 +62,7 @@ export async function insertCitation(
   /** Writes the citation of the paper under `key` at every cursor. */
   const writeCitation = (key: string): Thenable<boolean> => {
     const text = document.getText();
-    const fresh = formatCitation({ ...paperFields(paper), key }, style, config.citation);
+    const fresh = formatCitation({ ...paperFields(paper), key }, style, config.citation, document.languageId);
     return editor.edit((edit) => {
       for (const selection of editor.selections) {
         const extension = selection.isEmpty && language ? citationToExtend(text, document.offsetAt(selection.active), key, language, options) : undefined;

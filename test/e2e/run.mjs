@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
 import { openWorkbench } from './workbench.mjs';
+import { runCommandLinkTests } from './commandLinks.mjs';
 import { runHostileWebviewTests } from './hostileWebview.mjs';
 
 const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -220,6 +221,7 @@ const results = [];
 try {
   for (const theme of THEMES) await runTheme(theme, results);
   await runHostileWebviewTests(results);
+  for (const restricted of [true, false]) await runCommandLinkTests(results, { restricted });
 } catch (error) {
   results.push({ title: 'e2e runner', error: error.stack ?? String(error) });
 }

@@ -98,6 +98,26 @@ export async function runCommandLinkTests(results, { restricted }) {
     await toast.getByRole('button', { name: 'Not Now' }).click();
   });
 
+  test('the picker shows $(icon) syntax in a title as written and drops bidi controls, rendering no icon', async () => {
+    const picker = workbench.quickInput();
+    const rowFor = async (query, hasText) => {
+      await workbench.runCommand('Papers: Search Papers…');
+      await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.keyboard.insertText(query);
+      const row = picker.locator('.monaco-list-row.focused', { hasText });
+      await row.waitFor({ timeout: UI_TIMEOUT_MS });
+      return row;
+    };
+    const icons = await rowFor('loading spin github', '$(warning)');
+    assert.equal(await icons.locator('.label-name').first().innerText(), '$(warning) $(loading~spin) $(github) \\$(already-escaped) $(not an icon)');
+    assert.equal(await icons.locator('.label-name .codicon').count(), 0, 'an icon in the title');
+    await workbench.screenshot(path.join(REPO_ROOT, 'test-results', `e2e-command-links-${restricted ? 'restricted' : 'trusted'}-picker.png`));
+    await page.keyboard.press('Escape');
+    const bidi = await rowFor('override isolate', 'Override');
+    assert.equal(await bidi.locator('.label-name').first().innerText(), 'refs.bib Override Isolate RTL First LRE RLE LRM ALM');
+    await page.keyboard.press('Escape');
+  });
+
   test('the check sees a terminal when one does open (from the palette)', async () => {
     await workbench.runCommand('Terminal: Create New Terminal');
     await page.locator('.terminal-wrapper').first().waitFor({ timeout: UI_TIMEOUT_MS });

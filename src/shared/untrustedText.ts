@@ -76,12 +76,15 @@ export function plainForMessage(text: string): string {
 }
 
 /**
- * For text where VS Code renders `$(icon)`: quick pick labels, descriptions and details, status bar text and
- * status bar messages, window progress. `plainForMessage`, and every `$(name)` escaped with a backslash, which VS
- * Code shows as the `$(name)` the data has (a backslash already there before it shows too).
+ * For text VS Code shows as text with icons: quick pick labels, descriptions and details, status bar text and
+ * status bar messages, completion labels. These make no link and no markup of anything, so the text stays as
+ * written — a title `<script>` or `[x](y)` shows as exactly that — but `plainLine`, and every `$(name)` escaped
+ * with a backslash, which VS Code shows as the `$(name)` the data has (a backslash already there before it shows
+ * too). A progress message, which shows in the status bar or in a notification, takes both:
+ * `plainForLabel(plainForMessage(text))`.
  */
 export function plainForLabel(text: string): string {
-  return plainForMessage(text).replace(ICON, '\\$&');
+  return plainLine(text).replace(ICON, '\\$&');
 }
 
 /**

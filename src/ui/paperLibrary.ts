@@ -371,7 +371,7 @@ function byteProgress(progress: vscode.Progress<{ message?: string; increment?: 
     // A small load's progress shows in the status bar, which renders icons; a large one's in a notification, which
     // makes links (and shows the icon escape's backslash, in the rare file name with `$(…)` in it).
     progress.report({
-      message: plainForLabel(totalBytes > LARGE_SOURCES_BYTES ? `${file} (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})` : file),
+      message: plainForLabel(plainForMessage(totalBytes > LARGE_SOURCES_BYTES ? `${file} (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})` : file)),
       increment: percent - reportedPercent,
     });
     reportedPercent = percent;

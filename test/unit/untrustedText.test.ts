@@ -137,15 +137,23 @@ describe('untrusted text in VS Code UI', () => {
   });
 
   describe('plainForLabel', () => {
-    it('shows the message text exactly, no icon: every $(name) escaped', () => {
+    it('shows the text as written on one line, no icon: every $(name) escaped', () => {
       for (const text of HOSTILE) {
         const label = plainForLabel(text);
-        assert.equal(renderLabel(label), plainForMessage(text));
-        assertNotificationText(renderLabel(label), text);
+        assert.equal(renderLabel(label), plainLine(text));
+        assertOneCleanLine(renderLabel(label), text);
       }
-      assert.equal(plainForLabel('$(warning) $(loading~spin) title'), '\\$(warning) \\$(loading~spin) title');
+      assert.equal(plainForLabel('$(warning) $(loading~spin) <b>title</b>'), '\\$(warning) \\$(loading~spin) <b>title</b>');
       // A backslash the data has before `$(` shows too.
       assert.equal(renderLabel(plainForLabel('\\$(zap)')), '\\$(zap)');
+    });
+
+    it('after plainForMessage (a progress message, in the status bar or a notification): no icon and no link', () => {
+      for (const text of HOSTILE) {
+        const shown = renderLabel(plainForLabel(plainForMessage(text)));
+        assert.equal(shown, plainForMessage(text));
+        assertNotificationText(shown, text);
+      }
     });
   });
 

@@ -37,6 +37,7 @@ describe('lint rule: text from files goes through the untrusted-text helper', fu
     'a modal detail': "void vscode.window.showWarningMessage('Add it?', { modal: true, detail: `to ${paper.key}` });",
     'a status bar message': 'vscode.window.setStatusBarMessage(`Copied ${paper.key}`, 3000);',
     'a progress message': 'progress.report({ message: paper.title });',
+    'a progress message made safe for the status bar only': 'progress.report({ message: plainForLabel(paper.title) });',
     'a quick pick label': 'void vscode.window.showQuickPick([{ label: paper.title }]);',
     'a quick pick detail from a conditional': "void vscode.window.showQuickPick([{ label: 'x', detail: paper.key ? paper.title : undefined }]);",
     'status bar text': 'statusItem.text = paper.title;',
@@ -54,7 +55,7 @@ describe('lint rule: text from files goes through the untrusted-text helper', fu
       void vscode.window.showInformationMessage(plainForMessage(\`Add “\${paper.title}” to refs.bib?\`), 'Add', 'Not Now');
       void vscode.window.showWarningMessage('Add it?', { modal: true, detail: plainForMessage(paper.key) });
       vscode.window.setStatusBarMessage(plainForLabel(\`Copied \${paper.key}\`), 3000);
-      progress.report({ message: plainForLabel(paper.title) });
+      progress.report({ message: plainForLabel(plainForMessage(paper.title)) });
       void vscode.window.showQuickPick([{ label: plainForLabel(paper.title), description: plainForLabel(paper.key), detail: '' }]);
       statusItem.text = plainForLabel(paper.title);
     `;

@@ -2,6 +2,30 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Text from files reaches VS Code's UI only through src/shared/untrustedText.ts: a notification turns
+ * `[label](command:…)` into a link that runs the command, and labels, descriptions, details and status bar text
+ * render `$(icon)`. So in the VS Code glue, what these places are given is a literal, a constant, or the helper's
+ * result — a template or concatenation passed straight in is an error.
+ */
+const CONSTANT = 'Literal, TemplateLiteral[expressions.length=0], Identifier[name=/^[A-Z][A-Z0-9_]*$/]';
+const MESSAGE_SAFE = `${CONSTANT}, CallExpression[callee.name="plainForMessage"]`;
+const LABEL_SAFE = `${CONSTANT}, CallExpression[callee.name="plainForLabel"]`;
+/** A progress message shows in the status bar (icons) or in a notification (links). */
+const PROGRESS_SAFE = `${CONSTANT}, CallExpression[callee.name="plainForLabel"][arguments.0.callee.name="plainForMessage"]`;
+/** A completion's detail is shown with its icons stripped, so `plainLine` is enough there. */
+const ASSIGNED_SAFE = `${CONSTANT}, CallExpression[callee.name=/^(plainForLabel|plainLine)$/]`;
+const SHOW_MESSAGE = 'CallExpression[callee.property.name=/^show(Information|Warning|Error)Message$/]';
+const HELPER = 'Pass text from files through plainForMessage / plainForLabel (src/shared/untrustedText.ts) or use a literal.';
+export const UNTRUSTED_TEXT_RULES = [
+  { selector: `${SHOW_MESSAGE} > :not(${MESSAGE_SAFE}).arguments:first-child`, message: `Notification text makes links: ${HELPER}` },
+  { selector: `${SHOW_MESSAGE} > ObjectExpression.arguments > Property[key.name="detail"] > :not(${MESSAGE_SAFE}).value`, message: `Modal detail: ${HELPER}` },
+  { selector: `CallExpression[callee.property.name="setStatusBarMessage"] > :not(${LABEL_SAFE}).arguments:first-child`, message: `Status bar text renders icons: ${HELPER}` },
+  { selector: `CallExpression[callee.property.name="report"] > ObjectExpression > Property[key.name="message"] > :not(${PROGRESS_SAFE}).value`, message: `Progress messages: plainForLabel(plainForMessage(…)), or a literal.` },
+  { selector: `ObjectExpression:not(${SHOW_MESSAGE} > .arguments) > Property[key.name=/^(label|description|detail)$/] > :not(${LABEL_SAFE}).value`, message: `Quick pick rows render icons: ${HELPER}` },
+  { selector: `AssignmentExpression[left.property.name=/^(label|description|detail|text)$/] > :not(${ASSIGNED_SAFE}).right`, message: `Labels and status bar text render icons: ${HELPER}` },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'out/', 'node_modules/', '.vscode-test/'] },
   eslint.configs.recommended,
@@ -14,6 +38,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    files: ['src/ui/**', 'src/extension.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...UNTRUSTED_TEXT_RULES] },
   },
   {
     // The pure core runs in plain Node, the CLI and the webview: it must never depend on the VS Code API.

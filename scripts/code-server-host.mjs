@@ -81,27 +81,29 @@ const USER_SETTINGS = {
   'chat.commandCenter.enabled': false,
 };
 
-/** Session settings for a workspace that opens in Restricted Mode, without the trust prompt. */
-export const RESTRICTED_MODE_SETTINGS = {
+const LISTEN_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+const LOG_TAIL_LINES = 60;
+
+/** With `restricted`: workspace trust on, and the folder (never trusted before, in a fresh user-data-dir) opens in Restricted Mode without asking. */
+const RESTRICTED_MODE_SETTINGS = {
   'security.workspace.trust.enabled': true,
   'security.workspace.trust.startupPrompt': 'never',
   'security.workspace.trust.banner': 'never',
 };
 
-const LISTEN_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 5_000;
-const LOG_TAIL_LINES = 60;
-
 /**
  * A fresh temporary folder for one run: a copy of the sample workspace, a user-data-dir with
  * USER_SETTINGS (plus `settings`, which win) and an empty extensions dir. Fresh every time, because
- * hot exit and extension state would otherwise carry over from the last run.
+ * hot exit and extension state would otherwise carry over from the last run. `restricted`: the workspace
+ * opens untrusted, in Restricted Mode, as a folder someone else wrote would.
  */
-export async function createSession({ settings = {} } = {}) {
+export async function createSession({ settings = {}, restricted = false } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'paper-lookup-'));
   const forget = cleanUpOnInterrupt(() => session.remove());
   const session = {
     dir,
+    restricted,
     workspaceFolder: path.join(dir, 'workspace'),
     userDataDir: path.join(dir, 'user-data'),
     extensionsDir: path.join(dir, 'extensions'),
@@ -112,7 +114,7 @@ export async function createSession({ settings = {} } = {}) {
   };
   await cp(SAMPLE_WORKSPACE, session.workspaceFolder, { recursive: true });
   await mkdir(path.join(session.userDataDir, 'User'), { recursive: true });
-  await writeFile(path.join(session.userDataDir, 'User', 'settings.json'), `${JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2)}\n`);
+  await writeFile(path.join(session.userDataDir, 'User', 'settings.json'), `${JSON.stringify({ ...USER_SETTINGS, ...(restricted ? RESTRICTED_MODE_SETTINGS : {}), ...settings }, null, 2)}\n`);
   await mkdir(session.extensionsDir);
   return session;
 }
@@ -151,10 +153,10 @@ export async function installCodeServer() {
 /**
  * Starts code-server for a session on a free port of 127.0.0.1 and resolves once it answers.
  * The returned host's `workbenchUrl` opens the session's workspace with the extension under
- * development loaded, and `stop` ends the server with its extension hosts. With `workspaceTrust`,
- * workspace trust is left on (pair it with `RESTRICTED_MODE_SETTINGS`), so the workspace opens untrusted.
+ * development loaded, and `stop` ends the server with its extension hosts. A `restricted` session keeps
+ * workspace trust on, so its workspace opens untrusted.
  */
-export async function startCodeServer(session, { workspaceTrust = false } = {}) {
+export async function startCodeServer(session) {
   await linkSystemRipgrep();
   const port = await findFreePort();
   const logFile = path.join(session.dir, 'code-server.log');
@@ -165,7 +167,7 @@ export async function startCodeServer(session, { workspaceTrust = false } = {}) 
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
+    ...(session.restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', session.userDataDir,
     '--extensions-dir', session.extensionsDir,

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { ConfigStore } from './config';
 import type { PaperCatalog } from './index/catalog';
+import { plainForMessage } from './shared/untrustedText';
 import { AbstractPanels } from './ui/abstractPanel';
 import { Bibliographies } from './ui/bibliographies';
 import { CitationDiagnostics } from './ui/citationDiagnostics';
@@ -65,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     output.appendLine(`Activation failed: ${message}`);
-    void vscode.window.showErrorMessage(`Paper Lookup failed to start: ${error instanceof Error ? error.message : String(error)}`, 'Show Details')
+    void vscode.window.showErrorMessage(plainForMessage(`Paper Lookup failed to start: ${error instanceof Error ? error.message : String(error)}`), 'Show Details')
       .then((choice) => choice && output.show());
     return undefined;
   }

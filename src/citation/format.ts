@@ -50,17 +50,49 @@ export function citationStyleFor(languageId: string, options: Pick<CitationOptio
   return choice === 'markdown' || choice === 'latex' || choice === 'plain' ? choice : { template: choice };
 }
 
-export function formatCitation(paper: LoadedPaper, style: CitationStyle | { template: string }, options: CitationOptions = DEFAULT_CITATION_OPTIONS): string {
-  if (typeof style === 'object') return formatPlainReference(paper, style.template);
+/**
+ * The citation of `paper` in `style`. `languageId`, the language of the document it goes into, decides how the
+ * paper's text is escaped in a plain reference: in HTML, XML and the like (`isMarkupLanguage`) every value is
+ * written as character references where it would be markup, so a title `<script>…</script>` is text there too.
+ * A template's own text is the user's and stays as written (`<cite>${title}</cite>` keeps its tags).
+ */
+export function formatCitation(
+  paper: LoadedPaper,
+  style: CitationStyle | { template: string },
+  options: CitationOptions = DEFAULT_CITATION_OPTIONS,
+  languageId?: string,
+): string {
+  const escape = languageId !== undefined && isMarkupLanguage(languageId) ? escapeMarkup : undefined;
+  if (typeof style === 'object') return formatPlainReference(paper, style.template, escape);
   switch (style) {
     case 'markdown':
       return `[@${paper.key}]`;
     case 'latex':
       return `\\${options.latexCommand}{${paper.key}}`;
     case 'plain':
-      return formatPlainReference(paper, options.plainTemplate);
+      return formatPlainReference(paper, options.plainTemplate, escape);
   }
 }
+
+/**
+ * Languages whose text is markup, where `<`, `&` and quotes in a paper's text would be read as tags, entities or
+ * the end of an attribute: HTML and XML (SVG, XSLT, XHTML) and the template languages written as HTML.
+ */
+const MARKUP_LANGUAGES: ReadonlySet<string> = new Set([
+  'html', 'xhtml', 'xml', 'xsl', 'svg', 'vue-html', 'vue', 'svelte', 'astro', 'handlebars', 'razor', 'aspnetcorerazor',
+  'django-html', 'jinja-html', 'twig', 'nunjucks', 'erb', 'jsp',
+]);
+
+export function isMarkupLanguage(languageId: string): boolean {
+  return MARKUP_LANGUAGES.has(languageId);
+}
+
+/** `text` as HTML/XML character data that is also safe inside a quoted attribute value. */
+export function escapeMarkup(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => MARKUP_ENTITIES[char]);
+}
+
+const MARKUP_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
  * The citation as it goes in at one cursor, `textBeforeCursor` being the cursor's line up to it (for a
@@ -101,8 +133,9 @@ export function formatAuthorList(authors: readonly string[] | undefined): string
   return `${authors[0]} et al.`;
 }
 
-export function formatPlainReference(paper: LoadedPaper, template: string): string {
-  const values: Record<string, string> = {
+/** The plain reference; `escape`, when given, is applied to every value put into the template. */
+export function formatPlainReference(paper: LoadedPaper, template: string, escape: (value: string) => string = (value) => value): string {
+  const raw: Record<string, string> = {
     title: paper.title,
     authors: formatAuthorList(paper.authors),
     year: paper.year !== undefined ? String(paper.year) : '',
@@ -110,6 +143,7 @@ export function formatPlainReference(paper: LoadedPaper, template: string): stri
     link: paperLink(paper) ?? '',
     key: paper.key,
   };
+  const values = Object.fromEntries(Object.entries(raw).map(([name, value]) => [name, escape(value)]));
   return template
     // An empty placeholder takes its bracketing punctuation with it: "Title (${year})" → "Title".
     .replace(/\s*[([]?\$\{(\w+)\}[)\]]?/g, (whole, name: string) => {
@@ -122,7 +156,9 @@ export function formatPlainReference(paper: LoadedPaper, template: string): stri
     // Separators left in front by an empty leading placeholder: ". Title." → "Title.". Only then: a
     // template may itself start with punctuation (reStructuredText's ":cite:").
     .replace(leadingPlaceholderIsEmpty(template, values) ? /^[\s.,;:]+/ : /^\s+/, '')
-    .replace(/([.,;:])(\s*[.,;:])+/g, '$1')
+    // Doubled punctuation left by an empty placeholder collapses to its first mark; the `;` that ends a character
+    // reference (an escaped value in HTML) is no punctuation.
+    .replace(/(?<!&(?:#\d+|#x[0-9a-f]+|[a-z]+))([.,;:])(\s*[.,;:])+/gi, '$1')
     .replace(/\s{2,}/g, ' ')
     .trim();
 }

@@ -6,6 +6,7 @@
  * that is trusted to run our commands.
  */
 import type { Paper } from '../index/paper';
+import { markdownText } from '../shared/untrustedText';
 import type { BibEntry } from './bibliography';
 
 /** A link that runs a VS Code command with arguments; only works where the Markdown trusts that command. */
@@ -105,12 +106,11 @@ export function yearAndVenue({ year, venue }: { readonly year?: number | string;
 }
 
 /**
- * `text` as Markdown that renders as exactly that text, on one line: whitespace collapsed and every ASCII
- * punctuation character backslash-escaped (CommonMark allows escaping any of them), so no link, emphasis, HTML,
- * entity, list marker or autolinked URL can come out of it.
+ * `text` as Markdown that renders as exactly that text, on one line: see `markdownText`. Every piece of data in
+ * the Markdown built here goes through it.
  */
 export function escapeMarkdown(text: string): string {
-  return collapseWhitespace(text).replace(/[!-/:-@[-`{-~]/g, '\\$&');
+  return markdownText(text);
 }
 
 /** `[label](command:id?args)`, the arguments percent-encoded JSON (brackets too, which would end the link). */

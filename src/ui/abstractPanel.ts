@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LoadedPaper } from '../index/paper';
 import { panelTitle } from '../shared/paperView';
 import { isAbstractPanelState, isPanelMessage, type HostMessage } from '../shared/protocol';
+import { plainLine } from '../shared/untrustedText';
 import type { PaperReader } from './paperReader';
 import type { ReadingList } from './readingList';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -50,7 +51,7 @@ export class AbstractPanels implements vscode.Disposable {
       this.markMostRecent(reusable);
       return;
     }
-    const webviewPanel = vscode.window.createWebviewPanel(AbstractPanels.viewType, panelTitle(paper.title), vscode.ViewColumn.Beside, {
+    const webviewPanel = vscode.window.createWebviewPanel(AbstractPanels.viewType, panelTitle(plainLine(paper.title)), vscode.ViewColumn.Beside, {
       ...webviewOptions(this.host.extensionUri),
       // The webview restores itself from the `show` message the host sends on every `ready`.
       retainContextWhenHidden: false,
@@ -159,7 +160,7 @@ class AbstractPanel implements vscode.Disposable {
 
   setContent(content: PanelContent): void {
     this.content = content;
-    this.webviewPanel.title = content.kind === 'paper' ? panelTitle(content.paper.title) : 'Paper not found';
+    this.webviewPanel.title = content.kind === 'paper' ? panelTitle(plainLine(content.paper.title)) : 'Paper not found';
     // Delivered if the webview is already listening; otherwise its `ready` message asks for it again.
     this.postContent();
   }

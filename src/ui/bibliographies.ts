@@ -21,6 +21,7 @@ import type { CitationLanguage, TextInsertion } from '../citation/citationContex
 import { decideWriteTarget, type TargetOrigin, type WriteTargetDecision } from '../citation/writeTarget';
 import { CONFIG_SECTION, type ConfigStore } from '../config';
 import type { LoadedPaper } from '../index/paper';
+import { plainForMessage } from '../shared/untrustedText';
 
 /** The .bib offered to a document that declares none, beside it. */
 const SIBLING_BIBLIOGRAPHY = 'references.bib';
@@ -173,7 +174,7 @@ export function decideWrite(uri: vscode.Uri, origin: TargetOrigin): Promise<Writ
 
 /** Asks the question of an `ask` decision in a modal dialog; a yes holds for that real path for the session. */
 export async function confirmWrite(decision: Extract<WriteTargetDecision, { action: 'ask' }>): Promise<boolean> {
-  const answer = await vscode.window.showWarningMessage(decision.question, { modal: true, detail: decision.detail }, decision.confirm);
+  const answer = await vscode.window.showWarningMessage(plainForMessage(decision.question), { modal: true, detail: plainForMessage(decision.detail) }, decision.confirm);
   if (answer !== decision.confirm) return false;
   approvedOutside.add(decision.realPath);
   return true;
@@ -182,7 +183,7 @@ export async function confirmWrite(decision: Extract<WriteTargetDecision, { acti
 /** `decideWrite`, then the refusal shown or the question asked: true when writing may go ahead. */
 export async function mayWrite(uri: vscode.Uri, origin: TargetOrigin): Promise<boolean> {
   const decision = await decideWrite(uri, origin);
-  if (decision.action === 'refuse') void vscode.window.showWarningMessage(decision.message);
+  if (decision.action === 'refuse') void vscode.window.showWarningMessage(plainForMessage(decision.message));
   return decision.action === 'write' || (decision.action === 'ask' && (await confirmWrite(decision)));
 }
 

@@ -17,6 +17,7 @@ import type { ConfigStore } from '../config';
 import type { PaperCatalog } from '../index/catalog';
 import { searchFamiliarFirst } from '../index/familiarRanking';
 import type { LoadedPaper } from '../index/paper';
+import { plainForLabel, plainLine } from '../shared/untrustedText';
 import { bibliographyLanguage, readText, type Bibliographies, type BibliographyTarget } from './bibliographies';
 import type { AddToBibliographyArgs } from './commands';
 import type { PaperLibrary } from './paperLibrary';
@@ -101,9 +102,11 @@ async function completeKey(
     // The key the citation will have: the .bib's own key for a paper it has (the key LaTeX and pandoc will find),
     // else the key the paper is added under — never one the .bib holds for another paper.
     const cited = bibliography.target ? keyInBibliography(bibliography.entries, paper) : { key: paper.key, inBibliography: false };
-    const item = new vscode.CompletionItem(cited.key, vscode.CompletionItemKind.Reference);
-    item.detail = paper.title;
-    item.documentation = new vscode.MarkdownString(paperDocumentation(paper));
+    // The label shows the key (a .bib's own key is anyone's text) without icons or reordering; the key itself goes in.
+    const item = new vscode.CompletionItem(plainForLabel(cited.key), vscode.CompletionItemKind.Reference);
+    item.insertText = cited.key;
+    item.detail = plainLine(paper.title);
+    item.documentation = untrustedMarkdown(paperDocumentation(paper));
     item.range = range;
     // Our search already chose and ranked these; VS Code's filter would drop every hit whose key does not
     // fuzzy-match the typed text (a title word, an author, a typo), so each item matches exactly what was typed.
@@ -164,7 +167,7 @@ async function describeKey(
   const paper = bibEntry ? samePaperAs(bibEntry, catalog) : catalog.getByKey(key);
   if (paper) return new vscode.Hover(trustedMarkdown(paperHover(paper, paperActions(paper, document, bibliography))), range);
   if (bibEntry && bibliography.target) {
-    return new vscode.Hover(new vscode.MarkdownString(bibEntryHover(bibEntry, path.basename(bibliography.target.uri.path))), range);
+    return new vscode.Hover(untrustedMarkdown(bibEntryHover(bibEntry, path.basename(bibliography.target.uri.path))), range);
   }
   return undefined;
 }
@@ -192,11 +195,24 @@ function paperActions(paper: LoadedPaper, document: vscode.TextDocument, bibliog
   return [openAbstract, { label: 'Add to bibliography', command: ADD_TO_BIBLIOGRAPHY, args: [args] }];
 }
 
-/** Markdown whose command links may run exactly our two commands, nothing else. */
+/**
+ * Markdown whose command links may run exactly our two commands, nothing else. The data in it is escaped
+ * (src/citation/paperSummary.ts); the links are ours, and their arguments carry only a paper id and a document
+ * URI, which the commands look up again, so a link cannot act on anything the catalog and the open editors do
+ * not hold.
+ */
 function trustedMarkdown(markdown: string): vscode.MarkdownString {
-  const trusted = new vscode.MarkdownString(markdown);
+  const trusted = untrustedMarkdown(markdown);
   trusted.isTrusted = { enabledCommands: [SHOW_ABSTRACT, ADD_TO_BIBLIOGRAPHY] };
   return trusted;
+}
+
+/** Markdown of escaped data: runs no command, renders no HTML and no icons. */
+function untrustedMarkdown(markdown: string): vscode.MarkdownString {
+  const untrusted = new vscode.MarkdownString(markdown, false);
+  untrusted.isTrusted = false;
+  untrusted.supportHtml = false;
+  return untrusted;
 }
 
 export interface DocumentBibliography {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { AddToBibliography } from '../config';
 import { paperFields, type LoadedPaper } from '../index/paper';
+import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import type { AbstractPanels } from './abstractPanel';
 import { copyCitationKey } from './copyCitationKey';
 import { addPaperToBibliography, insertCitation, type InsertServices } from './insertCitation';
@@ -97,7 +98,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
   const resolvePaper = async (paperId: unknown, picker: Omit<PickerOptions, 'maxResults'>): Promise<LoadedPaper | undefined> => {
     if (typeof paperId === 'string' && paperId !== '') {
       const paper = (await library.catalog()).get(paperId);
-      if (!paper) void vscode.window.showWarningMessage(`Paper Lookup: no loaded paper has the id "${paperId}".`);
+      if (!paper) void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: no loaded paper has the id "${paperId}".`));
       return paper;
     }
     return pickPaper(library.catalog(), {
@@ -185,7 +186,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     vscode.commands.registerCommand('paperLookup.saveToReadingList', async (args?: ReadingListArgs) => {
       const paper = await resolvePaper(args?.paperId, { title: 'Save to Reading List', placeholder: 'Search papers to read later' });
       if (!paper) return false;
-      if (await readingList.save(paper.id)) vscode.window.setStatusBarMessage(`Saved “${paper.title}” to your reading list`, 3000);
+      if (await readingList.save(paper.id)) vscode.window.setStatusBarMessage(plainForLabel(`Saved “${paper.title}” to your reading list`), 3000);
       return true;
     }),
 
@@ -200,7 +201,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
     vscode.commands.registerCommand('paperLookup.reloadIndexes', async () => {
       const catalog = await library.reload();
-      vscode.window.setStatusBarMessage(`Paper Lookup: ${catalog.papers.length} papers loaded`, 3000);
+      vscode.window.setStatusBarMessage(plainForLabel(`Paper Lookup: ${catalog.papers.length} papers loaded`), 3000);
     }),
   ];
 }

@@ -14,6 +14,7 @@ import { citationAt, keyInsertion, type CitationLanguage, type ExistingCitation,
 import { citationAtCursor, citationStyleFor, formatCitation } from '../citation/format';
 import { CONFIG_SECTION, type AddToBibliography, type ConfigStore } from '../config';
 import { paperFields, type LoadedPaper } from '../index/paper';
+import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { bibliographyLanguage, confirmWrite, decideWrite, readText, type Bibliographies, type BibliographyTarget, type CitationWriter, type Declare } from './bibliographies';
 
 export interface InsertServices {
@@ -45,11 +46,11 @@ export async function insertCitation(
   }
   const document = editor.document;
   if (document.isClosed) {
-    void vscode.window.showWarningMessage(`Paper Lookup: ${describe(document)} has been closed; the citation was not inserted.`);
+    void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: ${describe(document)} has been closed; the citation was not inserted.`));
     return false;
   }
   if (vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) === false) {
-    void vscode.window.showWarningMessage(`Paper Lookup: ${describe(document)} is read-only; the citation was not inserted.`);
+    void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: ${describe(document)} is read-only; the citation was not inserted.`));
     return false;
   }
 
@@ -61,7 +62,7 @@ export async function insertCitation(
   /** Writes the citation of the paper under `key` at every cursor, and the .bib's declaration if given, as one edit. */
   const writeCitation: CitationWriter = async (key, declare) => {
     const text = document.getText();
-    const fresh = formatCitation({ ...paperFields(paper), key }, style, config.citation);
+    const fresh = formatCitation({ ...paperFields(paper), key }, style, config.citation, document.languageId);
     const declaration = declare?.(text);
     // A selection that spans the declaration's place would overlap it in one edit: the declaration then goes in after.
     const apart = declaration !== undefined && editor.selections.some((selection) => document.offsetAt(selection.start) < declaration.offset && declaration.offset < document.offsetAt(selection.end));
@@ -82,7 +83,7 @@ export async function insertCitation(
     ? (await citeIntoBibliography(document, bibliography.target, paper, services, writeCitation)) !== undefined
     : await writeCitation(bibliography ? (await services.bibliographies.keyFor(bibliography.target.uri, paper)).key : paper.key);
   if (!applied) {
-    void vscode.window.showWarningMessage(`Paper Lookup: ${describe(document)} could not be edited; the citation was not inserted.`);
+    void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: ${describe(document)} could not be edited; the citation was not inserted.`));
     return false;
   }
   await services.onDidInsert?.(paper);
@@ -126,7 +127,7 @@ async function chooseBibliography(
   const permission = await decideWrite(target.uri, target.origin);
   if (permission.action === 'refuse') {
     // The paper is cited under its own key, as for a document without a bibliography.
-    if (permission.reason === 'unusable' || mode !== 'never') void vscode.window.showWarningMessage(permission.message);
+    if (permission.reason === 'unusable' || mode !== 'never') void vscode.window.showWarningMessage(plainForMessage(permission.message));
     return undefined;
   }
   if (mode === 'never') return { target, addIfMissing: false };
@@ -144,7 +145,7 @@ async function wantsToAdd(document: vscode.TextDocument, target: BibliographyTar
   if (mode === 'always' || (await services.bibliographies.keyFor(target.uri, paper)).inBibliography) return true;
   const add = 'Add';
   const always = 'Always Add';
-  const choice = await vscode.window.showInformationMessage(`Add “${paper.title}” to ${vscode.workspace.asRelativePath(target.uri)}?`, add, always, 'Not Now');
+  const choice = await vscode.window.showInformationMessage(plainForMessage(`Add “${paper.title}” to ${vscode.workspace.asRelativePath(target.uri)}?`), add, always, 'Not Now');
   if (choice === always) {
     await vscode.workspace.getConfiguration(CONFIG_SECTION).update('citation.addToBibliography', 'always', vscode.ConfigurationTarget.Global);
   }
@@ -169,7 +170,7 @@ async function offerSiblingBibliography(document: vscode.TextDocument, target: B
     : `The front matter of ${name} has a bibliography key without a file: add ${bibName} there yourself.`;
   const accept = exists ? `Use ${bibName}` : `Create ${bibName}`;
   const question = `${name} declares no bibliography. ${action}${declarable ? ` and declare it in ${name}?` : `? ${undeclarable}`}`;
-  if ((await vscode.window.showInformationMessage(question, accept, 'Not Now')) !== accept) return false;
+  if ((await vscode.window.showInformationMessage(plainForMessage(question), accept, 'Not Now')) !== accept) return false;
   // A declared .bib is found by its declaration from now on; one that could not be declared is remembered instead.
   if (!declarable) services.bibliographies.acceptSibling(document);
   return true;
@@ -196,9 +197,9 @@ async function citeIntoBibliography(
     if (!result) return undefined;
     const declared = result.declared ? ` and declared it in ${path.basename(document.uri.path)}` : '';
     const outcome = result.added ? `Added ${result.key} to ${bibName}` : `${bibName} already has this paper as ${result.key}`;
-    vscode.window.setStatusBarMessage(outcome + declared, 4000);
+    vscode.window.setStatusBarMessage(plainForLabel(outcome + declared), 4000);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Paper Lookup: could not add ${paper.key} to ${bibName}: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(plainForMessage(`Paper Lookup: could not add ${paper.key} to ${bibName}: ${error instanceof Error ? error.message : String(error)}`));
   }
   return written;
 }

@@ -23,6 +23,7 @@ import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type C
 import { formatProblem, type IndexProblem } from '../index/parseIndex';
 import { loadSeverity } from '../index/sourceReport';
 import { failedSource } from '../index/sourceFiles';
+import { plainForLabel, plainForMessage, plainLine } from '../shared/untrustedText';
 import { locationOf, readIndexFile } from './indexFileReader';
 
 export const BUNDLED_INDEX_NAME = 'Bundled papers';
@@ -297,12 +298,12 @@ export class PaperLibrary implements vscode.Disposable {
     const { keyTemplateProblem } = this.config.value;
     if (keyTemplateProblem) {
       this.output.appendLine(keyTemplateProblem);
-      void vscode.window.showWarningMessage(`Paper Lookup: ${keyTemplateProblem}`);
+      void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: ${keyTemplateProblem}`));
     }
     const errors = catalog.problems.filter((problem) => problem.severity === 'error');
     if (errors.length === 0) return;
     void vscode.window
-      .showErrorMessage(summariseErrors(errors), 'Show Details')
+      .showErrorMessage(plainForMessage(summariseErrors(errors)), 'Show Details')
       .then((choice) => choice && vscode.commands.executeCommand('paperLookup.showIndexStatus'));
   }
 
@@ -310,12 +311,13 @@ export class PaperLibrary implements vscode.Disposable {
     // The icon matches the notification: an error icon with an error notification, a warning icon for warnings only.
     const severity = loadSeverity(catalog.problems);
     const flagged = catalog.problems.filter((problem) => problem.severity === severity).length;
+    // eslint-disable-next-line no-restricted-syntax -- our own icons and numbers, nothing from a file
     this.statusItem.text = `$(book) ${catalog.papers.length.toLocaleString('en-US')} papers${severity === 'ok' ? '' : ` $(${severity}) ${flagged}`}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown('**Paper Lookup** — loaded papers\n\n');
     for (const source of catalog.sources) {
       const errors = source.errorCount;
-      tooltip.appendText(`${source.name}: ${source.paperCount.toLocaleString('en-US')} papers${errors > 0 ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''}`);
+      tooltip.appendText(plainLine(`${source.name}: ${source.paperCount.toLocaleString('en-US')} papers${errors > 0 ? `, ${errors} error${errors > 1 ? 's' : ''}` : ''}`));
       tooltip.appendMarkdown('  \n');
     }
     tooltip.appendMarkdown('\nClick for the sources and their problems.');
@@ -368,7 +370,12 @@ function byteProgress(progress: vscode.Progress<{ message?: string; increment?: 
   return (file, bytesRead) => {
     // Never backwards: a host build after a failed worker starts reading again from the first byte.
     const percent = Math.max(reportedPercent, totalBytes > 0 ? Math.min(100, (100 * bytesRead) / totalBytes) : 0);
-    progress.report({ message: totalBytes > LARGE_SOURCES_BYTES ? `${file} (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})` : file, increment: percent - reportedPercent });
+    // A small load's progress shows in the status bar, which renders icons; a large one's in a notification, which
+    // makes links (and shows the icon escape's backslash, in the rare file name with `$(…)` in it).
+    progress.report({
+      message: plainForLabel(plainForMessage(totalBytes > LARGE_SOURCES_BYTES ? `${file} (${formatBytes(bytesRead)} of ${formatBytes(totalBytes)})` : file)),
+      increment: percent - reportedPercent,
+    });
     reportedPercent = percent;
   };
 }

@@ -11,6 +11,7 @@ import type { LoadedPaper } from '../index/paper';
 import type { SearchHit } from '../index/search';
 import { readableText } from '../shared/latexText';
 import { describeAuthorsAndYear, readableSnippet } from '../shared/paperView';
+import { plainForLabel } from '../shared/untrustedText';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
@@ -124,10 +125,10 @@ function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInput
   const abstractRanges = hit.matches.find((match) => match.field === 'abstract')?.ranges ?? [];
   return {
     paper,
-    // Rows are plain text: LaTeX decoded, math as its source without the delimiters.
-    label: readableText(paper.title),
-    description: readableText(describeAuthorsAndYear(paper) ?? '') || undefined,
-    detail: paper.abstract ? readableSnippet(paper.abstract, abstractRanges) : undefined,
+    // Rows are plain text: LaTeX decoded, math as its source without the delimiters; no icons, no bidi controls.
+    label: plainForLabel(readableText(paper.title)),
+    description: plainForLabel(readableText(describeAuthorsAndYear(paper) ?? '')),
+    detail: plainForLabel(paper.abstract ? readableSnippet(paper.abstract, abstractRanges) : ''),
     // Our ranking decides what is listed; without this VS Code would hide items whose label lacks the query.
     alwaysShow: true,
     buttons,

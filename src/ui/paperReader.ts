@@ -8,6 +8,7 @@ import { bibliographyEntryFor } from '../citation/bibEntryCopy';
 import type { LoadedPaper } from '../index/paper';
 import { isPaperLink, toPaperListItem, toPaperView } from '../shared/paperView';
 import type { HostMessage, ReaderMessage } from '../shared/protocol';
+import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { copyCitationKey } from './copyCitationKey';
 import { insertCitation, type InsertServices } from './insertCitation';
 import type { PaperLibrary } from './paperLibrary';
@@ -71,7 +72,7 @@ export class PaperReader implements vscode.Disposable {
           return;
         case 'copyBibtex':
           await vscode.env.clipboard.writeText(`${bibliographyEntryFor(paper, paper.key)}\n`);
-          vscode.window.setStatusBarMessage(`Copied the BibTeX entry for ${paper.key}`, 3000);
+          vscode.window.setStatusBarMessage(plainForLabel(`Copied the BibTeX entry for ${paper.key}`), 3000);
           return;
         case 'saveToReadingList':
           await readingList.save(paper.id);
@@ -87,7 +88,7 @@ export class PaperReader implements vscode.Disposable {
           assertNever(message);
       }
     } catch (error) {
-      void vscode.window.showErrorMessage(`Paper Lookup: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(plainForMessage(`Paper Lookup: ${error instanceof Error ? error.message : String(error)}`));
     }
   }
 

@@ -8,6 +8,7 @@ import { bibliographyFileFor } from '../citation/bibEntryCopy';
 import type { PaperCatalog } from '../index/catalog';
 import type { LoadedPaper } from '../index/paper';
 import { describeAuthorsAndYear } from '../shared/paperView';
+import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { mayWrite } from './bibliographies';
 
 const SAVED_KEY = 'paperLookup.readingList';
@@ -88,7 +89,7 @@ export async function pickSavedPaper(readingList: ReadingList, catalog: PaperCat
     return undefined;
   }
   const chosen = await vscode.window.showQuickPick(
-    papers.map((paper) => ({ paper, label: paper.title, description: describeAuthorsAndYear(paper) })),
+    papers.map((paper) => ({ paper, label: plainForLabel(paper.title), description: plainForLabel(describeAuthorsAndYear(paper) ?? '') })),
     { title, placeHolder: 'Type to filter your reading list', matchOnDescription: true },
   );
   return chosen?.paper;
@@ -101,9 +102,9 @@ export async function pickSavedPaper(readingList: ReadingList, catalog: PaperCat
 export async function exportReadingList(readingList: ReadingList, catalog: PaperCatalog, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const { papers, missing } = savedPapers(readingList, catalog);
   if (papers.length === 0) {
-    void vscode.window.showInformationMessage(missing > 0
+    void vscode.window.showInformationMessage(plainForMessage(missing > 0
       ? `Paper Lookup: none of the ${missing} papers on your reading list is in the loaded indexes.`
-      : 'Paper Lookup: your reading list is empty. Save papers to it from the side view, the abstract panel or the command palette.');
+      : 'Paper Lookup: your reading list is empty. Save papers to it from the side view, the abstract panel or the command palette.'));
     return undefined;
   }
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -116,7 +117,7 @@ export async function exportReadingList(readingList: ReadingList, catalog: Paper
   if (!uri || !(await mayWrite(uri, target ? 'command' : 'saveDialog'))) return undefined;
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(bibliographyFileFor(papers)));
   const skipped = missing > 0 ? ` (${missing} saved paper${missing > 1 ? 's are' : ' is'} not in the loaded indexes and left out)` : '';
-  vscode.window.setStatusBarMessage(`Exported ${papers.length} paper${papers.length > 1 ? 's' : ''} to ${vscode.workspace.asRelativePath(uri)}${skipped}`, 5000);
+  vscode.window.setStatusBarMessage(plainForLabel(`Exported ${papers.length} paper${papers.length > 1 ? 's' : ''} to ${vscode.workspace.asRelativePath(uri)}${skipped}`), 5000);
   return uri;
 }
 

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { PaperCatalog } from '../index/catalog';
 import type { IndexProblem } from '../index/parseIndex';
 import { sourceReports, type SourceReport } from '../index/sourceReport';
+import { plainForLabel, plainLine } from '../shared/untrustedText';
 
 export const SOURCES_VIEW_ID = 'paperLookup.sourcesView';
 
@@ -25,7 +26,7 @@ export class SourcesView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     this.reports = sourceReports(catalog.sources, catalog.problems);
     this.loadMs = loadMs;
     const total = catalog.papers.length.toLocaleString('en-US');
-    this.treeView.description = loadMs === undefined ? `${total} papers` : `${total} papers in ${formatMs(loadMs)}`;
+    this.treeView.description = plainForLabel(loadMs === undefined ? `${total} papers` : `${total} papers in ${formatMs(loadMs)}`);
     this.changeEmitter.fire(undefined);
     this.diagnostics.clear();
     for (const report of this.reports) {
@@ -38,10 +39,10 @@ export class SourcesView implements vscode.TreeDataProvider<Node>, vscode.Dispos
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'source') {
       const { report } = node;
-      const item = new vscode.TreeItem(report.name, report.problems.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(plainForLabel(report.name), report.problems.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
       const problems = report.problems.length;
-      item.description = `${report.paperCount.toLocaleString('en-US')} papers${problems > 0 ? ` · ${problems} problem${problems > 1 ? 's' : ''}` : ''}`;
-      item.tooltip = `${report.location}${this.loadMs === undefined ? '' : `\nLoaded with the other sources in ${formatMs(this.loadMs)}`}`;
+      item.description = plainForLabel(`${report.paperCount.toLocaleString('en-US')} papers${problems > 0 ? ` · ${problems} problem${problems > 1 ? 's' : ''}` : ''}`);
+      item.tooltip = `${plainLine(report.location)}${this.loadMs === undefined ? '' : `\nLoaded with the other sources in ${formatMs(this.loadMs)}`}`;
       item.iconPath = new vscode.ThemeIcon(
         report.severity === 'error' ? 'error' : report.severity === 'warning' ? 'warning' : 'book',
         report.severity === 'error' ? new vscode.ThemeColor('problemsErrorIcon.foreground') : report.severity === 'warning' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
@@ -55,9 +56,9 @@ export class SourcesView implements vscode.TreeDataProvider<Node>, vscode.Dispos
       return item;
     }
     const { problem } = node;
-    const item = new vscode.TreeItem(oneLine(problem.message), vscode.TreeItemCollapsibleState.None);
-    item.description = `line ${problem.line}, column ${problem.column}`;
-    item.tooltip = `${problem.file}:${problem.line}:${problem.column}\n${problem.message}`;
+    const item = new vscode.TreeItem(plainForLabel(problem.message), vscode.TreeItemCollapsibleState.None);
+    item.description = plainForLabel(`line ${problem.line}, column ${problem.column}`);
+    item.tooltip = `${plainLine(`${problem.file}:${problem.line}:${problem.column}`)}\n${plainLine(problem.message)}`;
     item.iconPath = new vscode.ThemeIcon(problem.severity === 'error' ? 'error' : 'warning');
     const uri = uriOf(problem.file);
     if (uri) {
@@ -99,10 +100,6 @@ function toDiagnostic(problem: IndexProblem): vscode.Diagnostic {
 function uriOf(location: string): vscode.Uri | undefined {
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(location)) return vscode.Uri.parse(location);
   return location.startsWith('/') || /^[a-z]:[\\/]/i.test(location) ? vscode.Uri.file(location) : undefined;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 function formatMs(ms: number): string {

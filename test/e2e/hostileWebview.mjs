@@ -202,8 +202,10 @@ async function showInPanel(workbench, query, title) {
     }
   }
   await page.keyboard.insertText(query);
-  // The row for this query, not one still listed for an earlier state of the picker.
-  await picker.locator('.monaco-list-row.focused', { hasText: title.slice(0, 24) }).waitFor({ timeout: UI_TIMEOUT_MS });
+  // The row for this query, not one still listed for an earlier state of the picker. The picker shows titles
+  // without their bidi controls (src/shared/untrustedText.ts).
+  const shownTitle = title.replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
+  await picker.locator('.monaco-list-row.focused', { hasText: shownTitle.slice(0, 24) }).waitFor({ timeout: UI_TIMEOUT_MS });
   await page.keyboard.press('Enter');
   // The first panel of a session can take a minute to appear (the webview service worker starts).
   for (const deadline = Date.now() + 2 * UI_TIMEOUT_MS; ; ) {

@@ -16,11 +16,12 @@ const WEBVIEW_TIMEOUT_MS = 60_000;
 
 /**
  * Starts code-server, opens its workbench in chromium, and resolves once the workbench is shown.
- * `settings` are added to the session's user settings (a colour theme, say).
+ * `settings` are added to the session's user settings (a colour theme, say); `restricted` opens the
+ * workspace untrusted, in Restricted Mode.
  */
-export async function openWorkbench({ viewport = { width: 1280, height: 800 }, settings = {} } = {}) {
+export async function openWorkbench({ viewport = { width: 1280, height: 800 }, settings = {}, restricted = false } = {}) {
   await installCodeServer();
-  const session = await createSession({ settings });
+  const session = await createSession({ settings, restricted });
   let host;
   let browser;
   try {

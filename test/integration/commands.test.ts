@@ -75,6 +75,25 @@ describe('Papers commands', function () {
     assert.equal(blankLine.document.getText(), `import torch\n# ${reference}`);
   });
 
+  it('writes a paper with markup in its text into HTML as text, and into a plain text file as written', async () => {
+    const index = 'markup-title.json';
+    const title = '<script>alert(1)</script> & "Quotes"';
+    await vscode.workspace.fs.writeFile(workspaceFile(index), new TextEncoder().encode(JSON.stringify({ version: 1, papers: [{ id: 'markup-title', title, abstract: 'x' }] })));
+    await setSetting('indexes', [index]);
+    try {
+      await vscode.commands.executeCommand('paperLookup.reloadIndexes');
+      const html = await openAtEnd('<p>See ', 'html');
+      assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'markup-title' }), true);
+      assert.equal(html.document.getText(), '<p>See &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Quotes&quot;.');
+      const plain = await openAtEnd('See ', 'plaintext');
+      assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'markup-title' }), true);
+      assert.equal(plain.document.getText(), `See ${title}.`);
+    } finally {
+      await setSetting('indexes', undefined);
+      await vscode.workspace.fs.delete(workspaceFile(index));
+    }
+  });
+
   it('Alt+I in the picker inserts the highlighted paper and keeps the picker open; Enter then joins the citation', async () => {
     const editor = await openAtEnd('Networks: ', 'markdown');
     let settled = false;

@@ -10,7 +10,6 @@ import {
   CODE_SERVER_VERSION,
   REPO_ROOT,
   MissingPrerequisite,
-  RESTRICTED_MODE_SETTINGS,
   createSession,
   findChromium,
   installCodeServer,
@@ -43,9 +42,9 @@ async function runTests() {
   findChromium();
   const restricted = process.argv.includes('--restricted');
   await installCodeServer();
-  session = await createSession(restricted ? { settings: RESTRICTED_MODE_SETTINGS } : {});
+  session = await createSession({ restricted });
   const resultsFile = await writeTestOptions(session, restricted ? { grep: 'in Restricted Mode' } : {});
-  host = await startCodeServer(session, { workspaceTrust: restricted });
+  host = await startCodeServer(session);
   browser = await launchChromium();
   const page = await browser.newPage();
   const browserErrors = [];

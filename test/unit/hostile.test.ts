@@ -89,6 +89,21 @@ const CORPUS: Readonly<Record<string, Expectation>> = {
     problems: [],
   },
   'lone-surrogates.json': { loads: ['Lone \ud800 High And \udfff Low Surrogate'], problems: [] },
+  // Link, image, HTML, icon and bidi syntax in every text field, and a command link as a duplicated id: loaded as text.
+  // test/unit/untrustedText.test.ts feeds every string of this file through what builds messages, hovers and labels.
+  'markup-in-text.json': {
+    loads: [
+      'Command Link In The Id',
+      '[Open details](command:workbench.action.terminal.new) and [UPPER](COMMAND:workbench.action.terminal.new)',
+      '![tracking pixel](https://evil.example/pixel.png?user=1) <https://evil.example/autolink> <command:workbench.action.terminal.new>',
+      'Bare javascript:alert(1) and command:workbench.action.terminal.new and data:text/html,<script>alert(1)</script> and vscode:extension/x',
+      '[Split] (command:workbench.action.terminal.new) [Tab] (command:workbench.action.terminal.new) [Mark]\u200f(command:workbench.action.terminal.new)',
+      '\u202erefs.bib\u202c Override \u2066Isolate\u2069 \u2067RTL\u2069 \u2068First\u2069 \u202aLRE\u202c \u202bRLE\u202c \u200eLRM \u061cALM',
+      '$(warning) $(loading~spin) $(github) \\$(already-escaped) $(not an icon)',
+      '**bold** _em_ `code` # heading | table | ~~strike~~ &amp; &#x3C;b&#x3E; \\[escaped\\](command:x)',
+    ],
+    problems: [['10:5', 'error', /^Paper 2: duplicate id "\[Open the index documentation\]\(command:workbench\.action\.terminal\.new\?[^"]*\)" \(already used by paper 1\); skipped\.$/]],
+  },
   'missing-titles.json': {
     loads: ['Kept Before', 'Kept After'],
     problems: [['8:5', 'error', missingTitle(2)], ['11:5', 'error', missingTitle(3)], ['15:5', 'error', missingTitle(4)], ['19:5', 'error', missingTitle(5)]],

@@ -1,0 +1,204 @@
+// Command links in notifications, in the real workbench, once in Restricted Mode (an untrusted workspace) and once
+// in a trusted one. VS Code turns `[label](command:…)` in a notification's text into a link that runs the command;
+// two of our notifications quote text from files: a duplicate paper id in an index file (the hostile corpus's
+// markup-in-text.json) and the bibliography a Markdown document's front matter names, in the question whether to
+// add a paper to it. Each must show as text: no link element, and a click where the link text is runs nothing — no
+// terminal opens, and the marker file the front matter's command would create does not appear.
+// Run by test/e2e/run.mjs; `node test/e2e/commandLinks.mjs` runs it alone (build first).
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { copyFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
+import { openWorkbench } from './workbench.mjs';
+
+/* global document, NodeFilter -- the callbacks passed to evaluate() run in the page */
+
+const UI_TIMEOUT_MS = 30_000;
+/**
+ * How long a click is given to have run a command before we look for its effect. A command link runs its command
+ * as the click is handled, and a terminal shows within a second or two even on 2 busy cores; the positive
+ * control at the end (a terminal opened from the palette is seen by the same check) keeps the check honest.
+ */
+const SETTLE_MS = 4_000;
+const INDEX_FILE = 'markup-in-text.json';
+const DOCUMENT = 'front-matter-link.md';
+const MARKER = 'command-link-ran';
+
+/** The command link the front matter carries: a terminal running `touch command-link-ran` in the workspace folder. */
+function frontMatterDocument(workspaceFolder) {
+  const args = encodeURIComponent(JSON.stringify({ config: { executable: '/bin/sh', args: ['-c', `touch ${path.join(workspaceFolder, MARKER)}`] } }));
+  return [
+    '---',
+    `bibliography: "refs.bib [Open details](command:workbench.action.terminal.new?${args})"`,
+    '---',
+    '',
+    'Cited here: ',
+    '',
+  ].join('\n');
+}
+
+export async function runCommandLinkTests(results, { restricted }) {
+  const mode = restricted ? 'Restricted Mode' : 'trusted workspace';
+  const tests = [];
+  let workbench;
+  try {
+    // User settings: an untrusted workspace's own settings would not be read for the index list.
+    workbench = await openWorkbench({ restricted, settings: { 'paperLookup.indexes': [INDEX_FILE], 'paperLookup.citation.addToBibliography': 'ask' } });
+    await copyFile(path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', INDEX_FILE), path.join(workbench.workspaceFolder, INDEX_FILE));
+    await writeFile(path.join(workbench.workspaceFolder, DOCUMENT), frontMatterDocument(workbench.workspaceFolder));
+  } catch (error) {
+    await workbench?.close();
+    results.push({ title: `[command links, ${mode}] the workbench did not open`, error: error.stack ?? String(error) });
+    return;
+  }
+  const { page } = workbench;
+  const test = (name, body) => tests.push({ name, body });
+
+  test(restricted ? 'the workspace is in Restricted Mode' : 'the workspace is trusted', async () => {
+    const indicator = page.locator('.statusbar-item', { hasText: 'Restricted Mode' });
+    if (restricted) await indicator.first().waitFor({ timeout: UI_TIMEOUT_MS });
+    else assert.equal(await indicator.count(), 0, 'Restricted Mode in a trusted workspace');
+  });
+
+  test('a duplicate paper id that is a command link shows as text in the error notification, and a click on it runs nothing', async () => {
+    await workbench.openFile('notes.md');
+    await workbench.runCommand('Papers: Reload Paper Indexes');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'duplicate id' }).first();
+    await toast.waitFor({ timeout: UI_TIMEOUT_MS });
+    await assertNoLinkIn(page, toast);
+    await clickOnText(page, toast, 'Open the index documentation');
+    await assertNothingRan(workbench);
+    assert.match(await toast.innerText(), /duplicate id "\[Open the index documentation\] \(command: workbench\.action\.terminal\.new/, 'the id is shown, readable');
+    await workbench.screenshot(path.join(REPO_ROOT, 'test-results', `e2e-command-links-${restricted ? 'restricted' : 'trusted'}-index.png`));
+    await page.keyboard.press('Escape');
+  });
+
+  test('a front matter bibliography with a command link shows as text in the question to add the paper, and a click on it runs nothing', async () => {
+    await openByQuickOpen(workbench, DOCUMENT);
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await workbench.runCommand('Papers: Insert Citation…');
+    const picker = workbench.quickInput();
+    await picker.locator('.quick-input-title', { hasText: 'Insert Citation' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.insertText('pointer networks');
+    await picker.locator('.monaco-list-row.focused', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Open details' }).first();
+    // An Enter pressed while the picker is still settling can be lost; pressing it again picks the same row.
+    for (const deadline = Date.now() + UI_TIMEOUT_MS; !(await toast.isVisible()); await page.waitForTimeout(500)) {
+      if (Date.now() > deadline) throw new Error('no question to add the paper to the front matter bibliography');
+      if (await picker.isVisible()) await page.keyboard.press('Enter');
+    }
+    await assertNoLinkIn(page, toast);
+    await clickOnText(page, toast, 'Open details');
+    await assertNothingRan(workbench);
+    assert.match(await toast.innerText(), /refs\.bib \[Open details\] \(command: workbench\.action\.terminal\.new/, 'the bibliography is shown, readable');
+    await workbench.screenshot(path.join(REPO_ROOT, 'test-results', `e2e-command-links-${restricted ? 'restricted' : 'trusted'}-front-matter.png`));
+    // The question's answer does not matter here (a refusal to use such a file would name it just the same): dismiss it.
+    await toast.hover();
+    await toast.locator('.codicon-notifications-clear').click();
+  });
+
+  test('the picker shows $(icon) syntax in a title as written and drops bidi controls, rendering no icon', async () => {
+    const picker = workbench.quickInput();
+    const rowFor = async (query, hasText) => {
+      await workbench.runCommand('Papers: Search Papers…');
+      await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.keyboard.insertText(query);
+      const row = picker.locator('.monaco-list-row.focused', { hasText });
+      await row.waitFor({ timeout: UI_TIMEOUT_MS });
+      return row;
+    };
+    const icons = await rowFor('loading spin github', '$(warning)');
+    assert.equal(await icons.locator('.label-name').first().innerText(), '$(warning) $(loading~spin) $(github) \\$(already-escaped) $(not an icon)');
+    assert.equal(await icons.locator('.label-name .codicon').count(), 0, 'an icon in the title');
+    await workbench.screenshot(path.join(REPO_ROOT, 'test-results', `e2e-command-links-${restricted ? 'restricted' : 'trusted'}-picker.png`));
+    await page.keyboard.press('Escape');
+    const bidi = await rowFor('override isolate', 'Override');
+    assert.equal(await bidi.locator('.label-name').first().innerText(), 'refs.bib Override Isolate RTL First LRE RLE LRM ALM');
+    await page.keyboard.press('Escape');
+  });
+
+  test('the check sees a terminal when one does open (from the palette)', async () => {
+    await workbench.runCommand('Terminal: Create New Terminal');
+    await page.locator('.terminal-wrapper').first().waitFor({ timeout: UI_TIMEOUT_MS });
+  });
+
+  try {
+    for (const [index, { name, body }] of tests.entries()) {
+      const title = `[command links, ${mode}] ${name}`;
+      const started = Date.now();
+      try {
+        await body();
+        results.push({ title, durationMs: Date.now() - started });
+        console.log(`  ✔ ${title} (${Date.now() - started} ms)`);
+      } catch (error) {
+        const screenshot = path.join(REPO_ROOT, 'test-results', `e2e-command-links-${restricted ? 'restricted' : 'trusted'}-${index + 1}.png`);
+        await workbench.screenshot(screenshot).catch(() => undefined);
+        results.push({ title, error: `${error.stack ?? error}\n(screenshot: ${path.relative(REPO_ROOT, screenshot)})` });
+        console.log(`  ✘ ${title}`);
+        await page.keyboard.press('Escape').catch(() => undefined);
+      }
+    }
+  } finally {
+    await workbench.close();
+  }
+}
+
+/**
+ * Opens a workspace file through Quick Open, which searches the disk: the Explorer may not list a file written
+ * after the workbench opened yet.
+ */
+async function openByQuickOpen(workbench, name) {
+  const { page } = workbench;
+  await page.keyboard.press('Control+P');
+  await workbench.quickInput().locator('input').waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.keyboard.insertText(name);
+  await workbench.quickInput().locator('.monaco-list-row.focused', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+/** No link in the notification's text, and no `command:` link anywhere in the notification toasts. */
+async function assertNoLinkIn(page, toast) {
+  assert.equal(await toast.locator('.notification-list-item-message a').count(), 0, 'a link in the notification text');
+  assert.equal(await page.locator('.notifications-toasts a[href^="command:" i]').count(), 0, 'a command: link in the notifications');
+}
+
+/** Clicks the middle of `text` where it is shown inside `container` (the message text, not the toast's middle). */
+async function clickOnText(page, container, text) {
+  const point = await container.evaluate((element, wanted) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const index = node.data.indexOf(wanted);
+      if (index < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, index);
+      range.setEnd(node, index + wanted.length);
+      const rect = range.getClientRects()[0];
+      const bounds = element.getBoundingClientRect();
+      return rect && { x: rect.x + Math.min(rect.width, 40) / 2, y: rect.y + rect.height / 2, inside: rect.x >= bounds.x && rect.right <= bounds.right + 1 };
+    }
+    return undefined;
+  }, text);
+  assert.ok(point, `${JSON.stringify(text)} is not in the notification`);
+  assert.ok(point.inside, `${JSON.stringify(text)} is cut off in the notification`);
+  await page.mouse.click(point.x, point.y);
+}
+
+/** No terminal opened and no marker file appeared after the click. */
+async function assertNothingRan(workbench) {
+  await workbench.page.waitForTimeout(SETTLE_MS);
+  assert.equal(await workbench.page.locator('.terminal-wrapper').count(), 0, 'a terminal opened');
+  assert.equal(existsSync(path.join(workbench.workspaceFolder, MARKER)), false, 'the command link ran its shell command');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const results = [];
+  for (const restricted of [true, false]) await runCommandLinkTests(results, { restricted });
+  const failures = results.filter((result) => result.error);
+  failures.forEach((failure, index) => console.log(`\n${index + 1}) ${failure.title}\n${failure.error.replace(/^/gm, '    ')}`));
+  console.log(`${results.length - failures.length} passed, ${failures.length} failed`);
+  process.exit(failures.length === 0 && results.length > 0 ? 0 : 1);
+}

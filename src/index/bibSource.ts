@@ -3,11 +3,12 @@
  * Parsing is @retorquere/bibtex-parser's (through `parseBibEntries`); this module maps entries to papers
  * and reports the ones that cannot be papers, with their line and column, without losing the rest.
  */
-import { parseBibEntries } from '../citation/bibliography';
+import { parseBibEntries, type BibParser } from '../citation/bibliography';
 import { cleanText, computeLineStarts, isArxivCategory, isHttpsLink, positionAt, type IndexProblem, type ParsedIndex } from './parseIndex';
 import { withoutUndefined, type Paper } from './paper';
 
-export async function parseBibIndexText(text: string, file: string): Promise<ParsedIndex> {
+/** `parse` parses the entries; in this thread by default. */
+export async function parseBibIndexText(text: string, file: string, parse: BibParser = parseBibEntries): Promise<ParsedIndex> {
   const problems: IndexProblem[] = [];
   const papers: Paper[] = [];
   const headers = entryHeaders(text);
@@ -27,7 +28,7 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
   }
   // Last first, so the offsets of the ones before stay right.
   for (const header of [...oversized].reverse()) parsedText = withoutRange(parsedText, header.start, header.start + header.text.length);
-  for (const entry of await parseBibEntries(parsedText)) {
+  for (const entry of await parse(parsedText)) {
     const header = headers.take(entry.key);
     const at = header ?? { line: 1, column: 1 };
     const title = cleanText(entry.title);

@@ -7,7 +7,8 @@
  * that outlives its time limit is stopped with its worker. Pure: no `vscode` import.
  */
 import { Worker } from 'node:worker_threads';
-import { parseBibEntries, type BibEntry, type BibParser } from './bibliography';
+import { parseBibliographyWithin } from '../index/bibSource';
+import type { BibEntry, BibParser } from './bibliography';
 
 /** What the host sends: the text to parse. */
 export interface BibParseRequest {
@@ -21,10 +22,10 @@ export function isBibParseRequest(data: unknown): data is BibParseRequest {
   return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'parseBib';
 }
 
-/** The worker's side: parses the request's text. */
+/** The worker's side: parses the request's text, entries too long to parse listed by key alone (`parseBibliographyWithin`). */
 export async function answerBibParseRequest(request: BibParseRequest): Promise<BibParseReply> {
   try {
-    return { type: 'parsed', entries: await parseBibEntries(request.text) };
+    return { type: 'parsed', entries: await parseBibliographyWithin(request.text) };
   } catch (error) {
     return { type: 'failed', message: error instanceof Error ? error.message : String(error) };
   }

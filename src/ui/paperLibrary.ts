@@ -15,6 +15,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { BibParser } from '../citation/bibliography';
 import type { ConfigStore } from '../config';
 import { PaperCatalog, withFailedSources, type IndexSource } from '../index/catalog';
 import { isOutOfMemory, runCatalogWorker } from '../index/catalogWorker';
@@ -23,7 +24,6 @@ import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type C
 import { LatestWins } from '../index/latestWins';
 import { formatProblem, type IndexProblem } from '../index/parseIndex';
 import { failedSource, limitsFor } from '../index/sourceFiles';
-import type { BibParser } from '../citation/bibliography';
 import { locationOf, readIndexFile, type ReadOptions } from './indexFileReader';
 
 export const BUNDLED_INDEX_NAME = 'Bundled papers';

@@ -19,7 +19,7 @@
  */
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseBibEntries } from '../src/citation/bibliography';
 import { workerBibParser } from '../src/citation/bibParseWorker';
 import { parseBibIndexText } from '../src/index/bibSource';

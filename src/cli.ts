@@ -16,6 +16,7 @@ import { formatCitation, type CitationStyle } from './citation/format';
 import { PaperCatalog, type IndexSource } from './index/catalog';
 import { formatProblem } from './index/parseIndex';
 import { paperFields } from './index/paper';
+import { maxFileBytes } from './index/regularFile';
 import { readSourceFile } from './index/sourceFiles';
 
 const USAGE = `Usage:
@@ -29,6 +30,8 @@ a JSON index (schema version 1), a BibTeX .bib, or arXiv JSON Lines (.jsonl, .nd
 A problem in an index file is printed on stderr as file:line:column: and the rest of the file
 and the other files are still used; the exit code is 2 only when no --index file gave a paper.
 --strict exits 2 on any index problem, warnings included, without running the command (for CI).
+Only regular files are read (not FIFOs or devices, also behind symlinks); JSON and .bib files
+over 200 MB are refused (JSON Lines files are streamed and have no limit).
 
 Exit codes: 0 success, 1 nothing found, 2 bad arguments or unusable index files.`;
 
@@ -119,9 +122,12 @@ async function loadCatalog(io: CliIo, indexFiles: readonly string[], strict: boo
   return catalog;
 }
 
-/** The bundled index, or an --index file in the format its name says (./index/sourceFiles.ts), never cancelled. */
+/**
+ * The bundled index, or an --index file in the format its name says (./index/sourceFiles.ts), never cancelled;
+ * refused, as in the extension, unless it is a regular file within the default size limit.
+ */
 async function readSource(file: string, displayName?: string): Promise<IndexSource> {
-  return (await readSourceFile(file, { displayName }))!;
+  return (await readSourceFile(file, { displayName, maxBytes: maxFileBytes(undefined) }))!;
 }
 
 /**

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_PLAIN_TEMPLATE, type CitationOptions } from './citation/format';
 import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './citation/keys';
+import { maxFileBytes } from './index/regularFile';
 
 export type AddToBibliography = 'always' | 'ask' | 'never';
 
@@ -20,6 +21,8 @@ export interface Config {
   readonly bibliographyFile: string;
   readonly reusePanel: boolean;
   readonly maxResults: number;
+  /** `paperLookup.maxFileSizeMB` in bytes: index and bibliography files read whole that are bigger are refused. */
+  readonly maxFileBytes: number;
 }
 
 export const CONFIG_SECTION = 'paperLookup';
@@ -44,6 +47,7 @@ export function readConfig(): Config {
     bibliographyFile: (settings.get<string>('bibliographyFile') ?? '').trim(),
     reusePanel: settings.get<boolean>('panel.reuse', true),
     maxResults: clamp(settings.get<number>('search.maxResults', 50), 1, 500),
+    maxFileBytes: maxFileBytes(settings.get<unknown>('maxFileSizeMB')),
   });
 }
 

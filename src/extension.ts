@@ -3,6 +3,7 @@
  * caught and shown, so a failure names itself instead of leaving commands that silently do nothing.
  */
 import * as vscode from 'vscode';
+import { workerBibParser } from './citation/bibParseWorker';
 import { ConfigStore } from './config';
 import type { PaperCatalog } from './index/catalog';
 import { plainForMessage } from './shared/untrustedText';
@@ -35,8 +36,10 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
   context.subscriptions.push(output);
   try {
     const config = new ConfigStore();
-    const library = new PaperLibrary(context.extensionUri, config, output, context.globalStorageUri);
-    const bibliographies = new Bibliographies(config);
+    // .bib text is parsed in a worker thread: the parser takes seconds on a big file (src/citation/bibParseWorker.ts).
+    const parseBib = workerBibParser(vscode.Uri.joinPath(context.extensionUri, 'dist', 'indexWorker.js').fsPath);
+    const library = new PaperLibrary(context.extensionUri, config, output, context.globalStorageUri, parseBib);
+    const bibliographies = new Bibliographies(config, parseBib);
     const readingList = new ReadingList(context.globalState);
     // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its
     // paper a recent one.

@@ -1,14 +1,20 @@
 /**
- * The entry of `dist/indexWorker.js`, the worker thread that builds a catalog and writes its cache file
- * (src/index/catalogWorker.ts says why). Its request comes as `workerData`; it posts progress, then
- * `done` or `failed`, and is terminated by the host after that.
+ * The entry of `dist/indexWorker.js`, the worker thread of two jobs, each a request that comes as
+ * `workerData`: building a catalog and writing its cache file (src/index/catalogWorker.ts says why; it
+ * posts progress, then `done` or `failed`), and parsing one .bib text (src/citation/bibParseWorker.ts; it
+ * posts the entries). The host terminates the worker after the last message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { answerBibParseRequest, isBibParseRequest } from './citation/bibParseWorker';
 import { buildCatalogCache, type CatalogWorkerMessage, type CatalogWorkerRequest } from './index/catalogWorker';
 
-const post = (message: CatalogWorkerMessage): void => parentPort!.postMessage(message);
+const post = (message: unknown): void => parentPort!.postMessage(message);
 
-buildCatalogCache(workerData as CatalogWorkerRequest, (file, bytesRead) => post({ type: 'progress', file, bytesRead })).then(
-  (cacheFile) => post({ type: 'done', cacheFile }),
-  (error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
-);
+if (isBibParseRequest(workerData)) {
+  void answerBibParseRequest(workerData).then(post);
+} else {
+  buildCatalogCache(workerData as CatalogWorkerRequest, (file, bytesRead) => post({ type: 'progress', file, bytesRead } satisfies CatalogWorkerMessage)).then(
+    (cacheFile) => post({ type: 'done', cacheFile } satisfies CatalogWorkerMessage),
+    (error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies CatalogWorkerMessage),
+  );
+}

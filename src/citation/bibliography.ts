@@ -109,6 +109,9 @@ export interface BibEntry {
   readonly venue?: string;
 }
 
+/** Parses .bib text into entries: `parseBibEntries` here, or the same in a worker thread (./bibParseWorker.ts). */
+export type BibParser = (bibText: string) => Promise<BibEntry[]>;
+
 /**
  * The entries of a .bib text, in file order. The parser picks up again at the next `@` after an entry it cannot
  * read, which it lists by its key alone: a half-written entry in the user's file must not hide the others.

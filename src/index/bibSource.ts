@@ -8,12 +8,13 @@
  * one from the key template, as for papers of other formats.
  */
 import { bibPreambles, bibStrings, entryWithPreambles, scanEntry, selfContainedEntry, unbalancedBraceFields } from '../citation/bibEntryCopy';
-import { parseBibEntries } from '../citation/bibliography';
+import { parseBibEntries, type BibEntry, type BibParser } from '../citation/bibliography';
 import { slugify } from './slug';
 import { cleanText, computeLineStarts, isArxivCategory, isHttpsLink, positionAt, type IndexProblem, type ParsedIndex } from './parseIndex';
 import { withoutUndefined, type Paper } from './paper';
 
-export async function parseBibIndexText(text: string, file: string): Promise<ParsedIndex> {
+/** `parse` parses the entries; in this thread by default. */
+export async function parseBibIndexText(text: string, file: string, parse: BibParser = parseBibEntries): Promise<ParsedIndex> {
   const problems: IndexProblem[] = [];
   const papers: Paper[] = [];
   const headers = entryHeaders(text);
@@ -37,7 +38,7 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
   const preambles = bibPreambles(parsedText);
   const keysByCase = new Map<string, { key: string; line: number }>();
   const keyless: Position[] = [];
-  for (const entry of await parseBibEntries(parsedText)) {
+  for (const entry of await parse(parsedText)) {
     const header = headers.take(entry.key);
     const at = header ?? { line: 1, column: 1 };
     const name = entry.key === '' ? `Entry at line ${at.line}` : `Entry "${entry.key}"`;
@@ -111,6 +112,20 @@ export async function parseBibIndexText(text: string, file: string): Promise<Par
   return { papers, problems };
 }
 
+/**
+ * The entries of a document's bibliography, with entries longer than `MAX_ENTRY_CHARACTERS` not parsed (the
+ * parser would take seconds to minutes on them) but listed by key and type alone, so the key still counts as
+ * taken when a new entry is added.
+ */
+export async function parseBibliographyWithin(text: string, parse: BibParser = parseBibEntries): Promise<BibEntry[]> {
+  const oversized = entryHeaders(text).oversized();
+  let parsedText = text;
+  for (const header of [...oversized].reverse()) parsedText = withoutRange(parsedText, header.start, header.start + header.text.length);
+  const entries = await parse(parsedText);
+  const stubs = oversized.map((header): BibEntry => ({ key: header.key, type: header.type, authors: [] }));
+  return stubs.length === 0 ? entries : [...entries, ...stubs];
+}
+
 interface Position {
   readonly line: number;
   readonly column: number;
@@ -118,13 +133,15 @@ interface Position {
 
 /**
  * The longest entry handed to the parser. Its time grows faster than linearly with a field's length (measured:
- * a 50 000-character abstract 1.3 s, 200 000 characters 22 s, 1 MB about 4 minutes), all of it blocking the
- * extension host; a real entry with a long abstract is a few thousand characters.
+ * a 50 000-character abstract 1.3 s, 200 000 characters 22 s, 1 MB about 4 minutes); a real entry with a long
+ * abstract is a few thousand characters (arXiv caps abstracts at 1,920).
  */
-const MAX_ENTRY_CHARACTERS = 50_000;
+export const MAX_ENTRY_CHARACTERS = 50_000;
 
 interface EntryHeader extends Position {
   readonly key: string;
+  /** `article`, `misc`, … as written. */
+  readonly type: string;
   /** Where the entry starts in the text. */
   readonly start: number;
   /** The entry's text, up to the next entry. */
@@ -152,6 +169,7 @@ function entryHeaders(text: string): { take(key: string): EntryHeader | undefine
     const entryText = text.slice(start, matches[i + 1]?.index ?? text.length);
     const header: EntryHeader = {
       key: match[2],
+      type: match[1].toLowerCase(),
       start,
       ...positionOf(start),
       text: entryText,

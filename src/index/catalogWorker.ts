@@ -21,6 +21,8 @@ export interface CatalogWorkerRequest {
   /** The user's index files, absolute paths, in load order. */
   readonly files: readonly string[];
   readonly keyTemplate: string;
+  /** Index files read whole that are bigger than this are refused (./sourceFiles.ts `limitsFor`). */
+  readonly maxFileBytes?: number;
   readonly cacheFolder: string;
   /** What the cache is written for; its sources are the bundled file and `files`. */
   readonly key: CacheKey;
@@ -36,7 +38,7 @@ export type CatalogWorkerMessage =
 export async function buildCatalogCache(request: CatalogWorkerRequest, onBytesRead: (file: string, bytesRead: number) => void): Promise<string> {
   // Never undefined: nothing here cancels a read; the host ends a cancelled build by terminating the worker.
   const read = async (file: string, displayName?: string): Promise<IndexSource> =>
-    (await readSourceFile(file, { displayName, onBytesRead: (bytes) => onBytesRead(file, bytes) }))!;
+    (await readSourceFile(file, { displayName, maxBytes: request.maxFileBytes, onBytesRead: (bytes) => onBytesRead(file, bytes) }))!;
   const sources = [await read(request.bundled.file, request.bundled.displayName)];
   for (const file of request.files) sources.push(await read(file));
   // Straight through: nothing else runs on this thread.

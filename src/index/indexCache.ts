@@ -26,6 +26,7 @@ import { INDEX_FORMAT_VERSION } from './engine/invertedIndex';
 import { deserializeIndexSteps, serializeIndexSteps, type ByteReader } from './engine/serialize';
 import type { IndexProblem } from './parseIndex';
 import type { LoadedPaper } from './paper';
+import { statRegularFile, type ReadLimits } from './regularFile';
 
 /**
  * Bumped when the metadata, the layout around the index or the papers' stored fields change (3: a .bib paper's own
@@ -68,11 +69,14 @@ export type CacheRead =
   /** A file that is there but cannot be used: `reason` says why, for the log. */
   | { readonly status: 'rejected'; readonly reason: string };
 
-/** The size and mtime of each file (absolute paths), for a cache key. */
-export async function stampSources(locations: readonly string[]): Promise<SourceStamp[]> {
+/**
+ * The size and mtime of each file (absolute paths), for a cache key. Rejects, as ./regularFile.ts says, when one is
+ * not a regular file within `limits`: such a file is never handed to the worker or to the cache.
+ */
+export async function stampSources(locations: readonly string[], limits: ReadLimits = {}): Promise<SourceStamp[]> {
   return Promise.all(
     locations.map(async (location) => {
-      const stat = await fs.stat(location);
+      const stat = await statRegularFile(location, limits);
       return { location, size: stat.size, mtimeMs: stat.mtimeMs };
     }),
   );

@@ -4,14 +4,14 @@
  * catalog worker (./catalogWorker.ts) reads files with it straight from disk, and the extension
  * (src/ui/indexFileReader.ts) reads through `workspace.fs` with the same parsing and the same messages.
  */
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { BibParser } from '../citation/bibliography';
 import { parseBibIndexText } from './bibSource';
 import type { IndexSource } from './catalog';
 import { readArxivJsonl } from './jsonlSource';
 import { parseIndexText, type IndexProblem } from './parseIndex';
 import type { Paper } from './paper';
+import { readRegularFile, RefusedFileError, regularFileChunks, type ReadLimits } from './regularFile';
 
 export interface SourceReadOptions {
   /** Shown instead of the index's own name (the bundled index). */
@@ -20,6 +20,13 @@ export interface SourceReadOptions {
   readonly onBytesRead?: (bytes: number) => void;
   /** Asked between batches of a JSON Lines file; true stops the read. */
   readonly isCancelled?: () => boolean;
+  /**
+   * Files read whole (JSON, .bib) bigger than this are refused; JSON Lines files, streamed, have no limit.
+   * No limit when absent.
+   */
+  readonly maxBytes?: number;
+  /** Parses .bib text; in the calling thread when absent. */
+  readonly parseBib?: BibParser;
 }
 
 /** Streamed reads come in chunks of this size: each is parsed in one go, a few milliseconds of work. */
@@ -29,9 +36,18 @@ export function isJsonLinesPath(file: string): boolean {
   return /\.(jsonl|ndjson)$/i.test(file);
 }
 
+/**
+ * The size limit for an index file: `maxBytes` for files read whole; none for JSON Lines files, which are streamed
+ * a chunk at a time (a multi-gigabyte arXiv snapshot is a supported index; the worker reports one too big for
+ * memory).
+ */
+export function limitsFor(file: string, maxBytes: number | undefined): ReadLimits {
+  return isJsonLinesPath(file) || maxBytes === undefined ? {} : { maxBytes };
+}
+
 /** A JSON index or .bib file's text as a source. */
-export async function sourceFromText(text: string, location: string, displayName?: string): Promise<IndexSource> {
-  const parsed = /\.bib$/i.test(location) ? await parseBibIndexText(text, location) : parseIndexText(text, location);
+export async function sourceFromText(text: string, location: string, displayName?: string, parseBib?: BibParser): Promise<IndexSource> {
+  const parsed = /\.bib$/i.test(location) ? await parseBibIndexText(text, location, parseBib) : parseIndexText(text, location);
   return { name: displayName ?? parsed.name ?? path.basename(location), location, papers: parsed.papers, problems: parsed.problems };
 }
 
@@ -71,17 +87,20 @@ export async function jsonLinesSource(
   return { name: displayName ?? path.basename(location), location, papers, problems };
 }
 
-/** A file on disk (an absolute path) as a source, with Node's `fs`; `undefined` when cancelled. */
+/**
+ * A file on disk (an absolute path) as a source, with Node's `fs`, if it is a regular file within the limit
+ * (./regularFile.ts); `undefined` when cancelled.
+ */
 export async function readSourceFile(file: string, options: SourceReadOptions = {}): Promise<IndexSource | undefined> {
-  if (isJsonLinesPath(file)) return jsonLinesSource(createReadStream(file, { highWaterMark: CHUNK_BYTES }), file, options, describeReadError);
+  if (isJsonLinesPath(file)) return jsonLinesSource(regularFileChunks(file, CHUNK_BYTES), file, options, describeReadError);
   let text: string;
   try {
     // Decoded as `workspace.fs` reads are (src/ui/indexFileReader.ts): a byte-order mark is dropped.
-    text = new TextDecoder('utf-8').decode(await readFile(file));
+    text = new TextDecoder('utf-8').decode(await readRegularFile(file, limitsFor(file, options.maxBytes)));
   } catch (error) {
     return failedSource(file, describeReadError(error));
   }
-  return sourceFromText(text, file, options.displayName);
+  return sourceFromText(text, file, options.displayName, options.parseBib);
 }
 
 export function failedSource(location: string, message: string): IndexSource {
@@ -95,6 +114,7 @@ export function failedSource(location: string, message: string): IndexSource {
 
 /** The message for a read error, by its code: Node's (`ENOENT`) or `workspace.fs`'s (`FileNotFound`). */
 export function describeReadError(error: unknown, code = (error as NodeJS.ErrnoException | undefined)?.code): string {
+  if (error instanceof RefusedFileError) return error.message;
   switch (code) {
     case 'FileNotFound':
     case 'ENOENT':

@@ -14,14 +14,18 @@ import {
   parseBibEntries,
   texRootOf,
   type BibEntry,
+  type BibParser,
   type KeyInBibliography,
 } from '../citation/bibliography';
 import { bibliographyEntryFor } from '../citation/bibEntryCopy';
+import { ParsedBibliographies } from '../citation/parsedBibliographies';
 import type { CitationLanguage, TextInsertion } from '../citation/citationContext';
 import { decideWriteTarget, type TargetOrigin, type WriteTargetDecision } from '../citation/writeTarget';
 import { CONFIG_SECTION, type ConfigStore } from '../config';
 import type { LoadedPaper } from '../index/paper';
+import { maxFileBytes, readRegularFile, statRegularFile, tooBigError } from '../index/regularFile';
 import { plainForMessage } from '../shared/untrustedText';
+import { readWholeFile } from './indexFileReader';
 
 /** The .bib offered to a document that declares none, beside it. */
 const SIBLING_BIBLIOGRAPHY = 'references.bib';
@@ -49,7 +53,15 @@ export class Bibliographies {
   /** Documents whose undeclared references.bib the user accepted: asked once, also where it could not be declared. */
   private readonly acceptedSiblings = new Set<string>();
 
-  constructor(private readonly config: ConfigStore) {}
+  private readonly parsed: ParsedBibliographies;
+
+  /** `parseBib` parses .bib text, off the extension host's thread in the extension (src/citation/bibParseWorker.ts). */
+  constructor(
+    private readonly config: ConfigStore,
+    parseBib: BibParser = parseBibEntries,
+  ) {
+    this.parsed = new ParsedBibliographies(parseBib);
+  }
 
   /**
    * The .bib a document cites into: the first one it declares (or its `% !TEX root` file declares), else the
@@ -65,7 +77,7 @@ export class Bibliographies {
       if (root) {
         const rootUri = besides(document.uri, root);
         // A root the file system cannot read (a name too long for it, say) declares nothing.
-        const rootText = await readText(rootUri).catch(() => undefined);
+        const rootText = await readText(rootUri, this.config.value.maxFileBytes).catch(() => undefined);
         const declared = rootText === undefined ? [] : declaredBibliographies(rootText, 'latex');
         if (declared.length > 0) return { uri: besides(rootUri, declared[0]), origin: 'document' };
       }
@@ -93,10 +105,14 @@ export class Bibliographies {
     return keyInBibliography(await this.entries(uri), paper);
   }
 
-  /** The entries of a .bib (its unsaved buffer if open); empty when the file does not exist yet. */
-  private async entries(uri: vscode.Uri): Promise<BibEntry[]> {
-    const text = await readText(uri);
-    return text === undefined ? [] : parseBibEntries(text);
+  /**
+   * The entries of a .bib (its unsaved buffer if open); empty when the file does not exist yet. Read and parsed
+   * again only when the buffer or the file changed; rejects when it is not a regular file, is bigger than
+   * `maxBytes` (by default `paperLookup.maxFileSizeMB`), or cannot be parsed.
+   */
+  async entries(uri: vscode.Uri, maxBytes = this.config.value.maxFileBytes): Promise<BibEntry[]> {
+    const stamp = await stampOf(uri);
+    return stamp === undefined ? [] : this.parsed.entries(uri.toString(), stamp, () => readText(uri, maxBytes));
   }
 
   /**
@@ -118,8 +134,8 @@ export class Bibliographies {
 
   private async citeNow(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, writeCitation: CitationWriter): Promise<CiteResult | undefined> {
     const { uri } = target;
-    const text = await readText(uri);
-    const { key, inBibliography } = keyInBibliography(text === undefined ? [] : await parseBibEntries(text), paper);
+    const text = await readText(uri, this.config.value.maxFileBytes);
+    const { key, inBibliography } = keyInBibliography(text === undefined ? [] : await this.parsed.entriesOfText(uri.toString(), text), paper);
     const language = bibliographyLanguage(document.languageId);
     const declare = target.undeclared && language ? (documentText: string) => bibliographyDeclaration(documentText, language, path.basename(uri.path)) : undefined;
     const declared = declare?.(document.getText()) !== undefined;
@@ -198,14 +214,50 @@ function besides(file: vscode.Uri, relative: string): vscode.Uri {
   return path.isAbsolute(relative) ? file.with({ path: relative }) : vscode.Uri.joinPath(file, '..', relative);
 }
 
-/** The text of a file: its open buffer (saved or not), else the disk; undefined when it does not exist. */
-export async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-  if (open) return open.getText();
+/**
+ * The text of a file: its open buffer (saved or not), else the disk; undefined when it does not exist. Only a
+ * regular file of at most `maxBytes` is read (src/index/regularFile.ts); anything else rejects with a message
+ * that names the file.
+ */
+export async function readText(uri: vscode.Uri, maxBytes = maxFileBytes(undefined)): Promise<string | undefined> {
+  const open = openDocument(uri);
+  if (open) {
+    const text = open.getText();
+    if (text.length > maxBytes) throw tooBigError(uri.path, text.length, maxBytes);
+    return text;
+  }
   try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    return new TextDecoder().decode(uri.scheme === 'file' ? await readRegularFile(uri.fsPath, { maxBytes }) : await readWholeFile(uri, maxBytes));
   } catch (error) {
-    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') || (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/**
+ * What a file is now, cheaply: its open buffer's version, else its size and modification time; undefined when
+ * it does not exist. A file that is not regular gets a stamp too, so that reading it is what reports it.
+ */
+async function stampOf(uri: vscode.Uri): Promise<string | undefined> {
+  const open = openDocument(uri);
+  if (open) return `buffer ${open.version}`;
+  try {
+    if (uri.scheme === 'file') {
+      const stats = await statRegularFile(uri.fsPath).catch((error: unknown) => (isNotFound(error) ? Promise.reject(error) : undefined));
+      return stats ? `file ${stats.size} ${stats.mtimeMs}` : 'not a regular file';
+    }
+    const stat = await vscode.workspace.fs.stat(uri);
+    return `file ${stat.size} ${stat.mtime}`;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }

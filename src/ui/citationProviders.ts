@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findExistingKey, keyInBibliography, parseBibEntries, type BibEntry } from '../citation/bibliography';
+import { findExistingKey, keyInBibliography, type BibEntry } from '../citation/bibliography';
 import { citedKeyAt, citedKeysIn, completionContext, type CitationLanguage } from '../citation/citationContext';
 import { bibEntryHover, paperDocumentation, paperHover, type CommandLink } from '../citation/paperSummary';
 import type { ConfigStore } from '../config';
@@ -18,7 +18,7 @@ import type { PaperCatalog } from '../index/catalog';
 import { searchFamiliarFirst } from '../index/familiarRanking';
 import type { LoadedPaper } from '../index/paper';
 import { plainForLabel, plainLine } from '../shared/untrustedText';
-import { bibliographyLanguage, readText, type Bibliographies, type BibliographyTarget } from './bibliographies';
+import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } from './bibliographies';
 import type { AddToBibliographyArgs } from './commands';
 import type { PaperLibrary } from './paperLibrary';
 
@@ -221,12 +221,14 @@ export interface DocumentBibliography {
 }
 
 /**
- * The entries of the .bib a document cites into, parsed again only when that .bib's text changes: completion
- * asks on every keystroke, and parsing a .bib of a thousand entries takes longer than a keystroke.
+ * The largest .bib whose entries completion and hover read: parsing takes about 2.5 s per megabyte (in a worker,
+ * so the host stays free, but the first hover waits for it). A bigger one counts as empty here; Insert Citation
+ * still reads it in full.
  */
-export class BibliographyEntries {
-  private lastParsed: { readonly uri: string; readonly text: string; readonly entries: Promise<BibEntry[]> } | undefined;
+const MAX_PROVIDER_BIBLIOGRAPHY_BYTES = 4 * 1024 * 1024;
 
+/** The entries of the .bib a document cites into; `Bibliographies.entries` parses it again only when it changes. */
+export class BibliographyEntries {
   constructor(private readonly bibliographies: Bibliographies) {}
 
   /** A .bib that is missing or cannot be read or parsed counts as empty: our papers are still offered and shown. */
@@ -234,11 +236,11 @@ export class BibliographyEntries {
     try {
       const target = await this.bibliographies.targetFor(document);
       if (!target) return { entries: [] };
-      const text = await readText(target.uri);
-      if (text === undefined) return { target, entries: [] };
-      const uri = target.uri.toString();
-      if (this.lastParsed?.uri !== uri || this.lastParsed.text !== text) this.lastParsed = { uri, text, entries: parseBibEntries(text) };
-      return { target, entries: await this.lastParsed.entries };
+      try {
+        return { target, entries: await this.bibliographies.entries(target.uri, MAX_PROVIDER_BIBLIOGRAPHY_BYTES) };
+      } catch {
+        return { target, entries: [] };
+      }
     } catch {
       return { entries: [] };
     }

@@ -1,16 +1,19 @@
 /**
  * Reads one index file into an `IndexSource`: VS Code glue over the pure readers in src/index/sourceFiles.ts.
  *
- * JSON Lines files can be snapshots of all of arXiv (gigabytes), so they are streamed: from disk through
- * a Node read stream for `file:` URIs, so the file never sits in memory whole; for other schemes (virtual
- * workspaces) `workspace.fs` can only read the whole file, which is then parsed a slice at a time. Between
+ * Files on disk (`file:` URIs) are read by the pure reader with Node's `fs`, exactly as the catalog worker
+ * reads them: only regular files (never a FIFO or a device, also behind a symlink), within the size limit,
+ * and JSON Lines streamed, so a multi-gigabyte snapshot never sits in memory whole. For other schemes
+ * (virtual workspaces) `workspace.fs` says what the file is and how big before it is read, and can only
+ * read it whole, so the limit holds for JSON Lines too, which are then parsed a slice at a time. Between
  * batches the reader reports the bytes read and stops when the load is cancelled.
  */
-import { createReadStream } from 'node:fs';
 import * as vscode from 'vscode';
+import type { BibParser } from '../citation/bibliography';
 import type { IndexSource } from '../index/catalog';
 import { yieldToEventLoop } from '../index/cooperative';
-import { CHUNK_BYTES, describeReadError, failedSource, isJsonLinesPath, jsonLinesSource, sourceFromText } from '../index/sourceFiles';
+import { RefusedFileError, tooBigError } from '../index/regularFile';
+import { CHUNK_BYTES, describeReadError, failedSource, isJsonLinesPath, jsonLinesSource, readSourceFile, sourceFromText } from '../index/sourceFiles';
 
 export interface ReadOptions {
   /** Shown instead of the index's own name (the bundled index). */
@@ -18,6 +21,10 @@ export interface ReadOptions {
   /** Called with the bytes read so far, as a JSON Lines file is read. */
   readonly onBytesRead?: (bytes: number) => void;
   readonly cancellation?: vscode.CancellationToken;
+  /** Files read whole that are bigger than this are refused; no limit when absent. */
+  readonly maxBytes?: number;
+  /** Parses .bib text (off the extension host's thread); in this thread when absent. */
+  readonly parseBib?: BibParser;
 }
 
 /** Where a file is, for messages and cache keys: its path on disk, or the URI for other schemes. */
@@ -27,19 +34,33 @@ export function locationOf(uri: vscode.Uri): string {
 
 /** The source; `undefined` when the load was cancelled while it was being read. */
 export async function readIndexFile(uri: vscode.Uri, options: ReadOptions = {}): Promise<IndexSource | undefined> {
+  const { displayName, onBytesRead, cancellation, maxBytes, parseBib } = options;
+  const isCancelled = (): boolean => cancellation?.isCancellationRequested ?? false;
+  if (uri.scheme === 'file') return readSourceFile(uri.fsPath, { displayName, onBytesRead, isCancelled, maxBytes, parseBib });
   const location = locationOf(uri);
-  if (isJsonLinesPath(uri.path)) {
-    const chunks = uri.scheme === 'file' ? createReadStream(uri.fsPath, { highWaterMark: CHUNK_BYTES }) : inSlices(await vscode.workspace.fs.readFile(uri));
-    const { displayName, onBytesRead, cancellation } = options;
-    return jsonLinesSource(chunks, location, { displayName, onBytesRead, isCancelled: () => cancellation?.isCancellationRequested ?? false }, describeWorkspaceReadError);
-  }
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+    bytes = await readWholeFile(uri, maxBytes);
   } catch (error) {
     return failedSource(location, describeWorkspaceReadError(error));
   }
-  return sourceFromText(text, location, options.displayName);
+  if (isJsonLinesPath(uri.path)) return jsonLinesSource(inSlices(bytes), location, { displayName, onBytesRead, isCancelled }, describeWorkspaceReadError);
+  return sourceFromText(new TextDecoder('utf-8').decode(bytes), location, displayName, parseBib);
+}
+
+/**
+ * A file of another scheme, read through `workspace.fs` if its provider says it is a file within `maxBytes`
+ * (a provider reports FIFOs and devices as `FileType.Unknown`). Throws a `RefusedFileError` or the provider's error.
+ */
+export async function readWholeFile(uri: vscode.Uri, maxBytes: number | undefined): Promise<Uint8Array> {
+  const stat = await vscode.workspace.fs.stat(uri);
+  const name = uri.path.split('/').pop() ?? uri.path;
+  if (stat.type & vscode.FileType.Directory) throw vscode.FileSystemError.FileIsADirectory(uri);
+  if (!(stat.type & vscode.FileType.File)) throw new RefusedFileError(`${name} is not a regular file; not read.`, 'ENOTREGULAR');
+  if (maxBytes !== undefined && stat.size > maxBytes) throw tooBigError(name, stat.size, maxBytes);
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  if (maxBytes !== undefined && bytes.byteLength > maxBytes) throw tooBigError(name, bytes.byteLength, maxBytes);
+  return bytes;
 }
 
 /** A file already in memory as chunks, with a turn for the event loop between them. */

@@ -15,16 +15,18 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { BibParser } from '../citation/bibliography';
 import type { ConfigStore } from '../config';
 import { PaperCatalog, withFailedSources, type IndexSource } from '../index/catalog';
 import { isOutOfMemory, runCatalogWorker } from '../index/catalogWorker';
 import { runCooperatively } from '../index/cooperative';
 import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../index/indexCache';
+import { LatestWins } from '../index/latestWins';
 import { formatProblem, type IndexProblem } from '../index/parseIndex';
 import { loadSeverity } from '../index/sourceReport';
-import { failedSource } from '../index/sourceFiles';
+import { failedSource, limitsFor } from '../index/sourceFiles';
 import { plainForLabel, plainForMessage, plainLine } from '../shared/untrustedText';
-import { locationOf, readIndexFile } from './indexFileReader';
+import { locationOf, readIndexFile, type ReadOptions } from './indexFileReader';
 
 export const BUNDLED_INDEX_NAME = 'Bundled papers';
 
@@ -35,6 +37,10 @@ const CACHED_SOURCES_BYTES = 1024 * 1024;
 
 export class PaperLibrary implements vscode.Disposable {
   private loading: Promise<PaperCatalog> | undefined;
+  /** Only the newest load started shows its catalog and problems, whenever the others finish. */
+  private readonly loads = new LatestWins();
+  /** The catalog the status bar and the last notification describe. */
+  private shown: PaperCatalog | undefined;
   private readonly changeEmitter = new vscode.EventEmitter<PaperCatalog>();
   /** Fires after every (re)load with the new catalog. */
   readonly onDidChange = this.changeEmitter.event;
@@ -51,6 +57,8 @@ export class PaperLibrary implements vscode.Disposable {
     private readonly output: vscode.OutputChannel,
     /** Where the catalog cache lives (the extension's global storage); no cache without one on disk. */
     private readonly cacheFolder?: vscode.Uri,
+    /** Parses .bib index files read in the host (off its thread in the extension); in the host when absent. */
+    private readonly parseBib?: BibParser,
   ) {
     this.statusItem.name = 'Paper Lookup: loaded papers';
     this.statusItem.command = 'paperLookup.showIndexStatus';
@@ -75,24 +83,41 @@ export class PaperLibrary implements vscode.Disposable {
 
   /**
    * A cancelled load keeps the catalog that was there (searches never see a half-loaded one); a first load
-   * that is cancelled still gives the bundled papers.
+   * that is cancelled still gives the bundled papers. A load that a later one has superseded shows nothing
+   * (see `LatestWins`); it still resolves, with its own catalog, for whoever awaited it.
    */
   private async loadOrKeep(previous: Promise<PaperCatalog> | undefined): Promise<PaperCatalog> {
+    const isNewest = this.loads.begin();
     const started = performance.now();
     const loaded = await this.load();
     if (loaded) {
-      this.lastLoadMs = performance.now() - started;
-      this.report(loaded);
-      this.changeEmitter.fire(loaded);
+      if (isNewest()) {
+        this.lastLoadMs = performance.now() - started;
+        this.show(loaded);
+      }
       return loaded;
     }
-    this.log(`Loading paper indexes was cancelled; ${previous ? 'the previous papers stay loaded' : 'only the bundled papers are loaded'}.`);
-    return previous ?? PaperCatalog.build([await this.readBundled()], this.config.value.keyTemplate);
+    if (isNewest()) this.log(`Loading paper indexes was cancelled; ${previous ? 'the previous papers stay loaded' : 'only the bundled papers are loaded'}.`);
+    const kept = await (previous ?? PaperCatalog.build([await this.readBundled()], this.config.value.keyTemplate));
+    // The kept catalog may be one a superseded load never showed.
+    if (isNewest() && kept !== this.shown) this.show(kept);
+    return kept;
+  }
+
+  private show(catalog: PaperCatalog): void {
+    this.shown = catalog;
+    this.report(catalog);
+    this.changeEmitter.fire(catalog);
   }
 
   private async readBundled(): Promise<IndexSource> {
     // Never undefined: only JSON Lines reads can be cancelled.
     return (await readIndexFile(this.bundledUri(), { displayName: BUNDLED_INDEX_NAME }))!;
+  }
+
+  /** How the user's index files are read in the host: within the size limit, .bib files parsed off its thread. */
+  private readOptions(): Pick<ReadOptions, 'maxBytes' | 'parseBib'> {
+    return { maxBytes: this.config.value.maxFileBytes, parseBib: this.parseBib };
   }
 
   /** Reads every source; undefined when the user cancelled. */
@@ -114,7 +139,7 @@ export class PaperLibrary implements vscode.Disposable {
           // from the cache, or the worker: one missing file must not make every start build in the host.
           const failed: IndexSource[] = located.flatMap((result, i) => ('problem' in result ? [failedSource(entries[i], result.problem)] : []));
           for (const uri of cacheable.unreadable) {
-            const source = await readIndexFile(uri, { cancellation: token });
+            const source = await readIndexFile(uri, { ...this.readOptions(), cancellation: token });
             if (!source) return undefined;
             failed.push(source);
           }
@@ -147,7 +172,7 @@ export class PaperLibrary implements vscode.Disposable {
             if (token.isCancellationRequested) return undefined;
             const name = path.basename(uri.path);
             reportBytes(name, bytesBefore);
-            const source = await readIndexFile(uri, { cancellation: token, onBytesRead: (bytes) => reportBytes(name, bytesBefore + bytes) });
+            const source = await readIndexFile(uri, { ...this.readOptions(), cancellation: token, onBytesRead: (bytes) => reportBytes(name, bytesBefore + bytes) });
             if (!source) return undefined;
             userSources.push(source);
             bytesBefore += sizes.get(uri.toString()) ?? 0;
@@ -168,13 +193,15 @@ export class PaperLibrary implements vscode.Disposable {
 
   /**
    * The files of these that can be cached, and what their cached catalog must have been built from;
-   * `unreadable`: the files that cannot be stamped, left out of the cache and reported when read. Undefined
+   * `unreadable`: the files that cannot be stamped — missing, not regular files, or over the size limit —, left
+   * out of the cache and the worker and reported when read in the host. Undefined
    * when nothing can be cached (files that are not on disk, or no cache folder on disk).
    */
   private async cacheable(files: readonly vscode.Uri[]): Promise<{ key: CacheKey; files: vscode.Uri[]; unreadable: vscode.Uri[] } | undefined> {
     const sources = [this.bundledUri(), ...files];
     if (this.cacheFolder?.scheme !== 'file' || sources.some((uri) => uri.scheme !== 'file')) return undefined;
-    const stamps = await Promise.all(sources.map((uri) => stampSources([uri.fsPath]).then(([stamp]) => stamp, () => undefined)));
+    const { maxFileBytes } = this.config.value;
+    const stamps = await Promise.all(sources.map((uri) => stampSources([uri.fsPath], limitsFor(uri.fsPath, maxFileBytes)).then(([stamp]) => stamp, () => undefined)));
     if (!stamps[0]) return undefined;
     const readable = files.filter((_, i) => stamps[i + 1] !== undefined);
     return {
@@ -229,6 +256,7 @@ export class PaperLibrary implements vscode.Disposable {
           bundled: { file: this.bundledUri().fsPath, displayName: BUNDLED_INDEX_NAME },
           files: files.map((uri) => uri.fsPath),
           keyTemplate: this.config.value.keyTemplate,
+          maxFileBytes: this.config.value.maxFileBytes,
           cacheFolder: this.cacheFolder!.fsPath,
           key,
         },

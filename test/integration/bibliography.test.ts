@@ -67,22 +67,29 @@ describe('Bibliography', function () {
   });
 
   it('an open refs.bib with unsaved text keeps that text, and the entry goes into its buffer', async () => {
-    const existing = '@misc{mine2020,\n  title = {My own entry},\n  year = {2020}\n}\n';
-    const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': existing });
-    const bibDocument = await vscode.workspace.openTextDocument(files['refs.bib']);
-    const bibEditor = await vscode.window.showTextDocument(bibDocument);
-    const unsaved = '% notes I have not saved yet\n';
-    await bibEditor.edit((edit) => edit.insert(new vscode.Position(0, 0), unsaved));
-    assert.ok(bibDocument.isDirty);
+    // VS Code for the Web (code-server) saves a dirty buffer after a second by default: that save would not be ours.
+    const fileSettings = vscode.workspace.getConfiguration('files');
+    await fileSettings.update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
+    try {
+      const existing = '@misc{mine2020,\n  title = {My own entry},\n  year = {2020}\n}\n';
+      const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': existing });
+      const bibDocument = await vscode.workspace.openTextDocument(files['refs.bib']);
+      const bibEditor = await vscode.window.showTextDocument(bibDocument);
+      const unsaved = '% notes I have not saved yet\n';
+      await bibEditor.edit((edit) => edit.insert(new vscode.Position(0, 0), unsaved));
+      assert.ok(bibDocument.isDirty);
 
-    await openAtMarker(files['main.tex']);
-    await cite('pointer-networks');
+      await openAtMarker(files['main.tex']);
+      await cite('pointer-networks');
 
-    const buffer = bibDocument.getText();
-    assert.ok(buffer.startsWith(unsaved + existing), buffer);
-    assert.equal(entryCount(buffer), 2, buffer);
-    assert.ok(bibDocument.isDirty, 'the user’s unsaved .bib must not be saved for them');
-    assert.equal(await diskText(files['refs.bib']), existing, 'the file on disk is untouched until the user saves');
+      const buffer = bibDocument.getText();
+      assert.ok(buffer.startsWith(unsaved + existing), buffer);
+      assert.equal(entryCount(buffer), 2, buffer);
+      assert.ok(bibDocument.isDirty, 'the user’s unsaved .bib must not be saved for them');
+      assert.equal(await diskText(files['refs.bib']), existing, 'the file on disk is untouched until the user saves');
+    } finally {
+      await fileSettings.update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('reuses the key the .bib already has for the same paper (by arXiv id) and adds nothing', async () => {

@@ -37,7 +37,9 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
   try {
     const config = new ConfigStore();
     // .bib text is parsed in a worker thread: the parser takes seconds on a big file (src/citation/bibParseWorker.ts).
-    const parseBib = workerBibParser(vscode.Uri.joinPath(context.extensionUri, 'dist', 'indexWorker.js').fsPath);
+    const bibParser = workerBibParser(vscode.Uri.joinPath(context.extensionUri, 'dist', 'indexWorker.js').fsPath);
+    context.subscriptions.push({ dispose: () => bibParser.dispose() });
+    const parseBib = bibParser.parse;
     const library = new PaperLibrary(context.extensionUri, config, output, context.globalStorageUri, parseBib);
     const bibliographies = new Bibliographies(config, parseBib);
     const readingList = new ReadingList(context.globalState);

@@ -32,7 +32,8 @@ describe('.bib parsing in a worker thread', function () {
   this.timeout(30_000);
 
   it('gives the entries the parser gives in this thread, and lists an entry too long to parse by its key', async () => {
-    const inWorker = await workerBibParser(workerFile)(BIB);
+    const parser = workerBibParser(workerFile);
+    const inWorker = await parser.parse(BIB).finally(() => parser.dispose());
     assert.deepEqual(inWorker.map((entry) => entry.key), ['vaswani2017', 'after', 'long']);
     const withoutLong = BIB.replace(/@article\{long,[^@]*/, '');
     assert.deepEqual(inWorker.slice(0, 2), await parseBibEntries(withoutLong));
@@ -46,7 +47,23 @@ describe('.bib parsing in a worker thread', function () {
   });
 
   it('stops a parse that takes longer than its limit', async () => {
-    await assert.rejects(workerBibParser(workerFile, 1)(BIB), /took longer than/);
+    const parser = workerBibParser(workerFile, 1);
+    try {
+      await assert.rejects(parser.parse(BIB), /took longer than/);
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('answers parses asked at once, each with its own entries, in one worker', async () => {
+    const parser = workerBibParser(workerFile);
+    try {
+      const texts = ['a', 'b', 'c'].map((key) => `@misc{${key}, title = {Paper ${key}}}`);
+      const results = await Promise.all(texts.map((text) => parser.parse(text)));
+      assert.deepEqual(results.map((entries) => entries.map((entry) => entry.key)), [['a'], ['b'], ['c']]);
+    } finally {
+      parser.dispose();
+    }
   });
 });
 

@@ -14,8 +14,8 @@
  *    spellings: "goedel" also looks up "godel" (the index folds "Gödel" to that), "gödel" also "goedel".
  * 2. A paper's score is the sum over words of `idf(word) × penalty(expansion) × impact(term, paper)`.
  *    Papers with every word come first. When fewer than k have them all, the papers with the most of the
- *    query follow (`topAny`): each word a paper has adds a fixed share of its idf, so rare words count
- *    most, plus its usual score; each such hit says which words it lacks.
+ *    query follow (`topAny`): each word a paper has adds its idf, so rare words count most, plus a fifth
+ *    of its usual score; each such hit says which words it lacks.
  * 3. Top k by the threshold algorithm: each word's matching terms' posting lists (best impact first)
  *    are merged into one stream per word, and the streams are read in turn, a rare word's fastest. Each
  *    paper seen for the first time is checked against the other words and scored in full. Reading stops
@@ -43,6 +43,8 @@ export interface TermRange {
   readonly kind: Kind;
   /** How many leading characters of a matching term the query word (or its variant) covers. */
   readonly covers: number;
+  /** The penalty of its terms, when not the kind's. */
+  readonly penalty?: number;
 }
 
 export interface QueryWord {
@@ -84,8 +86,11 @@ const SHORT_TYPO_RARE = 3;
 const SHORT_TYPO_RARE_PER = 10_000;
 /** At most this many query words are planned; a paper's missing words are bits of a 32-bit integer. */
 const MAX_QUERY_WORDS = 31;
-/** In `topAny`, the share of a word's idf that any paper having the word earns, whatever its impact. */
-const PRESENCE_SHARE = 0.5;
+/**
+ * In `topAny`, a word a paper has earns its idf, plus this share of its usual contribution (at most its idf):
+ * having more of the query, or a rarer word of it, outweighs how strongly a paper has a word.
+ */
+const STRENGTH_SHARE = 0.2;
 /** `topAny` reads at most this many postings: a bound on its time when no word is rare. */
 const MAX_ANY_READS = 20_000;
 /** A typed word drops a letter (a wider prefix) only from this length: shorter prefixes match too much. */
@@ -94,6 +99,7 @@ const MIN_TYPO_PREFIX_DELETION = 7;
 const MAX_WORD_TERMS = 2000;
 /** Below this idf a word would no longer order anything (a word in nearly every paper). */
 const MIN_IDF = 0.05;
+const TYPO_PENALTY = 0.6;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** Match sets kept for the next keystrokes: an eighth of a byte per paper each. */
 const MATCH_SET_CACHE = 16;
@@ -258,8 +264,8 @@ export class QueryEngine {
   /**
    * The `k` best papers with some but not all of `words`, none of `exclude`, by the threshold algorithm
    * over the words' streams as in `topK`, with a paper's words added rather than required. A word a paper
-   * has adds `PRESENCE_SHARE · idf` plus the rest of its usual contribution, so a paper with more of the
-   * query, or rarer words of it, ranks first. Reading stops when the k-th best reaches what an unseen
+   * has adds its idf plus `STRENGTH_SHARE` of its usual contribution, so a paper with more of the query,
+   * or rarer words of it, ranks first. Reading stops when the k-th best reaches what an unseen
    * paper could still score, when every stream has run out, or after `MAX_ANY_READS` postings.
    */
   private topAny(words: PlannedWord[], k: number, exclude: readonly number[]): { docs: number[]; scores: number[]; unmatched: number[] } {
@@ -269,8 +275,7 @@ export class QueryEngine {
     const streams = active.map((word) => new WordStream(word, this.index));
     const heads = Float64Array.from(streams, (stream) => stream.head());
     const maps = active.map((word, slot) => (word.ranges.length > MAX_SEARCHED_RANGES ? this.fillTermMap(slot, word) : undefined));
-    const shared = (word: PlannedWord, contribution: number): number =>
-      contribution <= 0 ? 0 : PRESENCE_SHARE * word.idf + (1 - PRESENCE_SHARE) * contribution;
+    const shared = (word: PlannedWord, contribution: number): number => (contribution <= 0 ? 0 : word.idf + STRENGTH_SHARE * contribution);
     const wanted = (1 << words.length) - 1 >>> 0;
 
     const top: { doc: number; rank: number; score: number; unmatched: number }[] = [];
@@ -546,10 +551,11 @@ export class QueryEngine {
 
   /** How much of a word's weight a matching term earns: 1 for the word itself, less for completions and typos. */
   private penalty(range: TermRange, term: number): number {
+    if (range.penalty !== undefined) return range.penalty;
     if (range.kind === Kind.Exact) return 1;
     const termLength = this.index.terms.lengthOf(term);
     if (range.kind === Kind.Prefix) return termLength <= range.covers ? 1 : 0.65 + (0.3 * range.covers) / termLength;
-    if (range.kind === Kind.Typo) return 0.6;
+    if (range.kind === Kind.Typo) return TYPO_PENALTY;
     return 0.45 + (0.2 * Math.min(range.covers, termLength)) / termLength;
   }
 
@@ -598,7 +604,12 @@ export class QueryEngine {
       let own = 0;
       for (const range of ranges) for (let t = range.lo; t < range.hi && own < docCount; t++) own += df(t);
       if (own < SHORT_TYPO_RARE + docCount / SHORT_TYPO_RARE_PER) {
-        for (const t of this.shortNeighbours(word, df)) ranges.push({ lo: t, hi: t + 1, kind: Kind.Typo, covers: this.index.terms.lengthOf(t) });
+        const neighbours = this.shortNeighbours(word, df);
+        // The commonest neighbour is the likeliest meant: the others earn less.
+        for (const t of neighbours) {
+          const penalty = TYPO_PENALTY * (0.5 + (0.5 * df(t)) / df(neighbours[0]));
+          ranges.push({ lo: t, hi: t + 1, kind: Kind.Typo, covers: this.index.terms.lengthOf(t), penalty });
+        }
       }
     }
     ranges.sort((a, b) => a.lo - b.lo || a.kind - b.kind);

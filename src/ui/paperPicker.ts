@@ -3,6 +3,9 @@
  * rows (`alwaysShow`, no description/detail matching) so misspelt and abstract-only queries still list.
  * Its sort cannot be turned off in 1.100 (`sortByLabel` is proposed API, microsoft/vscode#73904): rows whose
  * title contains the typed text literally move above the rest. The side view shows our order as it is.
+ *
+ * A paper that lacks some words of the query says which ("not matched: grafx"). When nothing matches, one
+ * row says so, with a hint; accepting it opens the `paperLookup.indexes` setting.
  */
 import * as vscode from 'vscode';
 import type { PaperCatalog } from '../index/catalog';
@@ -13,6 +16,24 @@ import { describeAuthorsAndYear } from '../shared/paperView';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
+}
+
+/** The row shown when no paper matches: accepting it opens the setting that lists index files. */
+interface NoMatchItem extends vscode.QuickPickItem {
+  readonly paper?: undefined;
+}
+
+type PickItem = PaperPickItem | NoMatchItem;
+
+const INDEXES_SETTING = 'paperLookup.indexes';
+
+/** The row for a query that no paper matches. */
+export function noMatchItem(query: string): NoMatchItem {
+  return {
+    label: `$(search-stop) No papers match '${query.trim()}'`,
+    detail: 'Check the spelling, or add index files of your own papers: Enter opens the Paper Lookup: Indexes setting.',
+    alwaysShow: true,
+  };
 }
 
 /** A button on every item of the picker, and what it does; the picker stays open. */
@@ -59,7 +80,7 @@ export interface PickerOptions {
  * editor); resolves with the accepted paper, or undefined when the user dismisses it.
  */
 export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: PickerOptions): Promise<LoadedPaper | undefined> {
-  const picker = vscode.window.createQuickPick<PaperPickItem>();
+  const picker = vscode.window.createQuickPick<PickItem>();
   picker.title = options.title;
   picker.placeholder = options.placeholder;
   picker.matchOnDescription = false;
@@ -69,7 +90,9 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   const buttons = options.itemActions?.map((action) => action.button) ?? [];
   let catalog: PaperCatalog | undefined;
   const refresh = (): void => {
-    if (catalog) picker.items = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []).map((hit) => toItem(hit, buttons));
+    if (!catalog) return;
+    const hits = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []);
+    picker.items = hits.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : hits.map((hit) => toItem(hit, buttons));
   };
   void catalogLoading.then((loaded) => {
     catalog = loaded;
@@ -92,12 +115,17 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
     const subscriptions = [
       picker.onDidChangeValue(refresh),
       picker.onDidChangeActive(([active]) => {
-        if (active) options.onDidChangeActive?.(active.paper);
+        if (active?.paper) options.onDidChangeActive?.(active.paper);
       }),
       picker.onDidTriggerItemButton(({ button, item }) => runItemAction(options.itemActions?.find((action) => action.button === button), item.paper)),
       picker.onDidAccept(() => {
         const [chosen] = picker.selectedItems;
         if (!chosen) return;
+        if (!chosen.paper) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', INDEXES_SETTING);
+          picker.hide();
+          return;
+        }
         resolve(chosen.paper);
         picker.hide();
       }),
@@ -118,13 +146,14 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   });
 }
 
-function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInputButton[]): PaperPickItem {
+export function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInputButton[]): PaperPickItem {
   const { paper } = hit;
   const abstractRanges = hit.matches.find((match) => match.field === 'abstract')?.ranges ?? [];
+  const unmatched = hit.unmatched?.length ? `not matched: ${hit.unmatched.join(', ')}` : undefined;
   return {
     paper,
     label: paper.title,
-    description: describeAuthorsAndYear(paper),
+    description: [describeAuthorsAndYear(paper), unmatched].filter(Boolean).join(' · ') || undefined,
     detail: paper.abstract ? snippetAround(paper.abstract, abstractRanges) : undefined,
     // Our ranking decides what is listed; without this VS Code would hide items whose label lacks the query.
     alwaysShow: true,

@@ -31,7 +31,7 @@ const INDEXES_SETTING = 'paperLookup.indexes';
 export function noMatchItem(query: string): NoMatchItem {
   return {
     label: `$(search-stop) No papers match '${query.trim()}'`,
-    detail: 'Check the spelling, or add index files of your own papers: Enter opens the Paper Lookup: Indexes setting.',
+    detail: 'Check the spelling, or add index files of your papers: Enter opens the Indexes setting.',
     alwaysShow: true,
   };
 }

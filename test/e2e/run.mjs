@@ -193,7 +193,6 @@ const TESTS = [
       await page.keyboard.press('Enter');
       await page.locator('.settings-editor .setting-item-contents', { hasText: 'Indexes' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
       assert.equal(await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).isVisible(), false, 'the picker closed');
-      await workbench.runCommand('View: Close Editor');
 
       let view = await workbench.webviewFrame(VIEW, { timeout: 2_000 }).catch(() => undefined);
       if (!view) {

@@ -92,7 +92,7 @@ const MAX_QUERY_WORDS = 31;
  */
 const STRENGTH_SHARE = 0.2;
 /** `topAny` reads at most this many postings: a bound on its time when no word is rare. */
-const MAX_ANY_READS = 20_000;
+const MAX_ANY_READS = 10_000;
 /** A typed word drops a letter (a wider prefix) only from this length: shorter prefixes match too much. */
 const MIN_TYPO_PREFIX_DELETION = 7;
 /** At most this many terms per word (the most frequent); past it, the word matches only those. Below 65 536. */

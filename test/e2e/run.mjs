@@ -267,6 +267,6 @@ try {
 }
 const failures = results.filter((result) => result.error);
 failures.forEach((failure, index) => console.log(`\n${index + 1}) ${failure.title}\n${failure.error.replace(/^/gm, '    ')}`));
-if (failures.length === 0) console.log(`\nScreenshots: ${path.relative(REPO_ROOT, SCREENSHOTS_DIR)}/{picker,view,panel}-{light,dark,high-contrast}.png`);
+if (failures.length === 0) console.log(`\nScreenshots: ${path.relative(REPO_ROOT, SCREENSHOTS_DIR)}/{picker,view,panel,picker-no-match,view-no-match}-{light,dark,high-contrast}.png`);
 console.log(`${results.length - failures.length} passed, ${failures.length} failed`);
 process.exit(failures.length === 0 && results.length > 0 ? 0 : 1);

@@ -28,7 +28,7 @@ type PickItem = PaperPickItem | NoMatchItem;
 const INDEXES_SETTING = 'paperLookup.indexes';
 
 /** The row for a query that no paper matches. */
-export function noMatchItem(query: string): NoMatchItem {
+function noMatchItem(query: string): NoMatchItem {
   return {
     label: `$(search-stop) No papers match '${query.trim()}'`,
     detail: 'Check the spelling, or add index files of your papers: Enter opens the Indexes setting.',
@@ -146,7 +146,7 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   });
 }
 
-export function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInputButton[]): PaperPickItem {
+function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInputButton[]): PaperPickItem {
   const { paper } = hit;
   const abstractRanges = hit.matches.find((match) => match.field === 'abstract')?.ranges ?? [];
   const unmatched = hit.unmatched?.length ? `not matched: ${hit.unmatched.join(', ')}` : undefined;

@@ -143,11 +143,12 @@ function printable(text: string): string {
 function search(catalog: PaperCatalog, query: string, limit: number, json: boolean, io: CliIo): number {
   const hits = catalog.search(query, limit);
   if (json) {
-    io.stdout(JSON.stringify(hits.map(({ paper, score, matches }) => ({ ...paperFields(paper), score, matches })), null, 2));
+    io.stdout(JSON.stringify(hits.map(({ paper, score, matches, unmatched }) => ({ ...paperFields(paper), score, matches, unmatched })), null, 2));
   } else {
-    hits.forEach(({ paper }, rank) => {
+    hits.forEach(({ paper, unmatched }, rank) => {
       const byline = [paper.authors?.slice(0, 3).join(', '), paper.year].filter(Boolean).join(' · ');
-      io.stdout(printable(`${String(rank + 1).padStart(2)}. ${paper.title}${byline ? ` — ${byline}` : ''}\n    ${paper.key}  (id: ${paper.id})`));
+      const missing = unmatched?.length ? `  (not matched: ${unmatched.join(', ')})` : '';
+      io.stdout(printable(`${String(rank + 1).padStart(2)}. ${paper.title}${byline ? ` — ${byline}` : ''}\n    ${paper.key}  (id: ${paper.id})${missing}`));
     });
     if (hits.length === 0) io.stderr(printable(`No papers match "${query}".`));
   }

@@ -4,8 +4,10 @@
  * keystroke; plain fuse.js remains the baseline of `npm run bench`. Pure: no `vscode` import.
  *
  * Candidates and ranking come from the compact token index (./engine/invertedIndex.ts, ./engine/query.ts):
- * prefix matching for the word being typed, one-edit typo tolerance for words of 5+ characters, a field-
- * weighted relevance score (title > authors > abstract), and a top-k merge that stops early.
+ * prefix matching for the word being typed, one-edit typo tolerance for words of 5+ characters (and the
+ * commonest near neighbours of a rare 4-letter word), a field-weighted relevance score (title > authors >
+ * abstract), and a top-k merge that stops early. Papers with every word come first; when there are fewer
+ * than asked, papers with the most of the query follow, each hit naming the words it lacks (`unmatched`).
  *
  * Match ranges are our own, not fuse.js's: for a hit, the words of its title, authors and abstract whose
  * terms the index matched are marked (the whole word, or only the typed part of a word being completed).
@@ -43,7 +45,9 @@ export function createScaledSearch<P extends Paper>(papers: readonly P[], prebui
       if (result === undefined) return papers.slice(0, Math.max(0, limit)).map((paper) => ({ paper, score: 1, matches: [] }));
       return result.docs.map((doc, i) => {
         const score = Math.min(1, Math.max(0, 1 - result.scores[i] / result.maxScore));
-        return lazyHit(papers[doc], score, () => matchesIn(papers[doc], matchedTerms(index, doc, result.words)));
+        const missing = result.unmatched[i];
+        const unmatched = missing === 0 ? undefined : result.words.filter((_, w) => (missing & (1 << w)) !== 0).map((word) => word.typed);
+        return lazyHit(papers[doc], score, () => matchesIn(papers[doc], matchedTerms(index, doc, result.words)), unmatched);
       });
     },
   };
@@ -53,9 +57,9 @@ export function createScaledSearch<P extends Paper>(papers: readonly P[], prebui
  * A hit whose `matches` are computed on first read. The getter is an own, enumerable property, so spreading
  * or serialising a hit sees `matches` like any other field.
  */
-function lazyHit<P extends Paper>(paper: P, score: number, compute: () => readonly FieldMatch[]): SearchHit<P> {
+function lazyHit<P extends Paper>(paper: P, score: number, compute: () => readonly FieldMatch[], unmatched?: readonly string[]): SearchHit<P> {
   let computed: readonly FieldMatch[] | undefined;
-  const hit = { paper, score } as { paper: P; score: number; matches: readonly FieldMatch[] };
+  const hit = (unmatched ? { paper, score, unmatched } : { paper, score }) as { paper: P; score: number; matches: readonly FieldMatch[] };
   Object.defineProperty(hit, 'matches', { enumerable: true, get: () => (computed ??= compute()) });
   return hit;
 }

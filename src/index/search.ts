@@ -23,10 +23,19 @@ export interface SearchHit<P extends Paper = Paper> {
   /** 0 is a perfect match, 1 no match at all. */
   readonly score: number;
   readonly matches: readonly FieldMatch[];
+  /**
+   * The query's words, as typed, that this paper does not have; absent or empty when it has every word.
+   * Papers with every word are listed before those without.
+   */
+  readonly unmatched?: readonly string[];
 }
 
 export interface PaperSearch<P extends Paper = Paper> {
-  /** Ranked hits, best first. An empty query returns the first `limit` papers in index order. */
+  /**
+   * Ranked hits, best first: the papers with every word of the query, then, when there are fewer than
+   * `limit` of those, the papers with the most of it. An empty query returns the first `limit` papers in
+   * index order.
+   */
   search(query: string, limit: number): SearchHit<P>[];
 }
 

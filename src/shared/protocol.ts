@@ -33,6 +33,8 @@ export interface PaperListItem {
   readonly description?: string;
   /** A piece of the abstract, around the match for a search result. */
   readonly snippet?: HighlightedText;
+  /** For a search result with only part of the query: the query's words, as typed, that it lacks. */
+  readonly unmatched?: readonly string[];
 }
 
 export interface PaperListSection {

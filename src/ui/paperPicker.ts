@@ -3,6 +3,9 @@
  * rows (`alwaysShow`, no description/detail matching) so misspelt and abstract-only queries still list.
  * Its sort cannot be turned off in 1.100 (`sortByLabel` is proposed API, microsoft/vscode#73904): rows whose
  * title contains the typed text literally move above the rest. The side view shows our order as it is.
+ *
+ * A paper that lacks some words of the query says which ("not matched: grafx"). When nothing matches, one
+ * row says so, with a hint; accepting it opens the `paperLookup.indexes` setting.
  */
 import * as vscode from 'vscode';
 import type { PaperCatalog } from '../index/catalog';
@@ -15,6 +18,25 @@ import { plainForLabel } from '../shared/untrustedText';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
+}
+
+/** The row shown when no paper matches: accepting it opens the setting that lists index files. */
+interface NoMatchItem extends vscode.QuickPickItem {
+  readonly paper?: undefined;
+}
+
+type PickItem = PaperPickItem | NoMatchItem;
+
+const INDEXES_SETTING = 'paperLookup.indexes';
+
+/** The row for a query that no paper matches. */
+function noMatchItem(query: string): NoMatchItem {
+  return {
+    // eslint-disable-next-line no-restricted-syntax -- our own icon before the user's query, which is escaped
+    label: `$(search-stop) No papers match '${plainForLabel(query.trim())}'`,
+    detail: 'Check the spelling, or add index files of your papers: Enter opens the Indexes setting.',
+    alwaysShow: true,
+  };
 }
 
 /** A button on every item of the picker, and what it does; the picker stays open. */
@@ -61,7 +83,7 @@ export interface PickerOptions {
  * editor); resolves with the accepted paper, or undefined when the user dismisses it.
  */
 export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: PickerOptions): Promise<LoadedPaper | undefined> {
-  const picker = vscode.window.createQuickPick<PaperPickItem>();
+  const picker = vscode.window.createQuickPick<PickItem>();
   picker.title = options.title;
   picker.placeholder = options.placeholder;
   picker.matchOnDescription = false;
@@ -71,7 +93,9 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   const buttons = options.itemActions?.map((action) => action.button) ?? [];
   let catalog: PaperCatalog | undefined;
   const refresh = (): void => {
-    if (catalog) picker.items = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []).map((hit) => toItem(hit, buttons));
+    if (!catalog) return;
+    const hits = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []);
+    picker.items = hits.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : hits.map((hit) => toItem(hit, buttons));
   };
   void catalogLoading.then((loaded) => {
     catalog = loaded;
@@ -94,12 +118,17 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
     const subscriptions = [
       picker.onDidChangeValue(refresh),
       picker.onDidChangeActive(([active]) => {
-        if (active) options.onDidChangeActive?.(active.paper);
+        if (active?.paper) options.onDidChangeActive?.(active.paper);
       }),
       picker.onDidTriggerItemButton(({ button, item }) => runItemAction(options.itemActions?.find((action) => action.button === button), item.paper)),
       picker.onDidAccept(() => {
         const [chosen] = picker.selectedItems;
         if (!chosen) return;
+        if (!chosen.paper) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', INDEXES_SETTING);
+          picker.hide();
+          return;
+        }
         resolve(chosen.paper);
         picker.hide();
       }),
@@ -123,11 +152,12 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
 function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInputButton[]): PaperPickItem {
   const { paper } = hit;
   const abstractRanges = hit.matches.find((match) => match.field === 'abstract')?.ranges ?? [];
+  const unmatched = hit.unmatched?.length ? `not matched: ${hit.unmatched.join(', ')}` : undefined;
   return {
     paper,
     // Rows are plain text: LaTeX decoded, math as its source without the delimiters; no icons, no bidi controls.
     label: plainForLabel(readableText(paper.title)),
-    description: plainForLabel(readableText(describeAuthorsAndYear(paper) ?? '')),
+    description: plainForLabel([readableText(describeAuthorsAndYear(paper) ?? ''), unmatched].filter(Boolean).join(' · ')),
     detail: plainForLabel(paper.abstract ? readableSnippet(paper.abstract, abstractRanges) : ''),
     // Our ranking decides what is listed; without this VS Code would hide items whose label lacks the query.
     alwaysShow: true,

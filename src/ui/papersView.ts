@@ -130,7 +130,11 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
     const { readingList, config } = this.services;
     if (query.trim() !== '') {
       const hits = searchFamiliarFirst(catalog, query, config.value.maxResults, readingList.familiarIds);
-      return [{ label: 'Results', items: hits.map((hit) => toPaperListItem(hit.paper, hit.matches)) }];
+      const items = hits.map((hit) => {
+        const item = toPaperListItem(hit.paper, hit.matches);
+        return hit.unmatched?.length ? { ...item, unmatched: hit.unmatched } : item;
+      });
+      return [{ label: 'Results', items }];
     }
     const saved = readingList.saved;
     const listed = (ids: readonly string[]) => ids.flatMap((id) => catalog.get(id) ?? []).map((paper) => toPaperListItem(paper));

@@ -3,13 +3,17 @@
  * field is empty) and the reader. Keyboard: ↓ from the field enters the list; ↑/↓/Home/End move in it;
  * Enter opens the paper in the reader; `c` or Ctrl+Enter (⌘+Enter) inserts its citation; Escape returns
  * to the field. The query and the open paper are saved with `setState`, and sent to the host on every
- * load, so hiding the view or reloading the window loses neither.
+ * load, so hiding the view or reloading the window loses neither. A result with only part of the query says
+ * which words it lacks; a query nothing matches says so, with a hint, in the list itself.
  */
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { isPapersViewState, type PaperListSection, type PapersViewState, type ViewHostMessage, type ViewMessage } from '../shared/protocol';
 import { element, paperListItemContent, paperListItemLabel } from './dom';
 import { Reader } from './reader';
 import type { VsCodeApi } from './vscodeApi';
+
+/** Under "No papers match …": the same hint as the picker's. */
+const NO_MATCH_HINT = 'Check the spelling, or add index files of your own papers in the Paper Lookup: Indexes setting (paperLookup.indexes).';
 
 /** Long enough to skip the searches for the first letters of a word typed at speed. */
 const SEARCH_DELAY_MS = 120;
@@ -128,9 +132,11 @@ class ResultList {
         const option = element('div', { className: 'option', id: `option-${sectionIndex}-${itemIndex}` });
         option.setAttribute('role', 'option');
         option.setAttribute('aria-selected', 'false');
-        option.setAttribute('aria-label', paperListItemLabel(item));
+        const unmatched = item.unmatched?.length ? `not matched: ${item.unmatched.join(', ')}` : undefined;
+        option.setAttribute('aria-label', [paperListItemLabel(item), unmatched].filter(Boolean).join(', '));
         option.dataset.paperId = item.id;
         option.append(...paperListItemContent(item));
+        if (unmatched) option.append(element('span', { className: 'item-description item-unmatched', textContent: unmatched }));
         const index = this.options.length;
         option.addEventListener('click', () => {
           this.activate(index);
@@ -141,14 +147,19 @@ class ResultList {
       });
       return group;
     });
-    if (groups.length > 0) {
+    if (this.options.length > 0) {
       this.element.replaceChildren(...groups);
       return;
     }
-    const empty = query.trim() === ''
-      ? 'Search by title, author or words from the abstract. Papers you save to your reading list, open or cite are listed here.'
-      : `No papers match “${query.trim()}”.`;
-    this.element.replaceChildren(element('p', { className: 'empty', textContent: empty }));
+    if (query.trim() === '') {
+      const welcome = 'Search by title, author or words from the abstract. Papers you save to your reading list, open or cite are listed here.';
+      this.element.replaceChildren(element('p', { className: 'empty', textContent: welcome }));
+      return;
+    }
+    this.element.replaceChildren(
+      element('p', { className: 'empty no-match', textContent: `No papers match “${query.trim()}”.` }),
+      element('p', { className: 'empty', textContent: NO_MATCH_HINT }),
+    );
   }
 
   /** Moves the focus from the search field into the list, onto the first paper. */

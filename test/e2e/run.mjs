@@ -219,6 +219,43 @@ const TESTS = [
       await workbench.screenshot(path.join(SCREENSHOTS_DIR, `math-${theme.name}.png`));
     },
   },
+  {
+    name: 'A query nothing matches says so in the picker, whose row opens the indexes setting, and in the side view; a partial result names the word it lacks',
+    async run(workbench, theme) {
+      const { page } = workbench;
+      await workbench.runCommand('Papers: Search Papers…');
+      const picker = workbench.quickInput();
+      await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.keyboard.insertText('zzqx wqvv');
+      const noMatch = picker.locator('.monaco-list-row', { hasText: "No papers match 'zzqx wqvv'" });
+      await noMatch.waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.match(await noMatch.innerText(), /Check the spelling, or add index files/);
+      assert.equal(await picker.locator('.monaco-list-row').count(), 1, 'one row: the message');
+      await workbench.screenshot(path.join(SCREENSHOTS_DIR, `picker-no-match-${theme.name}.png`));
+      await page.keyboard.press('Enter');
+      await page.locator('.settings-editor .setting-item-contents', { hasText: 'Indexes' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.equal(await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).isVisible(), false, 'the picker closed');
+
+      let view = await workbench.webviewFrame(VIEW, { timeout: 2_000 }).catch(() => undefined);
+      if (!view) {
+        await workbench.openActivityBarContainer('Papers');
+        view = await workbench.webviewFrame(VIEW);
+      }
+      const searchField = view.getByRole('searchbox', { name: 'Search papers by title, author or words from the abstract' });
+      await searchField.click();
+      await page.keyboard.press('Control+KeyA');
+      await page.keyboard.insertText('zzqx wqvv');
+      await view.locator('.no-match', { hasText: 'No papers match “zzqx wqvv”.' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.ok(await view.getByText('Check the spelling, or add index files').isVisible(), 'the hint is shown');
+      await workbench.screenshot(path.join(SCREENSHOTS_DIR, `view-no-match-${theme.name}.png`));
+
+      await page.keyboard.press('Control+KeyA');
+      await page.keyboard.insertText('graph mamba zzqx');
+      const partial = view.getByRole('option', { name: /^Graph Mamba.*not matched: zzqx$/ });
+      await partial.waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.equal(await partial.locator('.item-unmatched').innerText(), 'not matched: zzqx');
+    },
+  },
 ];
 
 /** Polls `check` until it resolves true; fails naming `what` after the timeout. */
@@ -286,6 +323,6 @@ try {
 }
 const failures = results.filter((result) => result.error);
 failures.forEach((failure, index) => console.log(`\n${index + 1}) ${failure.title}\n${failure.error.replace(/^/gm, '    ')}`));
-if (failures.length === 0) console.log(`\nScreenshots: ${path.relative(REPO_ROOT, SCREENSHOTS_DIR)}/{picker,view,panel,math}-{light,dark,high-contrast}.png`);
+if (failures.length === 0) console.log(`\nScreenshots: ${path.relative(REPO_ROOT, SCREENSHOTS_DIR)}/{picker,view,panel,math,picker-no-match,view-no-match}-{light,dark,high-contrast}.png`);
 console.log(`${results.length - failures.length} passed, ${failures.length} failed`);
 process.exit(failures.length === 0 && results.length > 0 ? 0 : 1);

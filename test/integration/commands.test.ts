@@ -30,6 +30,14 @@ describe('Papers commands', function () {
     assert.equal(editor.document.getText(), '# Notes\n\nPointers are handy [@vinyalsPointerNetworks2015]');
   });
 
+  it('Search Papers for words no paper has offers one row, and Enter on it opens the indexes setting', async () => {
+    await runPickerCommand('paperLookup.search', 'zzqx wqvv');
+    for (let attempt = 0; attempt < 50 && vscode.window.tabGroups.activeTabGroup.activeTab?.label !== 'Settings'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(vscode.window.tabGroups.activeTabGroup.activeTab?.label, 'Settings');
+  });
+
   it('Insert Citation puts \\cite{key} into a LaTeX document through the picker', async () => {
     const document = await vscode.workspace.openTextDocument(workspaceFile('paper.tex'));
     const editor = await vscode.window.showTextDocument(document);

@@ -55,9 +55,13 @@ describe('search: ranking and matches', () => {
     assert.ok(matchedText.includes('pointer') && matchedText.includes('networks'), matchedText.join('|'));
   });
 
-  it('requires every word to match somewhere, in any field', () => {
-    assert.equal(catalog.search('pointer zzzzqqq', 5).length, 0);
-    assert.ok(catalog.search('vinyals pointer', 1)[0].paper.id === 'pointer-networks');
+  it('lists papers with every word first, then the one with the rest of the query, saying which word it lacks', () => {
+    const [hit] = catalog.search('pointer zzzzqqq', 5);
+    assert.equal(hit.paper.id, 'pointer-networks');
+    assert.deepEqual(hit.unmatched, ['zzzzqqq']);
+    const [both] = catalog.search('vinyals pointer', 1);
+    assert.equal(both.paper.id, 'pointer-networks');
+    assert.equal(both.unmatched, undefined);
   });
 
   it('treats operator-like characters as plain text instead of failing', () => {

@@ -133,9 +133,10 @@ export function readPosting(index: SearchIndex, t: number, p: number, cursor: By
  * disk by an older version is rebuilt rather than searched with different rules. 2: section checksums,
  * citation keys and source names. 3: abstracts and author lists stored with byte lengths, read on demand.
  * 4: every text column but ids and citation keys stored with byte lengths, read on demand; arXiv categories.
- * 5: the vocabulary, ids and citation keys as packed UTF-16, used in place.
+ * 5: the vocabulary, ids and citation keys as packed UTF-16, used in place. 6: letters that do not decompose
+ * folded (ø → o, ß → ss, þ → th, …), LaTeX markup read as its text (`{\TeX}book` → "texbook").
  */
-export const INDEX_FORMAT_VERSION = 5;
+export const INDEX_FORMAT_VERSION = 6;
 
 /** Share of the impact each field can contribute; they add up to 1. */
 const FIELD_WEIGHT = { title: 0.55, authors: 0.25, abstract: 0.2 } as const;

@@ -8,8 +8,14 @@
  *    away (Damerau: a letter deleted, inserted, replaced, or two swapped), found by generating the few
  *    hundred variants and looking each up by binary search, so the typo stage needs no index of its own;
  *    for a typed word of 5+ characters, the terms starting with such a variant.
- * 2. A paper's score is the sum over words of `idf(word) × penalty(expansion) × impact(term, paper)`;
- *    every word must match.
+ *    A word of exactly 4 characters whose own matches are rare also takes its commonest few neighbours one
+ *    edit away of about its length ("graf" → "graph"): short words have many neighbours, so only the
+ *    likeliest are taken, and only when the word as typed finds next to nothing. Umlauts are tried in both
+ *    spellings: "goedel" also looks up "godel" (the index folds "Gödel" to that), "gödel" also "goedel".
+ * 2. A paper's score is the sum over words of `idf(word) × penalty(expansion) × impact(term, paper)`.
+ *    Papers with every word come first. When fewer than k have them all, the papers with the most of the
+ *    query follow (`topAny`): each word a paper has adds its idf, so rare words count most, plus a fifth
+ *    of its usual score; each such hit says which words it lacks.
  * 3. Top k by the threshold algorithm: each word's matching terms' posting lists (best impact first)
  *    are merged into one stream per word, and the streams are read in turn, a rare word's fastest. Each
  *    paper seen for the first time is checked against the other words and scored in full. Reading stops
@@ -21,7 +27,7 @@
  *    only the word being typed, which changes with every keystroke, is checked in the paper's forward list.
  */
 import { lowerBound, readPosting, SEGMENT_BITS, termId, type ByteCursor, type SearchIndex } from './invertedIndex';
-import { forEachWord, STOP_WORDS } from './tokens';
+import { foldWord, forEachWord, STOP_WORDS } from './tokens';
 
 export const enum Kind {
   Exact = 0,
@@ -37,11 +43,15 @@ export interface TermRange {
   readonly kind: Kind;
   /** How many leading characters of a matching term the query word (or its variant) covers. */
   readonly covers: number;
+  /** The penalty of its terms, when not the kind's. */
+  readonly penalty?: number;
 }
 
 export interface QueryWord {
   /** The folded query word. */
   readonly text: string;
+  /** The word as it was typed, for telling the user it matched nothing. */
+  readonly typed: string;
   /** Sorted by `lo`; they may overlap (a term takes the best penalty of the ranges holding it). */
   readonly ranges: readonly TermRange[];
   /** Weight of the word: inverse document frequency of its most frequent matching term. */
@@ -53,6 +63,11 @@ export interface QueryResult {
   readonly docs: number[];
   /** Raw scores, parallel to `docs`. */
   readonly scores: number[];
+  /**
+   * Parallel to `docs`: bit i set when the paper lacks `words[i]`. 0 for the papers with every word, which
+   * all come before the others.
+   */
+  readonly unmatched: number[];
   /** The largest score a paper could reach for this query (every word an exact, strongest match). */
   readonly maxScore: number;
   readonly words: readonly QueryWord[];
@@ -63,12 +78,28 @@ const MIN_FULL_PREFIX = 3;
 const SHORT_PREFIX_COMPLETIONS = 12;
 /** Typo expansion only for words this long: shorter words have too many neighbours one edit away. */
 const MIN_TYPO_LENGTH = 5;
+/** Words this long (up to `MIN_TYPO_LENGTH`) take only their commonest few neighbours, and only when rare themselves. */
+const MIN_SHORT_TYPO_LENGTH = 4;
+const SHORT_TYPO_CANDIDATES = 3;
+/** A short word's own matches are rare below this many papers, plus one per this many papers of the index. */
+const SHORT_TYPO_RARE = 3;
+const SHORT_TYPO_RARE_PER = 10_000;
+/** At most this many query words are planned; a paper's missing words are bits of a 32-bit integer. */
+const MAX_QUERY_WORDS = 31;
+/**
+ * In `topAny`, a word a paper has earns its idf, plus this share of its usual contribution (at most its idf):
+ * having more of the query, or a rarer word of it, outweighs how strongly a paper has a word.
+ */
+const STRENGTH_SHARE = 0.2;
+/** `topAny` reads at most this many postings: a bound on its time when no word is rare. */
+const MAX_ANY_READS = 10_000;
 /** A typed word drops a letter (a wider prefix) only from this length: shorter prefixes match too much. */
 const MIN_TYPO_PREFIX_DELETION = 7;
 /** At most this many terms per word (the most frequent); past it, the word matches only those. Below 65 536. */
 const MAX_WORD_TERMS = 2000;
 /** Below this idf a word would no longer order anything (a word in nearly every paper). */
 const MIN_IDF = 0.05;
+const TYPO_PENALTY = 0.6;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** Match sets kept for the next keystrokes: an eighth of a byte per paper each. */
 const MATCH_SET_CACHE = 16;
@@ -187,8 +218,8 @@ export class QueryEngine {
 
   /** Words of the query as the engine reads it; `undefined` when the query has no words at all. */
   plan(query: string): PlannedWord[] | undefined {
-    const tokens: { text: string; end: number }[] = [];
-    forEachWord(query, (text, _start, end) => tokens.push({ text, end }));
+    const tokens: { text: string; start: number; end: number }[] = [];
+    forEachWord(query, (text, start, end) => tokens.push({ text, start, end }));
     if (tokens.length === 0) return undefined;
     const last = tokens[tokens.length - 1];
     // The last word is still being typed unless something (a space, punctuation) follows it.
@@ -202,9 +233,10 @@ export class QueryEngine {
     const planned: PlannedWord[] = [];
     const seenWords = new Set<string>();
     for (const token of kept) {
-      if (seenWords.has(token.text)) continue;
+      if (seenWords.has(token.text) || planned.length === MAX_QUERY_WORDS) continue;
       seenWords.add(token.text);
-      planned.push(this.expand(token.text, typing && token === last));
+      const typed = query.slice(token.start, token.end);
+      planned.push(this.expand(token.text, typing && token === last, typed, umlautSpellings(typed, token.text)));
     }
     return planned;
   }
@@ -213,10 +245,104 @@ export class QueryEngine {
     const words = this.plan(query);
     if (words === undefined) return undefined;
     const maxScore = words.reduce((sum, word) => sum + word.idf, 0) || 1;
-    if (words.length === 0 || limit <= 0 || words.some((word) => word.terms.length === 0)) {
-      return { docs: [], scores: [], maxScore, words };
+    const found = words.filter((word) => word.terms.length > 0);
+    if (words.length === 0 || limit <= 0 || found.length === 0) return { docs: [], scores: [], unmatched: [], maxScore, words };
+    const all = found.length === words.length ? this.topK(words, limit) : { docs: [], scores: [] };
+    const unmatched = all.docs.map(() => 0);
+    if (all.docs.length === limit || words.length === 1) return { ...all, unmatched, maxScore, words };
+    // Fewer than `limit` papers have every word, and those are all of them: the best of the rest follow.
+    const some = this.topAny(words, limit - all.docs.length, all.docs);
+    return {
+      docs: [...all.docs, ...some.docs],
+      scores: [...all.scores, ...some.scores],
+      unmatched: [...unmatched, ...some.unmatched],
+      maxScore,
+      words,
+    };
+  }
+
+  /**
+   * The `k` best papers with some but not all of `words`, none of `exclude`, by the threshold algorithm
+   * over the words' streams as in `topK`, with a paper's words added rather than required. A word a paper
+   * has adds its idf plus `STRENGTH_SHARE` of its usual contribution, so a paper with more of the query,
+   * or rarer words of it, ranks first. Reading stops when the k-th best reaches what an unseen
+   * paper could still score, when every stream has run out, or after `MAX_ANY_READS` postings.
+   */
+  private topAny(words: PlannedWord[], k: number, exclude: readonly number[]): { docs: number[]; scores: number[]; unmatched: number[] } {
+    const slots = words.flatMap((word, slot) => (word.terms.length > 0 ? [slot] : []));
+    const active = slots.map((slot) => words[slot]);
+    const count = active.length;
+    const streams = active.map((word) => new WordStream(word, this.index));
+    const heads = Float64Array.from(streams, (stream) => stream.head());
+    const maps = active.map((word, slot) => (word.ranges.length > MAX_SEARCHED_RANGES ? this.fillTermMap(slot, word) : undefined));
+    const shared = (word: PlannedWord, contribution: number): number => (contribution <= 0 ? 0 : word.idf + STRENGTH_SHARE * contribution);
+    const wanted = (1 << words.length) - 1 >>> 0;
+
+    const top: { doc: number; rank: number; score: number; unmatched: number }[] = [];
+    // The worst kept hit, when `top` is full: the bar a new paper must clear.
+    let worst = -1;
+    const isWorse = (a: { rank: number; doc: number }, b: { rank: number; doc: number }): boolean =>
+      a.rank < b.rank || (a.rank === b.rank && a.doc > b.doc);
+
+    const seen = this.nextGeneration();
+    for (const doc of exclude) this.seen[doc] = seen;
+    const read = new Float64Array(count);
+    const length = Float64Array.from(active, (word) => Math.max(1, word.postings));
+    for (let reads = 0; reads < MAX_ANY_READS; reads++) {
+      let w = -1;
+      for (let v = 0; v < count; v++) {
+        if (heads[v] < 0) continue;
+        if (w < 0 || (read[v] + 1) * length[v] < (read[w] + 1) * length[w]) w = v;
+      }
+      if (w < 0) break;
+      read[w]++;
+      const doc = streams[w].next();
+      heads[w] = streams[w].head();
+      if (this.seen[doc] === seen) continue;
+      this.seen[doc] = seen;
+      let rank = 0;
+      let score = 0;
+      let has = 0;
+      for (let v = 0; v < count; v++) {
+        const map = maps[v];
+        const contribution = map ? this.probeMap(active[v], map, doc) : this.probe(active[v], doc);
+        if (contribution === 0) continue;
+        rank += shared(active[v], contribution);
+        score += contribution;
+        has |= 1 << slots[v];
+      }
+      const hit = { doc, rank, score, unmatched: (wanted & ~has) >>> 0 };
+      // Papers with every word were all excluded; one found here only if its other words' terms were capped.
+      if (hit.unmatched === 0) continue;
+      if (top.length < k) {
+        top.push(hit);
+        if (top.length === k) worst = top.reduce((at, item, i) => (isWorse(item, top[at]) ? i : at), 0);
+      } else if (isWorse(top[worst], hit)) {
+        top[worst] = hit;
+        worst = top.reduce((at, item, i) => (isWorse(item, top[at]) ? i : at), 0);
+      }
+      if (top.length === k) {
+        let threshold = 0;
+        for (let v = 0; v < count; v++) if (heads[v] >= 0) threshold += shared(active[v], heads[v]);
+        if (top[worst].rank >= threshold) break;
+      }
     }
-    return { ...this.topK(words, limit), maxScore, words };
+    active.forEach((word, slot) => {
+      const map = maps[slot];
+      if (map) for (const t of word.terms) map[t] = 0;
+    });
+    top.sort((a, b) => b.rank - a.rank || a.doc - b.doc);
+    return { docs: top.map((hit) => hit.doc), scores: top.map((hit) => hit.score), unmatched: top.map((hit) => hit.unmatched) };
+  }
+
+  /** A fresh mark for `seen`: a paper is seen in this search when its entry equals it. */
+  private nextGeneration(): number {
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      this.seen.fill(0);
+      this.generation = 1;
+    }
+    return this.generation;
   }
 
   private topK(words: PlannedWord[], k: number): { docs: number[]; scores: number[] } {
@@ -259,12 +385,7 @@ export class QueryEngine {
       topDoc[j] = d;
     };
 
-    this.generation = (this.generation + 1) >>> 0;
-    if (this.generation === 0) {
-      this.seen.fill(0);
-      this.generation = 1;
-    }
-    const generation = this.generation;
+    const generation = this.nextGeneration();
     const seen = this.seen;
 
     // Streams advance at rates inversely proportional to their lengths: a rare word's stream, whose papers
@@ -430,21 +551,32 @@ export class QueryEngine {
 
   /** How much of a word's weight a matching term earns: 1 for the word itself, less for completions and typos. */
   private penalty(range: TermRange, term: number): number {
+    if (range.penalty !== undefined) return range.penalty;
     if (range.kind === Kind.Exact) return 1;
     const termLength = this.index.terms.lengthOf(term);
     if (range.kind === Kind.Prefix) return termLength <= range.covers ? 1 : 0.65 + (0.3 * range.covers) / termLength;
-    if (range.kind === Kind.Typo) return 0.6;
+    if (range.kind === Kind.Typo) return TYPO_PENALTY;
     return 0.45 + (0.2 * Math.min(range.covers, termLength)) / termLength;
   }
 
-  private expand(word: string, typing: boolean): PlannedWord {
+  private expand(word: string, typing: boolean, typed: string, spellings: readonly string[]): PlannedWord {
     const { postStart, docCount } = this.index;
     const df = (t: number): number => postStart[t + 1] - postStart[t];
     let ranges: TermRange[] = [];
     const exact = this.find(word);
     if (exact >= 0) ranges.push({ lo: exact, hi: exact + 1, kind: Kind.Exact, covers: word.length });
+    let spelt = false;
+    for (const spelling of spellings) {
+      const id = this.find(spelling);
+      if (id >= 0) ranges.push({ lo: id, hi: id + 1, kind: Kind.Exact, covers: spelling.length });
+      spelt ||= id >= 0;
+      if (typing && spelling.length >= MIN_TYPO_LENGTH) {
+        const [lo, hi] = this.prefixRange(spelling);
+        if (hi > lo) ranges.push({ lo, hi, kind: Kind.Prefix, covers: spelling.length });
+      }
+    }
     // A word typed in full elsewhere in the query is a prefix too when the vocabulary lacks it ("equivar poly").
-    const prefix = typing || (exact < 0 && word.length >= MIN_FULL_PREFIX);
+    const prefix = typing || (exact < 0 && !spelt && word.length >= MIN_FULL_PREFIX);
     if (prefix) {
       const [lo, hi] = this.prefixRange(word);
       if (word.length >= MIN_FULL_PREFIX) {
@@ -466,6 +598,17 @@ export class QueryEngine {
         } else {
           const id = this.find(variant);
           if (id >= 0) ranges.push({ lo: id, hi: id + 1, kind: Kind.Typo, covers: variant.length });
+        }
+      }
+    } else if (word.length >= MIN_SHORT_TYPO_LENGTH) {
+      let own = 0;
+      for (const range of ranges) for (let t = range.lo; t < range.hi && own < docCount; t++) own += df(t);
+      if (own < SHORT_TYPO_RARE + docCount / SHORT_TYPO_RARE_PER) {
+        const neighbours = this.shortNeighbours(word, df);
+        // The commonest neighbour is the likeliest meant: the others earn less.
+        for (const t of neighbours) {
+          const penalty = TYPO_PENALTY * (0.5 + (0.5 * df(t)) / df(neighbours[0]));
+          ranges.push({ lo: t, hi: t + 1, kind: Kind.Typo, covers: this.index.terms.lengthOf(t), penalty });
         }
       }
     }
@@ -505,6 +648,7 @@ export class QueryEngine {
     const idf = Math.max(MIN_IDF, Math.log(1 + (docCount - commonest + 0.5) / (commonest + 0.5)));
     return {
       text: word,
+      typed,
       ranges,
       idf,
       terms: Uint32Array.from(entries, ([t]) => t),
@@ -513,6 +657,26 @@ export class QueryEngine {
       typing,
       maxContribution: (idf * strongest) / 255,
     };
+  }
+
+  /**
+   * The commonest few terms one edit from `word` or starting with a same-length edit of it, at most one
+   * character longer than `word` ("graf" → "graph", "gram", "grad"; not "gradient").
+   */
+  private shortNeighbours(word: string, df: (t: number) => number): number[] {
+    const terms = this.index.terms;
+    const candidates = new Set<number>();
+    for (const variant of editVariants(word)) {
+      if (variant.length < word.length) continue;
+      if (variant.length > word.length) {
+        const id = this.find(variant);
+        if (id >= 0) candidates.add(id);
+        continue;
+      }
+      const [lo, hi] = this.prefixRange(variant);
+      for (let t = lo; t < hi; t++) if (terms.lengthOf(t) <= word.length + 1) candidates.add(t);
+    }
+    return [...candidates].sort((a, b) => df(b) - df(a) || a - b).slice(0, SHORT_TYPO_CANDIDATES);
   }
 
   /** The id of `term`, or -1. */
@@ -542,6 +706,21 @@ function mostFrequent(lo: number, hi: number, count: number, weight: (t: number)
     }
   }
   return chosen.sort((a, b) => a - b);
+}
+
+/**
+ * The other spellings of a word with umlauts: a typed "ä", "ö" or "ü" also as "ae", "oe", "ue" ("gödel" →
+ * "goedel"), and in a word of 5+ letters a typed "ae", "oe" or "ue" also as the bare vowel the index folds an
+ * umlaut to ("mueller" → "muller"). `typed` is the word as typed, `folded` its folded form.
+ */
+export function umlautSpellings(typed: string, folded: string): string[] {
+  const spellings = new Set<string>();
+  const composed = typed.normalize('NFC');
+  if (/[äöüÄÖÜ]/.test(composed)) spellings.add(foldWord(composed.replace(/[äöüÄÖÜ]/g, (umlaut) => `${umlaut.normalize('NFD')[0]}e`)));
+  // Not in short words, where it would mostly meet other words ("due" → "du").
+  if (folded.length >= 5 && /[aou]e/.test(folded)) spellings.add(folded.replace(/([aou])e/g, '$1'));
+  spellings.delete(folded);
+  return [...spellings];
 }
 
 /** Every string one Damerau edit away from `word` (deletion, transposition, substitution, insertion). */

@@ -15,7 +15,7 @@ import {
   type BibEntry,
   type KeyInBibliography,
 } from '../citation/bibliography';
-import { toBibtexEntry } from '../citation/bibtex';
+import { bibtexEncodingFor, toBibtexEntry } from '../citation/bibtex';
 import type { CitationLanguage } from '../citation/citationContext';
 import type { ConfigStore } from '../config';
 import { paperFields, type LoadedPaper } from '../index/paper';
@@ -116,7 +116,7 @@ export class Bibliographies {
     const edit = new vscode.WorkspaceEdit();
     let bibDocument: vscode.TextDocument | undefined;
     if (!inBibliography) {
-      const entry = toBibtexEntry({ ...paperFields(paper), key });
+      const entry = await toBibtexEntry({ ...paperFields(paper), key }, { encoding: document.languageId === 'latex' ? bibtexEncodingFor(document.getText()) : 'latex' });
       if (text === undefined) {
         edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });
       } else {

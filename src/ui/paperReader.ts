@@ -70,7 +70,7 @@ export class PaperReader implements vscode.Disposable {
           await copyCitationKey(paper);
           return;
         case 'copyBibtex':
-          await vscode.env.clipboard.writeText(`${toBibtexEntry(paper)}\n`);
+          await vscode.env.clipboard.writeText(`${await toBibtexEntry(paper)}\n`);
           vscode.window.setStatusBarMessage(`Copied the BibTeX entry for ${paper.key}`, 3000);
           return;
         case 'saveToReadingList':

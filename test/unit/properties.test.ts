@@ -75,7 +75,7 @@ describe('property: a BibTeX entry reads back as the paper it was written from',
           const fields: Paper = { id: 'p', title, abstract: '', authors: authors.map((name) => name.written), year, venue };
           const [key] = assignCitationKeys([fields]);
           const paper: LoadedPaper = { ...fields, key, source: 'generated' };
-          const entries = await parseBibEntries(toBibtexEntry(paper));
+          const entries = await parseBibEntries(await toBibtexEntry(paper));
           assert.equal(entries.length, 1);
           const [entry] = entries;
           assert.equal(entry.key, key);

@@ -10,7 +10,7 @@
  *   lower-cases a raw `Ł` as it pleases; escapes are what every BibTeX style, biber and pandoc read alike.
  * - `utf8`, for biblatex documents: biber reads UTF-8 and that is biblatex's convention, so the Latin letters that
  *   pdflatex's T1 fonts hold (`García`, `Łukasiewicz`, `Erdős`) stay as they are; what T1 lacks (Greek, symbols) is
- *   converted as in `latex`, and what no LaTeX macro maps (CJK) is kept for xelatex and lualatex.
+ *   converted as in `latex`, and scripts no LaTeX macro maps (CJK, Cyrillic) are kept for xelatex and lualatex.
  * Math in titles (`$…$`, `\(…\)`) stays math: arXiv titles are written in TeX.
  */
 import type { LoadedPaper } from '../index/paper';
@@ -96,17 +96,32 @@ function joinTex(a: string, b: string): string {
   return a !== '' && b !== '' && TEX_LIGATURE_PAIR.test(a.slice(-1) + b.charAt(0)) ? `${a}{}${b}` : a + b;
 }
 
-/** The unicode2latex converter, loaded on first use: its tables are large, and only writing an entry needs them. */
+/** The unicode2latex converters, loaded on first use: their tables are large, and only writing an entry needs them. */
 interface LatexConverter {
   tolatex(text: string): string;
 }
-let converter: Promise<LatexConverter> | undefined;
-
-function loadConverter(): Promise<LatexConverter> {
-  // `bibtex-creator` braces every special character (`{\'i}`), as BibTeX needs for sorting, name parsing and case changes.
-  converter ??= import('unicode2latex').then(({ Transform }) => new Transform('bibtex-creator'));
-  return converter;
+interface LatexConverters {
+  /** Braces every special character (`{\'i}`), as BibTeX needs for sorting, name parsing and case changes. */
+  readonly braced: LatexConverter;
+  /** Gives stacked accents their argument braces (`\~{\^e}`), which the braced one leaves out (`{\~\^e}`). */
+  readonly plain: LatexConverter;
 }
+let converters: Promise<LatexConverters> | undefined;
+
+function loadConverter(): Promise<LatexConverters> {
+  // Greek as math (`$\theta$`), which every LaTeX has, rather than text Greek (`\texttheta`), which needs LGR fonts.
+  converters ??= import('unicode2latex').then(({ Transform, bibtex }) => {
+    const math = [...GREEK].filter((char) => bibtex.base[char]?.math !== undefined).join('');
+    return { braced: new Transform('bibtex-creator', { math }), plain: new Transform('bibtex', { math }) };
+  });
+  return converters;
+}
+
+/** The Greek and Coptic block, U+0370–U+03FF. */
+const GREEK = Array.from({ length: 0x90 }, (_, i) => String.fromCodePoint(0x370 + i)).join('');
+
+/** An accent macro followed directly by another macro, which would take that macro as its argument. */
+const STACKED_ACCENTS = /\\[`'^"~=.uvHckrbd] ?\\/;
 
 /** Combining accents that pdflatex's T1 encoding composes with a Latin letter (grave … caron, cedilla, ogonek). */
 const T1_ACCENTS = /^[A-Za-z][\u0300-\u0304\u0306-\u0308\u030a-\u030c\u0327\u0328]$/;
@@ -131,21 +146,24 @@ const GRAPHEME = /\P{M}\p{M}*|\p{M}+/gu;
 const PRINTABLE_ASCII = /^[\x20-\x7e]$/;
 
 /** One character outside ASCII as field text. */
-function encodeChar(grapheme: string, encoding: BibtexEncoding, latex: LatexConverter): string {
+function encodeChar(grapheme: string, encoding: BibtexEncoding, latex: LatexConverters): string {
   if (/^\p{M}/u.test(grapheme)) return ''; // A mark with no letter to sit on: nothing TeX can typeset.
   if (encoding === 'utf8' && isT1Letter(grapheme)) return grapheme;
-  const converted = latex.tolatex(grapheme);
+  let converted = latex.braced.tolatex(grapheme);
+  if (STACKED_ACCENTS.test(converted)) converted = `{${latex.plain.tolatex(grapheme)}}`;
   if (/^[\x20-\x7e]*$/.test(converted) && !NEEDS_PACKAGE.test(converted)) {
     // Math from the mapping (`$\alpha$`) is braced, so that BibTeX does not lower-case it to `$\alpha$`'s cousin.
     return converted.includes('$') ? `{${converted}}` : converted;
   }
-  if (encoding === 'utf8') return grapheme;
+  // Kept for xelatex and lualatex: a script with no LaTeX macros at all (CJK, Cyrillic without T2A). A Latin letter
+  // with no macro (Vietnamese `ả`) is folded instead, as pdflatex could not typeset it in either encoding.
+  if (encoding === 'utf8' && !/\p{Script=Latin}/u.test(grapheme)) return grapheme;
   const folded = grapheme.normalize('NFKD').replace(/\p{M}/gu, '');
   return /^[\x20-\x7e]+$/.test(folded) ? folded : '?';
 }
 
 /** Plain text (no math) as field text: TeX syntax escaped, characters outside ASCII converted, ligatures kept apart. */
-function encodeText(text: string, escapes: Readonly<Record<string, string>>, encoding: BibtexEncoding, latex: LatexConverter): string {
+function encodeText(text: string, escapes: Readonly<Record<string, string>>, encoding: BibtexEncoding, latex: LatexConverters): string {
   let out = '';
   for (const grapheme of text.match(GRAPHEME) ?? []) {
     const piece = PRINTABLE_ASCII.test(grapheme) ? (Object.hasOwn(escapes, grapheme) ? escapes[grapheme] : grapheme) : encodeChar(grapheme, encoding, latex);
@@ -155,14 +173,14 @@ function encodeText(text: string, escapes: Readonly<Record<string, string>>, enc
 }
 
 /** TeX math, written back as `$…$`: ASCII as it is (`%`, `#` and `&` escaped, as math needs too), the rest as math macros. */
-function encodeMath(math: string, latex: LatexConverter): string {
+function encodeMath(math: string, latex: LatexConverters): string {
   let out = '';
   for (const grapheme of math.match(GRAPHEME) ?? []) {
     if (PRINTABLE_ASCII.test(grapheme)) {
       out += /[%#&]/.test(grapheme) && !out.endsWith('\\') ? `\\${grapheme}` : grapheme;
       continue;
     }
-    let converted = /^\p{M}/u.test(grapheme) ? '' : latex.tolatex(grapheme);
+    let converted = /^\p{M}/u.test(grapheme) ? '' : latex.braced.tolatex(grapheme);
     if (/^\$[^$]*\$$/.test(converted)) converted = converted.slice(1, -1);
     else if (converted !== '') converted = `\\mbox{${converted}}`;
     if (!/^[\x20-\x7e]*$/.test(converted) || NEEDS_PACKAGE.test(converted)) converted = '?';
@@ -215,10 +233,10 @@ function cleanText(text: string): string {
 }
 
 /** Field text with no case protection: names and venues (BibTeX styles do not change a journal's or booktitle's case). */
-async function fieldText(text: string, encoding: BibtexEncoding): Promise<string> {
+async function fieldText(text: string, encoding: BibtexEncoding, extraEscapes: Readonly<Record<string, string>> = {}): Promise<string> {
   const latex = await loadConverter();
   const atoms = splitMath(cleanText(text));
-  const escapes = { ...TEX_ESCAPES, ...braceEscapes(atoms.map((atom) => ('text' in atom ? atom.text : '')).join('')) };
+  const escapes = { ...TEX_ESCAPES, ...braceEscapes(atoms.map((atom) => ('text' in atom ? atom.text : '')).join('')), ...extraEscapes };
   let out = '';
   for (const atom of atoms) out = joinTex(out, 'text' in atom ? encodeText(atom.text, escapes, encoding, latex) : `{${encodeMath(atom.math, latex)}}`);
   return out;
@@ -373,7 +391,7 @@ async function titleText(title: string, abstract: string, encoding: BibtexEncodi
  * Better BibTeX parser do not read "A=, B=" as their `family=…, given=…` name format.
  */
 async function authorName(name: string, encoding: BibtexEncoding): Promise<string> {
-  const escaped = (await fieldText(name, encoding)).replace(/=/g, '{=}');
+  const escaped = await fieldText(name, encoding, { '=': '{=}' });
   return /(?:^|\s)and(?:\s|$)/i.test(escaped) || (escaped.match(/,/g) ?? []).length > 2 ? `{${escaped}}` : escaped;
 }
 

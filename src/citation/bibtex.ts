@@ -9,7 +9,8 @@
  *   using the mapping Better BibTeX uses (the `unicode2latex` package). BibTeX counts bytes, not characters, and
  *   lower-cases a raw `Ł` as it pleases; escapes are what every BibTeX style, biber and pandoc read alike.
  * - `utf8`, for biblatex documents: biber reads UTF-8 and that is biblatex's convention, so the Latin letters that
- *   pdflatex's T1 fonts hold (`García`, `Łukasiewicz`, `Erdős`) stay as they are; what T1 lacks (Greek, symbols) is
+ *   pdflatex's T1 fonts hold (`García`, `Łukasiewicz`, `Erdős`) stay as they are; other Latin letters lose their
+ *   accents (`Nguyễn` → Nguyen: biber would decode any escape back into a letter pdflatex lacks); Greek and symbols are
  *   converted as in `latex`, and scripts no LaTeX macro maps (CJK, Cyrillic) are kept for xelatex and lualatex.
  * Math in titles (`$…$`, `\(…\)`) stays math: arXiv titles are written in TeX.
  */
@@ -149,15 +150,21 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]$/;
 function encodeChar(grapheme: string, encoding: BibtexEncoding, latex: LatexConverters): string {
   if (/^\p{M}/u.test(grapheme)) return ''; // A mark with no letter to sit on: nothing TeX can typeset.
   if (encoding === 'utf8' && isT1Letter(grapheme)) return grapheme;
+  // Biber decodes LaTeX accents into UTF-8 for pdflatex, so an accent T1 lacks (`\~{\^e}`) would fail there anyway.
+  if (encoding === 'utf8' && /\p{Script=Latin}/u.test(grapheme)) return foldedChar(grapheme);
   let converted = latex.braced.tolatex(grapheme);
   if (STACKED_ACCENTS.test(converted)) converted = `{${latex.plain.tolatex(grapheme)}}`;
   if (/^[\x20-\x7e]*$/.test(converted) && !NEEDS_PACKAGE.test(converted)) {
     // Math from the mapping (`$\alpha$`) is braced, so that BibTeX does not lower-case it to `$\alpha$`'s cousin.
     return converted.includes('$') ? `{${converted}}` : converted;
   }
-  // Kept for xelatex and lualatex: a script with no LaTeX macros at all (CJK, Cyrillic without T2A). A Latin letter
-  // with no macro (Vietnamese `ả`) is folded instead, as pdflatex could not typeset it in either encoding.
-  if (encoding === 'utf8' && !/\p{Script=Latin}/u.test(grapheme)) return grapheme;
+  // Kept for xelatex and lualatex: letters of a script with no LaTeX macros at all (CJK, Cyrillic without T2A).
+  if (encoding === 'utf8' && /\p{L}/u.test(grapheme) && !/\p{Script=Common}/u.test(grapheme)) return grapheme;
+  return foldedChar(grapheme);
+}
+
+/** What pdflatex can always print for a character it has no glyph for: its letters without accents (`ả` → a, `ℝ` → R), or `?`. */
+function foldedChar(grapheme: string): string {
   const folded = grapheme.normalize('NFKD').replace(/\p{M}/gu, '');
   return /^[\x20-\x7e]+$/.test(folded) ? folded : '?';
 }
@@ -208,13 +215,28 @@ function bracesNest(text: string): boolean {
 
 type Atom = { readonly math: string } | { readonly text: string };
 
-/** Text split into plain text and math; math whose braces do not nest is read as text, which is then escaped. */
+/**
+ * TeX that does more than typeset: reads or writes files, runs programs, redefines macros or category codes, ends the
+ * run, or (`^^5c` is a backslash) spells characters in hex past any check. Math that holds any is read as text, so a
+ * title cannot make the user's TeX run `\input{/etc/passwd}` or `\write18`. Environments other than math arrays too
+ * (`filecontents` writes files).
+ */
+const UNSAFE_MATH = new RegExp(
+  String.raw`\\(?:input|include|InputIfFileExists|openin|openout|read|readline|write|immediate|message|catcode|lccode|uccode|` +
+    String.raw`def|edef|gdef|xdef|let|futurelet|global|csname|expandafter|noexpand|newcommand|renewcommand|providecommand|` +
+    String.raw`DeclareRobustCommand|DeclareMathOperator|special|directlua|latelua|usepackage|RequirePackage|makeatletter|` +
+    String.raw`makeatother|loop|uppercase|lowercase|scantokens|endinput|everymath|everypar|everyeof|output|shipout|` +
+    String.raw`batchmode|errorstopmode|nonstopmode|scrollmode|dump|end(?!\{)|afterassignment|aftergroup)(?![A-Za-z])|\^\^|` +
+    String.raw`\\(?:begin|end)\{(?![pbBvV]?matrix\}|smallmatrix\}|cases\}|array\}|aligned\}|gathered\}|split\}|subarray\})`,
+);
+
+/** Text split into plain text and math; math whose braces do not nest, or that is unsafe, is read as text and escaped. */
 function splitMath(text: string): Atom[] {
   const atoms: Atom[] = [];
   let last = 0;
   for (const match of text.matchAll(INLINE_MATH)) {
     const math = match[1] ?? match[2];
-    if (!bracesNest(math)) continue;
+    if (!bracesNest(math) || UNSAFE_MATH.test(math)) continue;
     if (match.index > last) atoms.push({ text: text.slice(last, match.index) });
     atoms.push({ math });
     last = match.index + match[0].length;

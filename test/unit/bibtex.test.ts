@@ -121,6 +121,11 @@ describe('BibTeX entry', () => {
     assert.equal(await title('costs $5 and $10'), String.raw`costs \$5 and \$10`);
     assert.equal(await title('an escaped \\$x$ dollar'), String.raw`an escaped \textbackslash{}\$x\$ dollar`);
     assert.equal(await title('blanks $ x $ inside'), String.raw`blanks \$ x \$ inside`);
+    // Math that would read or write files, run programs or redefine TeX is text, so TeX runs none of it.
+    for (const unsafe of ['$\\input{/etc/passwd}$', '$x \\immediate\\write18{rm -rf ~}$', '\\(\\def\\x{1}\\)', '$^^5cinput{a}$', '$\\begin{filecontents}{a}x\\end{filecontents}$', '$x\\end$']) {
+      assert.doesNotMatch((await title(unsafe)) ?? '', /(?<!\\)\$/, unsafe);
+    }
+    assert.equal(await title('$\\begin{pmatrix} a \\end{pmatrix}$'), String.raw`{$\begin{pmatrix} a \end{pmatrix}$}`);
     // Math whose braces do not nest is text.
     assert.equal(await title('bad $x^{2$ math'), String.raw`bad \$x\textasciicircum{}\textbraceleft{}2\$ math`);
   });

@@ -6,7 +6,8 @@
  * BibTeX's reader). Two encodings:
  * - `latex` (the default): pure ASCII. Letters outside ASCII become the LaTeX that pdflatex + BibTeX accept, braced as
  *   BibTeX "special characters" (`{\'i}`, `{\L}`, `{\k e}`, `{\ss}`), symbols and Greek become math (`$\alpha$`),
- *   using the mapping Better BibTeX uses (the `unicode2latex` package). BibTeX counts bytes, not characters, and
+ *   using the mapping Better BibTeX uses (the `unicode2latex` package). What no macro writes (CJK, Cyrillic, emoji)
+ *   is kept as UTF-8 for xelatex and lualatex rather than lost. BibTeX counts bytes, not characters, and
  *   lower-cases a raw `Ł` as it pleases; escapes are what every BibTeX style, biber and pandoc read alike.
  * - `utf8`, for biblatex documents: biber reads UTF-8 and that is biblatex's convention, so the Latin letters that
  *   pdflatex's T1 fonts hold (`García`, `Łukasiewicz`, `Erdős`) stay as they are; other Latin letters lose their
@@ -106,14 +107,18 @@ interface LatexConverters {
   readonly braced: LatexConverter;
   /** Gives stacked accents their argument braces (`\~{\^e}`), which the braced one leaves out (`{\~\^e}`). */
   readonly plain: LatexConverter;
+  /** The combining marks it writes as accents. */
+  readonly accents: Readonly<Record<string, unknown>>;
+  /** Its table from LaTeX back to Unicode, which the BibTeX parsers use: `\alpha` → α. */
+  readonly unicodeOf: Readonly<Record<string, string | { text?: string; math?: string }>>;
 }
 let converters: Promise<LatexConverters> | undefined;
 
 function loadConverter(): Promise<LatexConverters> {
   // Greek as math (`$\theta$`), which every LaTeX has, rather than text Greek (`\texttheta`), which needs LGR fonts.
-  converters ??= import('unicode2latex').then(({ Transform, bibtex }) => {
+  converters ??= import('unicode2latex').then(({ Transform, bibtex, combining, latex2unicode }) => {
     const math = [...GREEK].filter((char) => bibtex.base[char]?.math !== undefined).join('');
-    return { braced: new Transform('bibtex-creator', { math }), plain: new Transform('bibtex', { math }) };
+    return { braced: new Transform('bibtex-creator', { math }), plain: new Transform('bibtex', { math }), accents: combining.tolatex, unicodeOf: latex2unicode };
   });
   return converters;
 }
@@ -137,8 +142,11 @@ function isT1Letter(grapheme: string): boolean {
   return T1_LETTERS.has(grapheme) || T1_ACCENTS.test(grapheme.normalize('NFD'));
 }
 
-/** unicode2latex output that needs a package a plain document does not load (amssymb, T2A fonts, …). */
-const NEEDS_PACKAGE = /\\(?:mathbb|mathfrak|mathscr|mathbbm|cyrchar|textcyr|textgreek|fontencoding|usefont)\b/;
+/**
+ * unicode2latex output that needs a package a plain document does not load (amssymb, T2A fonts, …), or that stands for
+ * a styled letter no reader maps back (`\mathbf{A}` for 𝐀).
+ */
+const NEEDS_PACKAGE = /\\(?:math[a-z]+\{|cyrchar|textcyr|textgreek|fontencoding|usefont)/;
 
 /** Letters (with their combining marks), or a lone mark. */
 const GRAPHEME = /\P{M}\p{M}*|\p{M}+/gu;
@@ -146,27 +154,53 @@ const GRAPHEME = /\P{M}\p{M}*|\p{M}+/gu;
 /** A printable ASCII character. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]$/;
 
+/**
+ * Whether the mapping's LaTeX reads back as the character: an accented letter; a Greek letter in math (capitals that
+ * look Latin are written as Latin letters: `$K$`); a sub- or superscript; or one macro that the reverse table maps to
+ * it (`$\leq$` → ≤, `{\texttimes}` → ×; not `$\varepsilon$` for ɛ, `$\sqrt[3]{}$` for ∛ or `\^{}` for ˆ).
+ */
+function readsBack(converted: string, grapheme: string, latex: LatexConverters): boolean {
+  const math = /^\$(.*)\$$/.exec(converted)?.[1];
+  if (math !== undefined && (/\p{Script=Greek}/u.test(grapheme) || /^[\^_]\{?[0-9a-z+\-=()]\}?$/.test(math))) return true;
+  // An accented letter (`{\'e}`, `{\k e}`) reads back through its accent; anything else must be one known macro.
+  if (math === undefined && /^[\p{Ll}\p{Lu}\p{Lt}]/u.test(grapheme) && !/\p{Script=Greek}/u.test(grapheme)) return true;
+  const macro = math !== undefined ? /^\\[A-Za-z]+$/.exec(math)?.[0] : /^\{?(\\[A-Za-z]+)(?:\{\})?\}?$/.exec(converted)?.[1];
+  const back = macro !== undefined && Object.hasOwn(latex.unicodeOf, macro) ? latex.unicodeOf[macro] : undefined;
+  return typeof back === 'string' ? back === grapheme : back?.math === grapheme || back?.text === grapheme;
+}
+
 /** One character outside ASCII as field text. */
 function encodeChar(grapheme: string, encoding: BibtexEncoding, latex: LatexConverters): string {
-  if (/^\p{M}/u.test(grapheme)) return ''; // A mark with no letter to sit on: nothing TeX can typeset.
+  if (/^\p{M}/u.test(grapheme)) return grapheme; // A mark with no letter to sit on: no macro to write it with.
   if (encoding === 'utf8' && isT1Letter(grapheme)) return grapheme;
   // Biber decodes LaTeX accents into UTF-8 for pdflatex, so an accent T1 lacks (`\~{\^e}`) would fail there anyway.
-  if (encoding === 'utf8' && /\p{Script=Latin}/u.test(grapheme)) return foldedChar(grapheme);
+  if (encoding === 'utf8' && /\p{Script=Latin}/u.test(grapheme)) return foldedChar(grapheme) ?? grapheme;
+  // Styled letters (𝐴, 𝐀, ℝ) would be written as plain math letters that no reader maps back: kept as they are.
+  if (/^[\u{2100}-\u{214f}\u{1d400}-\u{1d7ff}]/u.test(grapheme)) return grapheme;
+  // A mark unicode2latex has no accent for is dropped by it silently: such a letter is kept as it is instead.
+  if ([...grapheme.normalize('NFC')].slice(1).some((mark) => !Object.hasOwn(latex.accents, mark))) return grapheme;
   let converted = latex.braced.tolatex(grapheme);
   if (STACKED_ACCENTS.test(converted)) converted = `{${latex.plain.tolatex(grapheme)}}`;
-  if (/^[\x20-\x7e]*$/.test(converted) && !NEEDS_PACKAGE.test(converted)) {
+  // Only a real spelling in TeX (a macro, math, a dash or quote ligature) is taken; a plain-text stand-in (`(11)` for ⑪)
+  // would lose the character for good.
+  const isTex = (/[\\$]/.test(converted) && readsBack(converted, grapheme, latex)) || /^[–—“”\u{fb00}-\u{fb06}]$/u.test(grapheme);
+  if (isTex && /^[\x20-\x7e]*$/.test(converted) && !NEEDS_PACKAGE.test(converted)) {
     // Math from the mapping (`$\alpha$`) is braced, so that BibTeX does not lower-case it to `$\alpha$`'s cousin.
     return converted.includes('$') ? `{${converted}}` : converted;
   }
-  // Kept for xelatex and lualatex: letters of a script with no LaTeX macros at all (CJK, Cyrillic without T2A).
-  if (encoding === 'utf8' && /\p{L}/u.test(grapheme) && !/\p{Script=Common}/u.test(grapheme)) return grapheme;
-  return foldedChar(grapheme);
+  // A Latin letter with no macro prints as its plain letter (`ả` → a).
+  if (/\p{Script=Latin}/u.test(grapheme)) {
+    const folded = foldedChar(grapheme);
+    if (folded !== undefined) return folded;
+  }
+  // What no LaTeX macro writes (CJK, Cyrillic, emoji) is kept: xelatex and lualatex typeset it, and nothing is lost.
+  return grapheme;
 }
 
-/** What pdflatex can always print for a character it has no glyph for: its letters without accents (`ả` → a, `ℝ` → R), or `?`. */
-function foldedChar(grapheme: string): string {
+/** A character's letters without accents, when they are ASCII (`ả` → a, `ℝ` → R). */
+function foldedChar(grapheme: string): string | undefined {
   const folded = grapheme.normalize('NFKD').replace(/\p{M}/gu, '');
-  return /^[\x20-\x7e]+$/.test(folded) ? folded : '?';
+  return /^[\x20-\x7e]+$/.test(folded) ? folded : undefined;
 }
 
 /** Plain text (no math) as field text: TeX syntax escaped, characters outside ASCII converted, ligatures kept apart. */
@@ -254,14 +288,14 @@ function cleanText(text: string): string {
   return text.normalize('NFC').replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
-/** Field text with no case protection: names and venues (BibTeX styles do not change a journal's or booktitle's case). */
+/**
+ * Field text with no case protection and no math: names and venues (BibTeX styles do not change a journal's or
+ * booktitle's case, and a `$` in a name is a dollar sign).
+ */
 async function fieldText(text: string, encoding: BibtexEncoding, extraEscapes: Readonly<Record<string, string>> = {}): Promise<string> {
   const latex = await loadConverter();
-  const atoms = splitMath(cleanText(text));
-  const escapes = { ...TEX_ESCAPES, ...braceEscapes(atoms.map((atom) => ('text' in atom ? atom.text : '')).join('')), ...extraEscapes };
-  let out = '';
-  for (const atom of atoms) out = joinTex(out, 'text' in atom ? encodeText(atom.text, escapes, encoding, latex) : `{${encodeMath(atom.math, latex)}}`);
-  return out;
+  const clean = cleanText(text);
+  return encodeText(clean, { ...TEX_ESCAPES, ...braceEscapes(clean), ...extraEscapes }, encoding, latex);
 }
 
 /** A word of a title: letters, digits, apostrophes and the math glued to them (`Cu$_2$O`). */

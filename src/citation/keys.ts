@@ -4,8 +4,7 @@
  * The format follows Better BibTeX's default (`auth.lower + shorttitle(3,3) + year`), so a key made here
  * matches the one a Zotero user already has for the same paper: the first author's family name in lower
  * case, the first three significant title words capitalised, then the year — `punyEquivariantPolynomialsGraph2023`.
- * Keys are folded to ASCII letters and digits, with the hyphens of a hyphenated family name between letters
- * (`al-khwarizmiAlgebra830`, as BBT keeps them), which BibTeX, biber and pandoc all accept inside a key.
+ * Keys are folded to ASCII letters and digits, which both BibTeX and pandoc accept anywhere in a key.
  * Changing this function changes users' keys: treat its output as a stable interface.
  */
 import type { Paper } from '../index/paper';
@@ -62,11 +61,11 @@ export function familyName(author: string): string {
 
 /**
  * A family name as a key part: folded to ASCII, blanks and apostrophes dropped ("van der Waals" → "vanderWaals",
- * "O'Neil" → "ONeil", as BBT's `citekeyUnsafeChars` and its whitespace removal do); hyphens kept between letters
- * ("al-Khwarizmi"), as BBT keeps them.
+ * "O'Neil" → "ONeil", as BBT's `citekeyUnsafeChars` and its whitespace removal do), and hyphens too: BBT keeps them
+ * ("al-Khwarizmi"), but our keys are letters and digits only, which every consumer and every key regex accepts.
  */
 function familyKey(author: string): string {
-  return foldToAscii(familyName(author)).replace(/[^A-Za-z0-9-]+/g, '').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '');
+  return foldToAscii(familyName(author)).replace(/[^A-Za-z0-9]+/g, '');
 }
 
 function asciiWords(text: string): string[] {
@@ -152,8 +151,7 @@ export function baseCitationKey(paper: KeyFields, template = DEFAULT_KEY_TEMPLAT
       return piece.modifiers.reduce((text, modifier) => MODIFIERS[modifier](text), value);
     })
     .join('')
-    .replace(/[^A-Za-z0-9-]/g, '')
-    .replace(/^-+|-+$/g, '');
+    .replace(/[^A-Za-z0-9]/g, '');
   // A key that does not start with an author name starts with a title word: lower-case it, as Better BibTeX does.
   const first = pieces.find((piece) => piece !== '');
   const startsWithAuthor = typeof first === 'object' && first.part.startsWith('auth') && Boolean(paper.authors?.length);

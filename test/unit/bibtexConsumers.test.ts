@@ -44,7 +44,7 @@ const NOT_LATIN = /[\p{Script=Cyrillic}\p{Script=Han}]/u;
 /** The names corpus, three authors a paper, under titles with accents, Greek, math, ligatures and symbols. */
 const TITLES = [
   'Łukasiewicz Logic and Gödel Algebras: a Survey for Erdős',
-  'On α-stable Lévy processes in ℝ$^n$ with Cu$_2$O thin films',
+  'On α-stable Lévy processes in $R^n$ with Cu$_2$O thin films',
   'Straße, Ångström, Øresund, Þingvellir and the ﬁne art of ligatures — “quoted” … and 50% of R&D',
   'Nguyễn, Ngô and İnönü: Vietnamese and Turkish letters in the ‘Hilbert–Schmidt’ norm',
   'A $\\Lambda_{\\alpha}$ bound for $x \\le α$ via \\(\\sqrt{2}\\) and the ßpecial case',

@@ -37,11 +37,10 @@ describe('citation keys', () => {
     assert.equal(baseCitationKey({ title: 'Pointer Networks', year: 2015 }), 'pointerNetworks2015');
   });
 
-  it('folds accents and special letters to ASCII and keeps only letters, digits and inner hyphens', () => {
+  it('folds accents and special letters to ASCII and keeps only letters and digits', () => {
     assert.equal(baseCitationKey({ title: 'Über-Fast Ñandú Models: a #1 study', authors: ['Ekin Akyürek'], year: 2022 }), 'akyurekUberFastNandu2022');
     assert.equal(foldToAscii('Łukasz Gößl Ørsted'), 'Lukasz Gossl Orsted');
     assert.match(baseCitationKey({ title: '{}%$&_~^\\ weird', authors: ["O'Brien"] }), /^[A-Za-z0-9]+$/);
-    assert.equal(baseCitationKey({ title: 'x', authors: ['-Ann- Smith-'] }, '[auth]'), 'Smith');
   });
 
   it('reads "Family, Given" and "Given Family" author names', () => {
@@ -55,7 +54,8 @@ describe('citation keys', () => {
   // "van der Meij" → `vandermeijConfirmingNGC62312021` (test/fixtures/export/BetterBibLaTeX sets option useprefixtrue
   // with no way to turn off #3281-1), "van den Oord" → `vandenoordWaveNetGenerativeModel2016` (…articles as online
   // #2058), "O'hara" → `Ohara2015` (auth leaves punctuation in citation key #310), and `[auth:5]` of "de Swart",
-  // "von Fintel" → `desw98`, `vonf94` (Braces around author last name when exporting BibTeX #565).
+  // "von Fintel" → `desw98`, `vonf94` (Braces around author last name when exporting BibTeX #565). BBT keeps a
+  // family name's hyphen (`Sayre-McCord-1988-…`, Better BibTeX does not export collections #901); our keys drop it.
   it('takes the family name with its particles, as Better BibTeX does', () => {
     const auth = (author: string): string => baseCitationKey({ title: 'x', authors: [author] }, '[auth:lower]');
     assert.equal(auth('Vincent van der Meij'), 'vandermeij');
@@ -67,13 +67,13 @@ describe('citation keys', () => {
     assert.equal(auth("d'Alembert, Jean le Rond"), 'dalembert');
     assert.equal(auth("Cathy O'Neil"), 'oneil');
     assert.equal(auth('Sáez de Ocáriz, Luis'), 'saezdeocariz');
-    assert.equal(auth('Muḥammad ibn Mūsā al-Khwārizmī'), 'ibnmusaal-khwarizmi');
-    assert.equal(auth('Abū Rayḥān al-Bīrūnī'), 'al-biruni');
+    assert.equal(auth('Muḥammad ibn Mūsā al-Khwārizmī'), 'ibnmusaalkhwarizmi');
+    assert.equal(auth('Abū Rayḥān al-Bīrūnī'), 'albiruni');
     assert.equal(auth('Gabriel García Márquez'), 'marquez');
     assert.equal(auth('García Márquez, Gabriel'), 'garciamarquez');
     assert.equal(auth("Gerard 't Hooft"), 'hooft');
     assert.equal(auth('Þórbergur Þórðarson'), 'thordarson');
-    assert.equal(baseCitationKey({ title: 'Algebra', authors: ['Muḥammad ibn Mūsā al-Khwārizmī'], year: 830 }), 'ibnmusaal-khwarizmiAlgebra830');
+    assert.equal(baseCitationKey({ title: 'Algebra', authors: ['Muḥammad ibn Mūsā al-Khwārizmī'], year: 830 }), 'ibnmusaalkhwarizmiAlgebra830');
   });
 
   it('splits every name of the names corpus as the BibTeX parser Better BibTeX imports with', async () => {

@@ -98,7 +98,6 @@ function joinTex(a: string, b: string): string {
   return a !== '' && b !== '' && TEX_LIGATURE_PAIR.test(a.slice(-1) + b.charAt(0)) ? `${a}{}${b}` : a + b;
 }
 
-/** The unicode2latex converters, loaded on first use: their tables are large, and only writing an entry needs them. */
 interface LatexConverter {
   tolatex(text: string): string;
 }
@@ -112,6 +111,7 @@ interface LatexConverters {
   /** Its table from LaTeX back to Unicode, which the BibTeX parsers use: `\alpha` → α. */
   readonly unicodeOf: Readonly<Record<string, string | { text?: string; math?: string }>>;
 }
+/** The unicode2latex converters, loaded on first use: their tables are large, and only writing an entry needs them. */
 let converters: Promise<LatexConverters> | undefined;
 
 function loadConverter(): Promise<LatexConverters> {
@@ -185,7 +185,7 @@ function encodeChar(grapheme: string, encoding: BibtexEncoding, latex: LatexConv
   // would lose the character for good.
   const isTex = (/[\\$]/.test(converted) && readsBack(converted, grapheme, latex)) || /^[–—“”\u{fb00}-\u{fb06}]$/u.test(grapheme);
   if (isTex && /^[\x20-\x7e]*$/.test(converted) && !NEEDS_PACKAGE.test(converted)) {
-    // Math from the mapping (`$\alpha$`) is braced, so that BibTeX does not lower-case it to `$\alpha$`'s cousin.
+    // Math from the mapping is braced, so that a style's case change leaves it alone (`$\Lambda$` is not `$\lambda$`).
     return converted.includes('$') ? `{${converted}}` : converted;
   }
   // A Latin letter with no macro prints as its plain letter (`ả` → a).
@@ -197,7 +197,7 @@ function encodeChar(grapheme: string, encoding: BibtexEncoding, latex: LatexConv
   return grapheme;
 }
 
-/** A character's letters without accents, when they are ASCII (`ả` → a, `ℝ` → R). */
+/** A character's letters without accents, when they are ASCII (`ả` → a, `ａ` → a). */
 function foldedChar(grapheme: string): string | undefined {
   const folded = grapheme.normalize('NFKD').replace(/\p{M}/gu, '');
   return /^[\x20-\x7e]+$/.test(folded) ? folded : undefined;

@@ -46,6 +46,20 @@ const loadBibtexParserLazily = {
   },
 };
 
+/**
+ * unicode2latex (the Unicode → LaTeX tables the BibTeX writer uses, about 400 KB) is likewise loaded with `import()`
+ * only when an entry is written, from its own bundle.
+ */
+const unicode2latexBundle = 'unicode2latex.js';
+const loadUnicode2latexLazily = {
+  name: 'load-unicode2latex-lazily',
+  setup(build) {
+    build.onResolve({ filter: /^unicode2latex$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: `./${unicode2latexBundle}`, external: true } : undefined,
+    );
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
@@ -57,7 +71,18 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [loadBibtexParserLazily],
+    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily],
+  },
+  {
+    ...shared,
+    entryPoints: { unicode2latex: 'unicode2latex' },
+    outdir: 'dist',
+    platform: 'node',
+    mainFields: nodeMainFields,
+    // The package's CommonJS build requires an ES-module-only dependency; its ES module build bundles cleanly.
+    conditions: ['import'],
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...shared,

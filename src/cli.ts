@@ -81,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (command === 'bib') {
       if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index and --strict');
-      io.stdout(bibliographyFileFor((await catalog()).papers).trimEnd());
+      io.stdout((await bibliographyFileFor((await catalog()).papers)).trimEnd());
       return 0;
     }
     throw new UsageError(`unknown command "${command}"`);
@@ -155,13 +155,13 @@ function search(catalog: PaperCatalog, query: string, limit: number, json: boole
   return hits.length > 0 ? 0 : 1;
 }
 
-function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | 'bibtex', io: CliIo): number {
+async function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | 'bibtex', io: CliIo): Promise<number> {
   const paper = catalog.get(idOrKey) ?? catalog.getByKey(idOrKey);
   if (!paper) {
     io.stderr(printable(`paper-lookup: no paper has the id or key "${idOrKey}". Try: paper-lookup search "<words>"`));
     return 1;
   }
-  io.stdout(style === 'bibtex' ? bibliographyEntryFor(paper, paper.key).trimEnd() : formatCitation(paper, style));
+  io.stdout(style === 'bibtex' ? (await bibliographyEntryFor(paper, paper.key)).trimEnd() : formatCitation(paper, style));
   return 0;
 }
 

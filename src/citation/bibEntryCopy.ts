@@ -9,14 +9,14 @@
  */
 import type { LoadedPaper } from '../index/paper';
 import { paperFields } from '../index/paper';
-import { toBibtexEntry } from './bibtex';
+import { toBibtexEntry, type BibtexOptions } from './bibtex';
 
 /**
  * The entry to add to a document's .bib for `paper` under `key`: the paper's own .bib entry, whole, under that key;
- * for a paper without one (JSON, JSON Lines, bundled) an entry written from its fields.
+ * for a paper without one (JSON, JSON Lines, bundled) an entry written from its fields, in `options.encoding`.
  */
-export function bibliographyEntryFor(paper: LoadedPaper, key: string, targetText = ''): string {
-  if (paper.bibtex === undefined) return toBibtexEntry({ ...paperFields(paper), key });
+export async function bibliographyEntryFor(paper: LoadedPaper, key: string, targetText = '', options: BibtexOptions = {}): Promise<string> {
+  if (paper.bibtex === undefined) return toBibtexEntry({ ...paperFields(paper), key }, options);
   const { preambles, entry } = splitPreambles(paper.bibtex);
   // A preamble the target already has (copied with an earlier entry) is not added again.
   const carried = preambles.filter((preamble) => !targetText.includes(preamble));
@@ -24,8 +24,10 @@ export function bibliographyEntryFor(paper: LoadedPaper, key: string, targetText
 }
 
 /** A whole .bib file of `papers`, each under its key as `bibliographyEntryFor` gives it, separated by blank lines. */
-export function bibliographyFileFor(papers: readonly LoadedPaper[]): string {
-  return papers.reduce((file, paper) => `${file}${file === '' ? '' : '\n'}${bibliographyEntryFor(paper, paper.key, file)}\n`, '');
+export async function bibliographyFileFor(papers: readonly LoadedPaper[]): Promise<string> {
+  let file = '';
+  for (const paper of papers) file = `${file}${file === '' ? '' : '\n'}${await bibliographyEntryFor(paper, paper.key, file)}\n`;
+  return file;
 }
 
 /**

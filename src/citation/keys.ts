@@ -39,13 +39,33 @@ export function foldToAscii(text: string): string {
     .replace(/[\u0300-\u036f]/g, '');
 }
 
-/** The family name of an author written "Given Family" or "Family, Given". */
+/**
+ * The family name of an author, with its particles, as Better BibTeX's `[auth]` takes it: BBT reads a BibTeX name
+ * with @retorquere/bibtex-parser and uses the Zotero last name it builds from it, particle and last part together
+ * (retorquere/zotero-better-bibtex, translators/bibtex/bibtex.ts: `lastName = prefix + ' ' + lastName`;
+ * content/key-manager/formatter.ts: `[auth]` is the creator's `lastName`). The parser's rule, mirrored here:
+ * - "Family, Given" and "Family, Jr, Given": everything before the first comma ("van der Waals", "Sáez de Ocáriz");
+ * - "Given Family": the words from the first one that starts with a lower-case letter (a particle: "van der",
+ *   "de", "von") to the end, when a capitalised word follows it ("Johannes Diderik van der Waals" → "van der Waals");
+ *   otherwise the last word ("Jean-Baptiste d'Alembert" → "d'Alembert", "Luis Sáez Ocáriz" → "Ocáriz").
+ */
 export function familyName(author: string): string {
   const trimmed = author.trim();
   const comma = trimmed.indexOf(',');
   if (comma > 0) return trimmed.slice(0, comma).trim();
   const parts = trimmed.split(/\s+/);
-  return parts[parts.length - 1] ?? '';
+  const particle = parts.findIndex((part) => /^[a-z]/.test(part));
+  const after = particle <= 0 ? -1 : parts.findIndex((part, i) => i > particle && !/^[a-z]/.test(part));
+  return after === -1 ? (parts[parts.length - 1] ?? '') : parts.slice(particle).join(' ');
+}
+
+/**
+ * A family name as a key part: folded to ASCII, blanks and apostrophes dropped ("van der Waals" → "vanderWaals",
+ * "O'Neil" → "ONeil", as BBT's `citekeyUnsafeChars` and its whitespace removal do), and hyphens too: BBT keeps them
+ * ("al-Khwarizmi"), but our keys are letters and digits only, which every consumer and every key regex accepts.
+ */
+function familyKey(author: string): string {
+  return foldToAscii(familyName(author)).replace(/[^A-Za-z0-9]+/g, '');
 }
 
 function asciiWords(text: string): string[] {
@@ -66,8 +86,8 @@ type KeyFields = Pick<Paper, 'title' | 'authors' | 'year'>;
  * significant title words, the first M of them capitalised; `[shorttitle]` is `[shorttitle3_3]`.
  */
 const KEY_PARTS: Readonly<Record<string, (paper: KeyFields, n: number, m: number) => string>> = {
-  auth: (paper) => asciiWords(familyName(paper.authors?.[0] ?? '')).join(''),
-  authors: (paper, n) => (paper.authors ?? []).slice(0, n || undefined).map((author) => asciiWords(familyName(author)).join('')).join(''),
+  auth: (paper) => familyKey(paper.authors?.[0] ?? ''),
+  authors: (paper, n) => (paper.authors ?? []).slice(0, n || undefined).map(familyKey).join(''),
   year: (paper) => (paper.year !== undefined ? String(paper.year) : ''),
   shorttitle: (paper, n, m) => significantWords(paper.title).slice(0, n || 3).map((word, i) => (i < (n ? m : 3) ? capitalise(word) : word.toLowerCase())).join(''),
   veryshorttitle: (paper) => significantWords(paper.title).slice(0, 1).map(capitalise).join(''),

@@ -18,6 +18,7 @@ import {
   type KeyInBibliography,
 } from '../citation/bibliography';
 import { bibliographyEntryFor } from '../citation/bibEntryCopy';
+import { bibtexEncodingFor } from '../citation/bibtex';
 import { ParsedBibliographies } from '../citation/parsedBibliographies';
 import type { CitationLanguage, TextInsertion } from '../citation/citationContext';
 import { decideWriteTarget, type TargetOrigin, type WriteTargetDecision } from '../citation/writeTarget';
@@ -143,7 +144,9 @@ export class Bibliographies {
 
     if (!inBibliography) {
       const edit = new vscode.WorkspaceEdit();
-      const entry = bibliographyEntryFor(paper, key, text);
+      // A biblatex document's .bib takes UTF-8 (biber's convention); classic BibTeX's, LaTeX escapes.
+      const encoding = bibliographyLanguage(document.languageId) === 'latex' ? bibtexEncodingFor(document.getText()) : 'latex';
+      const entry = await bibliographyEntryFor(paper, key, text, { encoding });
       let bibDocument: vscode.TextDocument | undefined;
       if (text === undefined) {
         edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });

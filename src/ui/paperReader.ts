@@ -71,7 +71,7 @@ export class PaperReader implements vscode.Disposable {
           await copyCitationKey(paper);
           return;
         case 'copyBibtex':
-          await vscode.env.clipboard.writeText(`${bibliographyEntryFor(paper, paper.key)}\n`);
+          await vscode.env.clipboard.writeText(`${await bibliographyEntryFor(paper, paper.key)}\n`);
           vscode.window.setStatusBarMessage(plainForLabel(`Copied the BibTeX entry for ${paper.key}`), 3000);
           return;
         case 'saveToReadingList':

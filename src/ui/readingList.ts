@@ -115,7 +115,7 @@ export async function exportReadingList(readingList: ReadingList, catalog: Paper
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'reading-list.bib') } : {}),
   });
   if (!uri || !(await mayWrite(uri, target ? 'command' : 'saveDialog'))) return undefined;
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(bibliographyFileFor(papers)));
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(await bibliographyFileFor(papers)));
   const skipped = missing > 0 ? ` (${missing} saved paper${missing > 1 ? 's are' : ' is'} not in the loaded indexes and left out)` : '';
   vscode.window.setStatusBarMessage(plainForLabel(`Exported ${papers.length} paper${papers.length > 1 ? 's' : ''} to ${vscode.workspace.asRelativePath(uri)}${skipped}`), 5000);
   return uri;

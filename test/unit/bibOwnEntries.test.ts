@@ -56,7 +56,7 @@ describe('a .bib read as its author meant', () => {
     assert.equal(new Set(keys).size, 2);
     assert.ok(keys.every((key) => key !== ''));
     // The copy carries the made key.
-    const copy = bibliographyEntryFor(catalog.papers[0], catalog.papers[0].key);
+    const copy = await bibliographyEntryFor(catalog.papers[0], catalog.papers[0].key);
     assert.equal(scanEntry(copy)?.key, catalog.papers[0].key);
     assert.equal((await parseBibEntries(copy))[0].title, 'First keyless');
   });
@@ -142,10 +142,10 @@ describe('copying a .bib entry whole', () => {
       await source('cyr.bib', withPreamble),
     ]);
     assert.deepEqual(catalog.papers.map((paper) => paper.title), ['From JSON', 'Мир', 'Война', 'Plain']);
-    const file = bibliographyFileFor(catalog.papers);
+    const file = await bibliographyFileFor(catalog.papers);
     assert.equal(file.match(/@preamble/g)?.length, 1, file);
     assert.ok(file.indexOf('@preamble') < file.indexOf('@article{a,'));
-    assert.match(bibliographyEntryFor(catalog.papers[3], 'c'), /^@article\{c, title = \{Plain\}\}$/);
+    assert.match(await bibliographyEntryFor(catalog.papers[3], 'c'), /^@article\{c, title = \{Plain\}\}$/);
     assert.deepEqual((await parseBibEntries(file)).map((entry) => entry.key), [catalog.papers[0].key, 'a', 'b', 'c']);
   });
 
@@ -153,7 +153,7 @@ describe('copying a .bib entry whole', () => {
     const catalog = new PaperCatalog([await source('refs.bib', bib)]);
     const [paper] = catalog.papers;
     assert.equal(paper.key, 'knuth1984');
-    const copy = bibliographyEntryFor(paper, paper.key);
+    const copy = await bibliographyEntryFor(paper, paper.key);
     const [original] = await parseBibEntries(bib);
     const [copied] = await parseBibEntries(copy);
     assert.deepEqual(copied, original);
@@ -190,7 +190,7 @@ describe('own keys in the catalog and in a document’s bibliography', () => {
     // The renamed paper is copied under the key it is cited with.
     const renamed = catalog.papers.find((paper) => paper.title === 'Second Paper');
     assert.ok(renamed);
-    assert.equal(scanEntry(bibliographyEntryFor(renamed, renamed.key))?.key, 'vaswani2017a');
+    assert.equal(scanEntry(await bibliographyEntryFor(renamed, renamed.key))?.key, 'vaswani2017a');
   });
 
   it('keeps a .bib key for a paper also bundled, merged into the bundled copy', async () => {
@@ -233,6 +233,6 @@ describe('own keys in the catalog and in a document’s bibliography', () => {
     assert.deepEqual(keyInBibliography(edited, paper), { key: 'Smith2020', inBibliography: true });
     const other = await parseBibEntries('@article{smith2020, title = {Theirs}, doi = {10.1/theirs}}');
     assert.deepEqual(keyInBibliography(other, paper), { key: 'smith2020a', inBibliography: false });
-    assert.equal(scanEntry(bibliographyEntryFor(paper, 'smith2020a'))?.key, 'smith2020a');
+    assert.equal(scanEntry(await bibliographyEntryFor(paper, 'smith2020a'))?.key, 'smith2020a');
   });
 });

@@ -47,7 +47,7 @@ describe('BibTeX files as indexes', () => {
       { id: 'a', key: 'a', source: 's', title: 'A', abstract: '', arxivId: '2302.11556', arxivCategory: 'cs.LG' },
       { id: 'b', key: 'b', source: 's', title: 'B', abstract: '', arxivId: 'hep-th/9901001', arxivCategory: 'hep-th' },
     ];
-    const { papers, problems } = await parseBibIndexText(toBibtexFile(written), 'written.bib');
+    const { papers, problems } = await parseBibIndexText(await toBibtexFile(written), 'written.bib');
     assert.deepEqual(problems, []);
     assert.deepEqual(papers.map(({ id, arxivId, arxivCategory }) => ({ id, arxivId, arxivCategory })), written.map(({ id, arxivId, arxivCategory }) => ({ id, arxivId, arxivCategory })));
 

@@ -48,6 +48,47 @@ describe('citation keys', () => {
     assert.equal(familyName('Zachary C. Lipton'), 'Lipton');
   });
 
+  // Better BibTeX's [auth] is the Zotero last name, particles included: BBT's BibTeX import joins the parser's `prefix`
+  // and `lastName` (retorquere/zotero-better-bibtex, translators/bibtex/bibtex.ts) and `$auth` formats it with
+  // `%(f)s` = `creator.lastName` (content/key-manager/formatter.ts). Its test fixtures show the keys:
+  // "van der Meij" → `vandermeijConfirmingNGC62312021` (test/fixtures/export/BetterBibLaTeX sets option useprefixtrue
+  // with no way to turn off #3281-1), "van den Oord" → `vandenoordWaveNetGenerativeModel2016` (…articles as online
+  // #2058), "O'hara" → `Ohara2015` (auth leaves punctuation in citation key #310), and `[auth:5]` of "de Swart",
+  // "von Fintel" → `desw98`, `vonf94` (Braces around author last name when exporting BibTeX #565). BBT keeps a
+  // family name's hyphen (`Sayre-McCord-1988-…`, Better BibTeX does not export collections #901); our keys drop it.
+  it('takes the family name with its particles, as Better BibTeX does', () => {
+    const auth = (author: string): string => baseCitationKey({ title: 'x', authors: [author] }, '[auth:lower]');
+    assert.equal(auth('Vincent van der Meij'), 'vandermeij');
+    assert.equal(auth('Aäron van den Oord'), 'vandenoord');
+    assert.equal(auth('Johannes Diderik van der Waals'), 'vanderwaals');
+    assert.equal(auth('John von Neumann'), 'vonneumann');
+    assert.equal(auth('Charles-Augustin de Coulomb'), 'decoulomb');
+    assert.equal(auth("Jean le Rond d'Alembert"), 'leronddalembert');
+    assert.equal(auth("d'Alembert, Jean le Rond"), 'dalembert');
+    assert.equal(auth("Cathy O'Neil"), 'oneil');
+    assert.equal(auth('Sáez de Ocáriz, Luis'), 'saezdeocariz');
+    assert.equal(auth('Muḥammad ibn Mūsā al-Khwārizmī'), 'ibnmusaalkhwarizmi');
+    assert.equal(auth('Abū Rayḥān al-Bīrūnī'), 'albiruni');
+    assert.equal(auth('Gabriel García Márquez'), 'marquez');
+    assert.equal(auth('García Márquez, Gabriel'), 'garciamarquez');
+    assert.equal(auth("Gerard 't Hooft"), 'hooft');
+    assert.equal(auth('Þórbergur Þórðarson'), 'thordarson');
+    assert.equal(baseCitationKey({ title: 'Algebra', authors: ['Muḥammad ibn Mūsā al-Khwārizmī'], year: 830 }), 'ibnmusaalkhwarizmiAlgebra830');
+  });
+
+  it('splits every name of the names corpus as the BibTeX parser Better BibTeX imports with', async () => {
+    const { parse } = await import('@retorquere/bibtex-parser');
+    const names: { name: string }[] = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'names', 'authors.json'), 'utf8'));
+    assert.ok(names.length >= 40);
+    const library = parse(names.map(({ name }, i) => `@misc{n${i}, author = {${name}}}`).join('\n'), { english: false });
+    assert.deepEqual(library.errors, []);
+    for (const [i, { name }] of names.entries()) {
+      const [creator] = library.entries[i].fields.author ?? [];
+      const lastName = creator.name ?? [creator.prefix, creator.lastName].filter(Boolean).join(' ');
+      assert.equal(familyName(name), lastName, name);
+    }
+  });
+
   it('never returns an empty key', () => {
     assert.equal(baseCitationKey({ title: '深層学習' }), 'untitled');
   });

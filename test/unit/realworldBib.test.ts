@@ -69,7 +69,7 @@ describe('real-world .bib files (test/fixtures/realworld)', function () {
         const originals = new Map([...all].reverse().map((entry) => [entry.key, entry]));
         const entries = await parseBibEntries(loaded.text);
         for (const paper of loaded.papers) {
-          const [copy] = await rawEntries(bibliographyEntryFor(paper, paper.key));
+          const [copy] = await rawEntries(await bibliographyEntryFor(paper, paper.key));
           // An entry without a key is copied under the key made for it.
           const original = originals.get(paper.id) ?? { ...all.find((entry) => entry.key === '' && sameFields(entry, copy)), key: paper.key };
           assert.deepEqual(copy, original, paper.key);
@@ -92,7 +92,8 @@ describe('real-world .bib files (test/fixtures/realworld)', function () {
         const { text, papers } = await load(file);
         const keys = papers.map((paper) => paper.key);
         writeFileSync(path.join(workDir, `original${index}.bib`), text);
-        const copies = papers.reduce((bib, paper) => bib + appendEntryText(bib, bibliographyEntryFor(paper, paper.key, bib)), '');
+        let copies = '';
+        for (const paper of papers) copies += appendEntryText(copies, await bibliographyEntryFor(paper, paper.key, copies));
         writeFileSync(path.join(workDir, `copies${index}.bib`), copies);
         if (!compiles(workDir, `original${index}`, keys)) continue;
         assert.ok(compiles(workDir, `copies${index}`, keys, true), `${file}: the copies do not compile where the original does`);

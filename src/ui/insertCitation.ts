@@ -66,7 +66,7 @@ export async function insertCitation(
     const declaration = declare?.(text);
     // A selection that spans the declaration's place would overlap it in one edit: the declaration then goes in after.
     const apart = declaration !== undefined && editor.selections.some((selection) => document.offsetAt(selection.start) < declaration.offset && declaration.offset < document.offsetAt(selection.end));
-    const written = await editor.edit((edit) => {
+    const written = await editDocument(editor, (edit) => {
       if (declaration && !apart) edit.insert(document.positionAt(declaration.offset), declaration.text);
       for (const selection of editor.selections) {
         const extension = selection.isEmpty && language ? citationToExtend(text, document.offsetAt(selection.active), key, language, options) : undefined;
@@ -88,6 +88,24 @@ export async function insertCitation(
   }
   await services.onDidInsert?.(paper);
   return true;
+}
+
+/**
+ * Makes the edits at the editor's cursors as one undoable edit. A visible editor edits itself (its cursors then
+ * move past what was inserted, which the next "keep picking" insert relies on). An editor that is no longer
+ * visible — the abstract panel opened as a tab over it in the same group, say — cannot edit (VS Code refuses
+ * edits on editors that are not shown), but its document is still open: the same edits go through a workspace
+ * edit on the document's URI, at the cursors it had.
+ */
+async function editDocument(editor: vscode.TextEditor, build: (edit: Pick<vscode.TextEditorEdit, 'insert' | 'replace'>) => void): Promise<boolean> {
+  if (vscode.window.visibleTextEditors.includes(editor)) return editor.edit(build);
+  const { uri } = editor.document;
+  const edit = new vscode.WorkspaceEdit();
+  build({
+    insert: (position, text) => edit.insert(uri, position, text),
+    replace: (location, text) => edit.replace(uri, location instanceof vscode.Position ? new vscode.Range(location, location) : location, text),
+  });
+  return vscode.workspace.applyEdit(edit);
 }
 
 /** The insertion that adds `key` to the citation at the cursor, if there is one. */

@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { MissingPrerequisite, REPO_ROOT, findChromium } from '../../scripts/code-server-host.mjs';
 import { openWorkbench } from './workbench.mjs';
+import { runCitingFlowTests } from './citingFlow.mjs';
 import { runCommandLinkTests } from './commandLinks.mjs';
 import { runHostileWebviewTests } from './hostileWebview.mjs';
 
@@ -314,6 +315,7 @@ const results = [];
 try {
   for (const theme of THEMES) await runTheme(theme, results);
   await runHostileWebviewTests(results, GREP);
+  await runCitingFlowTests(results, GREP);
   // Their titles read "[command links, Restricted Mode] …" and "[command links, trusted workspace] …".
   for (const restricted of [true, false]) {
     if (!GREP || GREP.test(`[command links, ${restricted ? 'Restricted Mode' : 'trusted workspace'}]`)) await runCommandLinkTests(results, { restricted });

@@ -1,0 +1,130 @@
+// The citing flow as a person meets it, in the real workbench: the abstract panel as a tab over the document in
+// the same editor group still inserts into that document; a cited key missing from the .bib shows as a problem
+// whose quick fix (Ctrl+.) adds the entry; focusing the Papers view puts the cursor in its search field; and
+// "Show Loaded Indexes and Problems" opens the Sources view. Screenshots of the quick fix and the Sources view go
+// to docs/screenshots/. Run by test/e2e/run.mjs.
+import { strict as assert } from 'node:assert';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
+import { openWorkbench } from './workbench.mjs';
+
+/* global document -- the callbacks passed to evaluate() run in the page */
+
+const UI_TIMEOUT_MS = 30_000;
+const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
+const PANEL = 'body[data-webview="panel"]';
+const VIEW = 'body[data-webview="view"]';
+const POINTER_NETWORKS_KEY = 'vinyalsPointerNetworks2015';
+const CITING = 'citing.md';
+
+async function waitUntil(what, check, timeoutMs = UI_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export async function runCitingFlowTests(results, grep) {
+  const prefix = '[citing flow]';
+  const tests = [];
+  const test = (name, body) => tests.push({ name, body });
+  /** Set once the tests' workbench is open. */
+  let workbench;
+  let page;
+
+  test('the abstract panel as a tab over the document in the same group inserts the citation into that document', async () => {
+    await workbench.openFile('notes.md');
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await workbench.runCommand('Papers: Show Abstract');
+    const picker = workbench.quickInput();
+    await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.insertText('pointer netwroks');
+    await picker.locator('.monaco-list-row.focused', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press('Enter');
+    let panel = await workbench.webviewFrame(PANEL);
+    await panel.locator('#paper-title', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    // The panel opens beside the document; moved into the document's group, it hides the document behind it.
+    await workbench.runCommand('View: Move Editor into Previous Group');
+    await waitUntil('one editor group holding both tabs', async () => (await page.locator('.editor-group-container').count()) === 1);
+    assert.equal(await page.locator('.tabs-container .tab.active', { hasText: 'Pointer Networks' }).count(), 1, 'the panel is the active tab');
+    panel = await workbench.webviewFrame(PANEL);
+    await panel.getByRole('group', { name: 'Actions for this paper' }).locator('vscode-button', { hasText: 'Insert Citation' }).click();
+    const notesFile = path.join(workbench.workspaceFolder, 'notes.md');
+    await page.locator('.tabs-container .tab', { hasText: 'notes.md' }).click();
+    await waitUntil(`[@${POINTER_NETWORKS_KEY}] in notes.md`, async () => (await workbench.editorText()).includes(`[@${POINTER_NETWORKS_KEY}]`));
+    assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: 'could not be edited' }).count(), 0, 'no failure message');
+    assert.ok((await readFile(notesFile, 'utf8')).length > 0);
+  });
+
+  test('a cited key missing from the .bib is a problem whose quick fix, from the keyboard, adds its entry', async () => {
+    await workbench.openFile(CITING);
+    const squiggle = page.locator('.editor-group-container.active .squiggly-warning').first();
+    await squiggle.waitFor({ timeout: UI_TIMEOUT_MS });
+    // The cursor onto the key, then Ctrl+. opens the quick fixes.
+    await page.locator('.editor-group-container.active .view-line', { hasText: POINTER_NETWORKS_KEY }).click();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'Pointer networks [@'.length + 2; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Control+Period');
+    const fix = page.locator('.action-widget .action-item', { hasText: `Add "${POINTER_NETWORKS_KEY}" to the bibliography` });
+    await fix.waitFor({ timeout: UI_TIMEOUT_MS });
+    await workbench.screenshot(path.join(SCREENSHOTS_DIR, 'quick-fix-missing-entry-dark.png'));
+    await fix.click();
+    const bibFile = path.join(workbench.workspaceFolder, 'refs.bib');
+    await waitUntil(`${POINTER_NETWORKS_KEY} in refs.bib`, async () => (await readFile(bibFile, 'utf8')).includes(`{${POINTER_NETWORKS_KEY},`));
+    await waitUntil('the problem to go', async () => (await page.locator('.editor-group-container.active .squiggly-warning').count()) === 0);
+  });
+
+  test('Focus on Papers View puts the cursor in the search field, so typing searches at once', async () => {
+    await workbench.runCommand('Papers: Focus on Papers View');
+    const view = await workbench.webviewFrame(VIEW);
+    await view.locator('vscode-textfield').waitFor({ timeout: UI_TIMEOUT_MS });
+    await waitUntil('the search field to have the focus', () => view.evaluate(() => document.activeElement?.tagName === 'VSCODE-TEXTFIELD'));
+    await page.keyboard.type('graph mamba');
+    await view.getByRole('option', { name: /^Graph Mamba/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+  });
+
+  test('Show Loaded Indexes and Problems opens the Sources view: every source with its paper count', async () => {
+    await workbench.runCommand('Papers: Show Loaded Indexes and Problems');
+    const sources = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Sources' }) });
+    const bundled = sources.getByRole('treeitem', { name: /Bundled papers/ });
+    await bundled.waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.match(await bundled.innerText(), /46 papers/);
+    await workbench.screenshot(path.join(SCREENSHOTS_DIR, 'sources-view-dark.png'));
+  });
+
+  const chosen = tests.filter(({ name }) => !grep || grep.test(`${prefix} ${name}`));
+  if (chosen.length === 0) return;
+  try {
+    workbench = await openWorkbench({ settings: { 'paperLookup.citation.addToBibliography': 'never' } });
+    page = workbench.page;
+    await workbench.setColorTheme('Dark Modern');
+    await writeFile(path.join(workbench.workspaceFolder, CITING), `---\nbibliography: refs.bib\n---\n\nPointer networks [@${POINTER_NETWORKS_KEY}] output positions.\n`);
+    await writeFile(path.join(workbench.workspaceFolder, 'refs.bib'), '@misc{placeholder2020,\n  title = {A Paper Already There},\n  year = {2020}\n}\n');
+  } catch (error) {
+    await workbench?.close();
+    results.push({ title: `${prefix} the workbench did not open`, error: error.stack ?? String(error) });
+    return;
+  }
+  try {
+    for (const [index, { name, body }] of chosen.entries()) {
+      const title = `${prefix} ${name}`;
+      const started = Date.now();
+      try {
+        await body();
+        results.push({ title, durationMs: Date.now() - started });
+        console.log(`  ✔ ${title} (${Date.now() - started} ms)`);
+      } catch (error) {
+        const screenshot = path.join(REPO_ROOT, 'test-results', `e2e-citing-flow-${index + 1}.png`);
+        await workbench.screenshot(screenshot).catch(() => undefined);
+        results.push({ title, error: `${error.stack ?? error}\n(screenshot: ${path.relative(REPO_ROOT, screenshot)})` });
+        console.log(`  ✘ ${title}`);
+        await page.keyboard.press('Escape').catch(() => undefined);
+      }
+    }
+  } finally {
+    await workbench.close();
+  }
+}

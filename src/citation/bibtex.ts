@@ -207,7 +207,10 @@ function foldedChar(grapheme: string): string | undefined {
 function encodeText(text: string, escapes: Readonly<Record<string, string>>, encoding: BibtexEncoding, latex: LatexConverters): string {
   let out = '';
   for (const grapheme of text.match(GRAPHEME) ?? []) {
-    const piece = PRINTABLE_ASCII.test(grapheme) ? (Object.hasOwn(escapes, grapheme) ? escapes[grapheme] : grapheme) : encodeChar(grapheme, encoding, latex);
+    // A combining mark on a special character (`{` + U+0591) makes one grapheme of them: the character is still
+    // escaped (an unescaped brace would unbalance the field), and the mark, meaningless on it, is dropped.
+    const special = Object.hasOwn(escapes, grapheme[0]) ? escapes[grapheme[0]] : undefined;
+    const piece = PRINTABLE_ASCII.test(grapheme) ? (special ?? grapheme) : special !== undefined && /^.\p{M}+$/u.test(grapheme) ? special : encodeChar(grapheme, encoding, latex);
     out = joinTex(out, piece);
   }
   return out;

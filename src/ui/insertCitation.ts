@@ -32,6 +32,10 @@ export interface InsertOptions {
   readonly joinPrevious?: boolean;
 }
 
+const ALWAYS_IN_WORKSPACE_MESSAGE =
+  'Paper Lookup: cited papers will be added to the bibliography without asking in this workspace ("Paper Lookup: Citation: Add To Bibliography" is "always" in its workspace settings).';
+const ALWAYS_FOR_USER_MESSAGE =
+  'Paper Lookup: cited papers will be added to the bibliography without asking ("Paper Lookup: Citation: Add To Bibliography" is "always" in your user settings).';
 const NO_EDITOR_MESSAGE = 'Paper Lookup: open a Markdown, LaTeX or other text file to insert a citation into.';
 
 export async function insertCitation(
@@ -165,7 +169,11 @@ async function wantsToAdd(document: vscode.TextDocument, target: BibliographyTar
   const always = 'Always Add';
   const choice = await vscode.window.showInformationMessage(plainForMessage(`Add “${paper.title}” to ${vscode.workspace.asRelativePath(target.uri)}?`), add, always, 'Not Now');
   if (choice === always) {
-    await vscode.workspace.getConfiguration(CONFIG_SECTION).update('citation.addToBibliography', 'always', vscode.ConfigurationTarget.Global);
+    // This workspace's choice, not every workspace's: stored in its settings, and the user is told where.
+    const inWorkspace = vscode.workspace.workspaceFolders !== undefined;
+    await vscode.workspace.getConfiguration(CONFIG_SECTION).update('citation.addToBibliography', 'always', inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    const opened = inWorkspace ? vscode.window.showInformationMessage(ALWAYS_IN_WORKSPACE_MESSAGE, 'Open Setting') : vscode.window.showInformationMessage(ALWAYS_FOR_USER_MESSAGE, 'Open Setting');
+    void opened.then((open) => open && vscode.commands.executeCommand(inWorkspace ? 'workbench.action.openWorkspaceSettings' : 'workbench.action.openSettings', 'paperLookup.citation.addToBibliography'));
   }
   return choice === add || choice === always;
 }

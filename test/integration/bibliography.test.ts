@@ -114,6 +114,30 @@ describe('Bibliography', function () {
     assert.match(bib.slice(other.length), /Pointer Networks/);
   });
 
+  it('"Always Add" is kept in the workspace settings, not the user settings, and the message says where', async () => {
+    await setSetting('citation.addToBibliography', 'ask');
+    const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': '' });
+    await openAtMarker(files['main.tex']);
+    const window = vscode.window as { showInformationMessage: unknown };
+    const original = window.showInformationMessage;
+    const shown: string[] = [];
+    // The user clicks "Always Add" on the question; the message that follows is only read.
+    window.showInformationMessage = (message: string, ...buttons: string[]) => {
+      shown.push(message);
+      return Promise.resolve(buttons.includes('Always Add') ? 'Always Add' : undefined);
+    };
+    try {
+      await cite('pointer-networks');
+    } finally {
+      window.showInformationMessage = original;
+    }
+    const setting = vscode.workspace.getConfiguration('paperLookup').inspect('citation.addToBibliography');
+    assert.equal(setting?.workspaceValue, 'always');
+    assert.equal(setting?.globalValue, undefined, 'the user settings are left alone');
+    assert.match(shown[1] ?? '', /without asking in this workspace.*workspace settings/);
+    assert.equal(entryCount(await diskText(files['refs.bib'])), 1);
+  });
+
   it('a Markdown document that declares no bibliography gets references.bib, declared in new front matter, asked once', async () => {
     const files = await writeProject(nextFolder(), { 'notes.md': 'Pointer networks $$CURSOR$$are old.\n' });
     const editor = await openAtMarker(files['notes.md']);

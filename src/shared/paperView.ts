@@ -7,22 +7,24 @@ import type { LoadedPaper, Paper } from '../index/paper';
 import { snippetAround, type FieldMatch } from '../index/search';
 import { readableText, readableTextWithMap, widenToWholeRuns } from './latexText';
 import type { HighlightedText, PaperListItem, PaperView } from './protocol';
+import { inertBidi } from './untrustedText';
 
 export type PaperLink = PaperView['links'][number];
 
 /** Longest panel title, in characters, before it is cut with an ellipsis. */
 export const PANEL_TITLE_MAX_LENGTH = 40;
 
+/** Text fields go out with their bidirectional controls made inert (`inertBidi`): they could make a title read backwards. */
 export function toPaperView(paper: LoadedPaper): PaperView {
   return {
     id: paper.id,
-    key: paper.key,
-    title: paper.title,
-    abstract: paper.abstract,
-    authors: paper.authors ?? [],
+    key: inertBidi(paper.key),
+    title: inertBidi(paper.title),
+    abstract: inertBidi(paper.abstract),
+    authors: (paper.authors ?? []).map(inertBidi),
     ...(paper.year !== undefined ? { year: paper.year } : {}),
-    ...(paper.venue ? { venue: paper.venue } : {}),
-    source: paper.source,
+    ...(paper.venue ? { venue: inertBidi(paper.venue) } : {}),
+    source: inertBidi(paper.source),
     links: paperLinks(paper),
   };
 }
@@ -74,9 +76,9 @@ export function toPaperListItem(paper: LoadedPaper, matches?: readonly FieldMatc
   const description = describeAuthorsAndYear(paper);
   return {
     id: paper.id,
-    title: { text: paper.title, highlights: mergedRanges(rangesIn('title'), paper.title.length) },
-    ...(description ? { description } : {}),
-    ...(matches && paper.abstract ? { snippet: highlightedSnippet(paper.abstract, rangesIn('abstract')) } : {}),
+    title: { text: inertBidi(paper.title), highlights: mergedRanges(rangesIn('title'), paper.title.length) },
+    ...(description ? { description: inertBidi(description) } : {}),
+    ...(matches && paper.abstract ? { snippet: highlightedSnippet(inertBidi(paper.abstract), rangesIn('abstract')) } : {}),
   };
 }
 

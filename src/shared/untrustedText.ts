@@ -96,3 +96,12 @@ export function plainForLabel(text: string): string {
 export function markdownText(text: string): string {
   return plainLine(text).replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
+
+/**
+ * The text with each bidirectional control replaced by a zero-width space: shown, it reorders nothing (a title
+ * `\u202Eexe.live` no longer reads "evil.exe"), and it keeps every UTF-16 offset, so match highlights computed on
+ * the stored text still point at the same characters. For the webviews, which set data as text.
+ */
+export function inertBidi(text: string): string {
+  return text.replace(BIDI_CONTROLS, '\u200b');
+}

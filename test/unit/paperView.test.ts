@@ -202,6 +202,24 @@ describe('paper view', () => {
   });
 });
 
+describe('paper view: bidirectional controls', () => {
+  const RLO = '\u202e';
+  const hostile = paper({ title: `${RLO}exe.live\u202c Graph Paper`, abstract: `A graph ${RLO}desrever\u202c here.`, authors: [`${RLO}Eve`], key: `key${RLO}x` });
+
+  it('reach the webviews inert: none is left to reorder a title, a name, a key or an abstract', () => {
+    const view = toPaperView(hostile);
+    for (const text of [view.title, view.abstract, view.key, ...view.authors]) assert.doesNotMatch(text, /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/, JSON.stringify(text));
+    assert.equal(view.title, '\u200bexe.live\u200b Graph Paper');
+  });
+
+  it('keep the highlights on the matched words', () => {
+    const start = hostile.title.indexOf('Graph');
+    const item = toPaperListItem(hostile, [{ field: 'title', ranges: [[start, start + 5]] }]);
+    const [[from, to]] = item.title.highlights;
+    assert.equal(item.title.text.slice(from, to), 'Graph');
+  });
+});
+
 describe('webview protocol guards', () => {
   const readerMessages = [
     ...PAPER_ACTIONS.map((type) => ({ type, paperId: 'a' })),

@@ -91,6 +91,12 @@ export function startView(root: HTMLElement, vscode: VsCodeApi<ViewMessage, Pape
     status.textContent = message.query.trim() === '' ? '' : `${count === 0 ? 'No' : count} paper${count === 1 ? '' : 's'} found`;
   });
 
+  // Dragging the list's corner sets its height: from then on the user's height holds, up to all but the reader's
+  // last 80px, instead of the 45% the list takes by itself.
+  new ResizeObserver(() => {
+    if (results.element.style.height !== '') results.element.style.maxHeight = 'calc(100% - 80px)';
+  }).observe(results.element);
+
   vscode.postMessage({ type: 'viewReady', state });
 }
 

@@ -11,7 +11,7 @@ import { runCitingFlowTests } from './citingFlow.mjs';
 import { runCommandLinkTests } from './commandLinks.mjs';
 import { runHostileWebviewTests } from './hostileWebview.mjs';
 
-/* global document -- the callbacks passed to evaluate() run in the webview page */
+/* global document, getComputedStyle -- the callbacks passed to evaluate() run in the webview page */
 
 const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
 const FAILURES_DIR = path.join(REPO_ROOT, 'test-results');
@@ -124,6 +124,47 @@ const TESTS = [
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('c');
       await waitUntil(`@${graphMambaKey} in notes.md`, async () => (await workbench.editorText()).includes(`@${graphMambaKey}`));
+    },
+  },
+  {
+    name: 'The highlighted words of the selected side-view row are readable: contrast of at least 4.5:1 with the row',
+    async run(workbench) {
+      const { page } = workbench;
+      const view = await workbench.webviewFrame(VIEW);
+      const searchField = view.getByRole('searchbox', { name: 'Search papers by title, author or words from the abstract' });
+      await searchField.click();
+      await page.keyboard.press('Control+KeyA');
+      await page.keyboard.insertText('graph mamba');
+      await view.getByRole('option', { name: /^Graph Mamba/ }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+      // ↓ enters the list: its first row is the selected one, with the list focused (the selection colours).
+      await page.keyboard.press('ArrowDown');
+      await view.locator('.results:focus .option.active mark').first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const ratios = await view.evaluate(() => {
+        const rgba = (color) => (color.match(/[\d.]+/g) ?? []).map(Number);
+        const luminance = ([r, g, b]) => {
+          const [R, G, B] = [r, g, b].map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+        };
+        /** The colour behind an element: the first ancestor's opaque background, blended over by translucent ones. */
+        const background = (element) => {
+          const layers = [];
+          for (let node = element; node; node = node.parentElement) {
+            const [r, g, b, a = 1] = rgba(getComputedStyle(node).backgroundColor);
+            if (a > 0) layers.push([r, g, b, a]);
+            if (a >= 1) break;
+          }
+          let [r, g, b] = [255, 255, 255];
+          for (const [lr, lg, lb, la] of layers.reverse()) [r, g, b] = [lr * la + r * (1 - la), lg * la + g * (1 - la), lb * la + b * (1 - la)];
+          return [r, g, b];
+        };
+        return [...document.querySelectorAll('.results:focus .option.active mark')].map((mark) => {
+          const [l1, l2] = [luminance(rgba(getComputedStyle(mark).color)), luminance(background(mark))].sort((a, b) => b - a);
+          return { text: mark.textContent, ratio: (l1 + 0.05) / (l2 + 0.05) };
+        });
+      });
+      assert.ok(ratios.length > 0, 'no highlighted word on the selected row');
+      for (const { text, ratio } of ratios) assert.ok(ratio >= 4.5, `"${text}" has a contrast of ${ratio.toFixed(2)}:1 on the selected row`);
+      await page.keyboard.press('Escape');
     },
   },
   {

@@ -42,6 +42,8 @@ export class SourcesView implements vscode.TreeDataProvider<Node>, vscode.Dispos
       const item = new vscode.TreeItem(plainForLabel(report.name), report.problems.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
       const problems = report.problems.length;
       item.description = plainForLabel(`${report.paperCount.toLocaleString('en-US')} papers${problems > 0 ? ` · ${problems} problem${problems > 1 ? 's' : ''}` : ''}`);
+      // What a screen reader says: the name and the counts (with a file behind it, VS Code would read the path).
+      item.accessibilityInformation = { label: plainForLabel(`${report.name}, ${item.description}`) };
       item.tooltip = `${plainLine(report.location)}${this.loadMs === undefined ? '' : `\nLoaded with the other sources in ${formatMs(this.loadMs)}`}`;
       item.iconPath = new vscode.ThemeIcon(
         report.severity === 'error' ? 'error' : report.severity === 'warning' ? 'warning' : 'book',

@@ -89,7 +89,7 @@ export async function runCitingFlowTests(results, grep) {
 
   test('Show Loaded Indexes and Problems opens the Sources view: every source with its paper count', async () => {
     await workbench.runCommand('Papers: Show Loaded Indexes and Problems');
-    const bundled = page.getByRole('treeitem', { name: /Bundled papers/ });
+    const bundled = page.getByRole('treeitem', { name: /^Bundled papers, 46 papers/ });
     await bundled.waitFor({ timeout: UI_TIMEOUT_MS });
     assert.match(await bundled.innerText(), /46 papers/);
     await workbench.screenshot(path.join(SCREENSHOTS_DIR, 'sources-view-dark.png'));

@@ -211,7 +211,7 @@ async function showInPanel(workbench, query, title) {
   for (const deadline = Date.now() + 2 * UI_TIMEOUT_MS; ; ) {
     // An Enter pressed while the picker was still settling can be lost; pressing it again picks the same row.
     if (await picker.isVisible()) await page.keyboard.press('Enter');
-    const panel = await workbench.webviewFrame(PANEL, { timeout: 0 }).catch(() => undefined);
+    const panel = await workbench.webviewFrame(PANEL, { timeout: 0, hasText: shownAs(title).slice(0, 24) }).catch(() => undefined);
     if (panel && (await hasTitle(panel, title))) return panel;
     if (Date.now() > deadline) throw new Error(`the panel does not show ${JSON.stringify(title.slice(0, 60))}`);
     await page.waitForTimeout(500);

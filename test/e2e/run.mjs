@@ -233,11 +233,11 @@ const TESTS = [
       // An Enter pressed while the picker is still settling can be lost: pressing it again picks the same row.
       await waitUntil('the panel to show S4', async () => {
         if (await picker.isVisible()) await page.keyboard.press('Enter');
-        const shown = await workbench.webviewFrame(PANEL, { timeout: 0 }).catch(() => undefined);
+        const shown = await workbench.webviewFrame(PANEL, { timeout: 0, hasText: S4_TITLE }).catch(() => undefined);
         return (await shown?.locator('#paper-title', { hasText: S4_TITLE }).count()) === 1;
       });
 
-      const panel = await workbench.webviewFrame(PANEL);
+      const panel = await workbench.webviewFrame(PANEL, { hasText: S4_TITLE });
       await panel.locator('.abstract p .katex').first().waitFor({ timeout: UI_TIMEOUT_MS });
       const shown = await panel.evaluate(async () => {
         await document.fonts.ready;

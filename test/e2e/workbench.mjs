@@ -100,14 +100,16 @@ export class Workbench {
   /**
    * The Playwright frame of an extension's webview whose page satisfies `selector` (for example
    * `body[data-webview="view"]`): VS Code nests each webview's page in an inner iframe, and reloads it
-   * whenever the webview is shown again, so this looks the frame up afresh each time.
+   * whenever the webview is shown again, so this looks the frame up afresh each time. `hasText`: only a page
+   * holding that text.
    */
-  async webviewFrame(selector, { timeout = WEBVIEW_TIMEOUT_MS } = {}) {
+  async webviewFrame(selector, { timeout = WEBVIEW_TIMEOUT_MS, hasText } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
       for (const frame of this.page.frames()) {
-        // A frame can detach while it is asked; it is then not the one.
-        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+        // A frame can detach while it is asked; it is then not the one. With `hasText`, a page of another webview
+        // of the same kind (a panel being replaced, say) is not the one either.
+        if (await frame.locator(selector, hasText === undefined ? {} : { hasText }).count().catch(() => 0)) return frame;
       }
       if (Date.now() > deadline) throw new Error(`No webview frame has ${selector} after ${timeout / 1000} s`);
       await this.page.waitForTimeout(250);

@@ -115,10 +115,13 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   };
 
   return new Promise<LoadedPaper | undefined>((resolve) => {
+    // Once a paper is accepted the picker's highlight means nothing: VS Code may still report a change of the
+    // active row while the picker closes, and previewing that row would replace the paper just opened.
+    let accepted = false;
     const subscriptions = [
       picker.onDidChangeValue(refresh),
       picker.onDidChangeActive(([active]) => {
-        if (active?.paper) options.onDidChangeActive?.(active.paper);
+        if (active?.paper && !accepted) options.onDidChangeActive?.(active.paper);
       }),
       picker.onDidTriggerItemButton(({ button, item }) => runItemAction(options.itemActions?.find((action) => action.button === button), item.paper)),
       picker.onDidAccept(() => {
@@ -129,6 +132,7 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
           picker.hide();
           return;
         }
+        accepted = true;
         resolve(chosen.paper);
         picker.hide();
       }),

@@ -205,16 +205,18 @@ async function showInPanel(workbench, query, title) {
   // The row for this query, not one still listed for an earlier state of the picker. The picker shows titles
   // without their bidi controls (src/shared/untrustedText.ts).
   const shownTitle = title.replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
-  await picker.locator('.monaco-list-row.focused', { hasText: shownTitle.slice(0, 24) }).waitFor({ timeout: UI_TIMEOUT_MS });
+  const row = picker.locator('.monaco-list-row.focused', { hasText: shownTitle.slice(0, 24) });
+  await row.waitFor({ timeout: UI_TIMEOUT_MS });
   await page.keyboard.press('Enter');
   // The first panel of a session can take a minute to appear (the webview service worker starts).
   for (const deadline = Date.now() + 2 * UI_TIMEOUT_MS; ; ) {
-    // An Enter pressed while the picker was still settling can be lost; pressing it again picks the same row.
-    if (await picker.isVisible()) await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    // An Enter pressed while the picker was still settling can be lost: it is pressed again only while the picker
+    // still shows that row — an Enter pressed as the picker closes would go to whatever has the focus next.
+    if (await row.isVisible()) await page.keyboard.press('Enter');
     const panel = await workbench.webviewFrame(PANEL, { timeout: 0, hasText: shownAs(title).slice(0, 24) }).catch(() => undefined);
     if (panel && (await hasTitle(panel, title))) return panel;
     if (Date.now() > deadline) throw new Error(`the panel does not show ${JSON.stringify(title.slice(0, 60))}`);
-    await page.waitForTimeout(500);
   }
 }
 

@@ -228,11 +228,13 @@ const TESTS = [
       const picker = workbench.quickInput();
       await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: UI_TIMEOUT_MS });
       await page.keyboard.insertText('structured state spaces');
-      await picker.locator('.monaco-list-row.focused', { hasText: S4_TITLE }).waitFor({ timeout: UI_TIMEOUT_MS });
+      const row = picker.locator('.monaco-list-row.focused', { hasText: S4_TITLE });
+      await row.waitFor({ timeout: UI_TIMEOUT_MS });
       await page.keyboard.press('Enter');
-      // An Enter pressed while the picker is still settling can be lost: pressing it again picks the same row.
+      // An Enter pressed while the picker is still settling can be lost: it is pressed again only while the picker
+      // still shows that row (an Enter as the picker closes would go to whatever has the focus next).
       await waitUntil('the panel to show S4', async () => {
-        if (await picker.isVisible()) await page.keyboard.press('Enter');
+        if (await row.isVisible()) await page.keyboard.press('Enter');
         const shown = await workbench.webviewFrame(PANEL, { timeout: 0, hasText: S4_TITLE }).catch(() => undefined);
         return (await shown?.locator('#paper-title', { hasText: S4_TITLE }).count()) === 1;
       });

@@ -231,6 +231,7 @@ const TESTS = [
       const row = picker.locator('.monaco-list-row.focused', { hasText: S4_TITLE });
       await row.waitFor({ timeout: UI_TIMEOUT_MS });
       await page.keyboard.press('Enter');
+      await page.waitForTimeout(500);
       // An Enter pressed while the picker is still settling can be lost: it is pressed again only while the picker
       // still shows that row (an Enter as the picker closes would go to whatever has the focus next).
       await waitUntil('the panel to show S4', async () => {

@@ -79,31 +79,33 @@ describe('real-world .bib files (test/fixtures/realworld)', function () {
     });
   }
 
-  describe('pdflatex + bibtex', function () {
-    this.timeout(600_000);
-    let workDir: string;
-    before(() => (workDir = mkdtempSync(path.join(tmpdir(), 'paper-lookup-realworld-'))));
-    after(() => rmSync(workDir, { recursive: true, force: true }));
+  for (const backend of ['bibtex', 'biber'] as const) {
+    describe(backend === 'bibtex' ? 'pdflatex + bibtex' : 'pdflatex + biblatex + biber', function () {
+      this.timeout(900_000);
+      let workDir: string;
+      before(() => (workDir = mkdtempSync(path.join(tmpdir(), 'paper-lookup-realworld-'))));
+      after(() => rmSync(workDir, { recursive: true, force: true }));
 
-    it('compile a document citing every copied entry wherever the original file compiles', async function () {
-      requirePrograms(this, 'pdflatex', 'bibtex');
-      const compiled: string[] = [];
-      for (const [index, file] of files.entries()) {
-        const { text, papers } = await load(file);
-        const keys = papers.map((paper) => paper.key);
-        writeFileSync(path.join(workDir, `original${index}.bib`), text);
-        let copies = '';
-        for (const paper of papers) copies += appendEntryText(copies, await bibliographyEntryFor(paper, paper.key, copies));
-        writeFileSync(path.join(workDir, `copies${index}.bib`), copies);
-        if (!compiles(workDir, `original${index}`, keys)) continue;
-        assert.ok(compiles(workDir, `copies${index}`, keys, true), `${file}: the copies do not compile where the original does`);
-        compiled.push(file);
-      }
-      const notCompiling = files.filter((file) => !compiled.includes(file));
-      console.log(`      copies compiled: ${compiled.length} of ${files.length} files; the originals of the others do not compile: ${notCompiling.join(', ')}`);
-      assert.ok(compiled.length >= files.length / 2, `only ${compiled.length} originals compile`);
+      it('compile a document citing every copied entry wherever the original file compiles', async function () {
+        requirePrograms(this, 'pdflatex', backend);
+        const compiled: string[] = [];
+        for (const [index, file] of files.entries()) {
+          const { text, papers } = await load(file);
+          const keys = papers.map((paper) => paper.key);
+          writeFileSync(path.join(workDir, `original${index}.bib`), text);
+          let copies = '';
+          for (const paper of papers) copies += appendEntryText(copies, await bibliographyEntryFor(paper, paper.key, copies));
+          writeFileSync(path.join(workDir, `copies${index}.bib`), copies);
+          if (!compiles(workDir, `original${index}`, keys, backend)) continue;
+          assert.ok(compiles(workDir, `copies${index}`, keys, backend, true), `${file}: the copies do not compile with ${backend} where the original does`);
+          compiled.push(file);
+        }
+        const notCompiling = files.filter((file) => !compiled.includes(file));
+        console.log(`      copies compiled with ${backend}: ${compiled.length} of ${files.length} files; the originals of the others do not compile: ${notCompiling.join(', ')}`);
+        assert.ok(compiled.length >= files.length / 2, `only ${compiled.length} originals compile with ${backend}`);
+      });
     });
-  });
+  }
 });
 
 function sameFields(entry: { fields: unknown }, copy: { fields: unknown } | undefined): boolean {
@@ -112,10 +114,14 @@ function sameFields(entry: { fields: unknown }, copy: { fields: unknown } | unde
 
 /**
  * Whether a document citing `keys` from `<bib>.bib` typesets with no error: pdflatex (T1 fontenc, lmodern) halting on
- * the first error, bibtex with no error (warnings, such as a missing field, are the entry's own), pdflatex again.
+ * the first error, then bibtex with no error (warnings, such as a missing field, are the entry's own) or biber with
+ * no error (biblatex's convention: UTF-8), then pdflatex again.
  */
-function compiles(workDir: string, bib: string, keys: readonly string[], explain = false): boolean {
-  const job = `doc-${bib}`;
+function compiles(workDir: string, bib: string, keys: readonly string[], backend: 'bibtex' | 'biber', explain = false): boolean {
+  const job = `doc-${bib}-${backend}`;
+  const bibliography = backend === 'bibtex'
+    ? ['\\begin{document}', `\\nocite{${keys.join(',')}}`, '\\bibliographystyle{plain}', `\\bibliography{${bib}}`]
+    : [`\\addbibresource{${bib}.bib}`, '\\begin{document}', `\\nocite{${keys.join(',')}}`, '\\printbibliography'];
   writeFileSync(
     path.join(workDir, `${job}.tex`),
     [
@@ -123,19 +129,23 @@ function compiles(workDir: string, bib: string, keys: readonly string[], explain
       '\\usepackage[T1]{fontenc}',
       '\\usepackage{lmodern}',
       '\\usepackage{url}',
-      '\\begin{document}',
-      `\\nocite{${keys.join(',')}}`,
-      '\\bibliographystyle{plain}',
-      `\\bibliography{${bib}}`,
+      ...(backend === 'biber' ? ['\\usepackage[backend=biber]{biblatex}'] : []),
+      ...bibliography,
       '\\end{document}',
     ].join('\n'),
   );
   const pdflatex = (): { status: number | null; output: string } => run('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', job], workDir);
   const first = pdflatex();
   if (first.status !== 0) return fail(explain, first.output);
-  const bibtex = run('bibtex', [job], workDir);
-  // bibtex exits with 1 after warnings, 2 after errors.
-  if (bibtex.status === null || bibtex.status > 1) return fail(explain, readFileSync(path.join(workDir, `${job}.blg`), 'utf8'));
+  if (backend === 'bibtex') {
+    const bibtex = run('bibtex', [job], workDir);
+    // bibtex exits with 1 after warnings, 2 after errors.
+    if (bibtex.status === null || bibtex.status > 1) return fail(explain, readFileSync(path.join(workDir, `${job}.blg`), 'utf8'));
+  } else {
+    // biber exits non-zero after an error; its warnings (a field it does not know) are the entry's own.
+    const biber = run('biber', ['--quiet', job], workDir);
+    if (biber.status !== 0) return fail(explain, biber.output);
+  }
   const second = pdflatex();
   return second.status === 0 || fail(explain, second.output);
 }

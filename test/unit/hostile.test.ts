@@ -6,6 +6,7 @@
  * as text.
  */
 import { strict as assert } from 'node:assert';
+import { inertBidi } from '../../src/shared/untrustedText';
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -291,8 +292,10 @@ const HAS_MATH = /(?<!\\)\$(?=[^\s$])(?:[^$\\]|\\[\s\S])*?[^\s\\]\$(?!\d)|\\\(/;
 async function assertDerivedValuesSafe(paper: LoadedPaper): Promise<void> {
   assert.match(paper.key, /^[A-Za-z0-9]+$/, `key of ${JSON.stringify(paper.title)}`);
   const view = toPaperView(paper);
-  assert.equal(view.title, paper.title, 'the panel shows the title as text');
-  assert.equal(view.abstract, paper.abstract, 'the panel shows the abstract as text');
+  // As text, with bidirectional controls made inert (zero-width spaces: every offset kept).
+  assert.equal(view.title, inertBidi(paper.title), 'the panel shows the title as text');
+  assert.equal(view.abstract, inertBidi(paper.abstract), 'the panel shows the abstract as text');
+  assert.doesNotMatch(`${view.title}${view.abstract}${view.authors.join('')}`, /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/, 'no bidirectional control reaches the panel');
   for (const link of view.links) {
     assert.equal(new URL(link.href).protocol, 'https:', link.href);
     assert.ok(isPaperLink(paper, link.href), link.href);
@@ -301,7 +304,7 @@ async function assertDerivedValuesSafe(paper: LoadedPaper): Promise<void> {
   if (link !== undefined) assert.equal(new URL(link).protocol, 'https:', link);
   if (paper.url !== undefined) assert.ok(isHttpsLink(paper.url), `url ${paper.url}`);
   assert.ok(Array.from(panelTitle(paper.title)).length <= 40);
-  assert.equal(toPaperListItem(paper).title.text, paper.title);
+  assert.equal(toPaperListItem(paper).title.text, inertBidi(paper.title));
   assert.equal(formatCitation(paper, 'markdown'), `[@${paper.key}]`);
   assert.equal(formatCitation(paper, 'latex'), `\\cite{${paper.key}}`);
   assert.equal(typeof formatCitation(paper, 'plain'), 'string');

@@ -42,7 +42,15 @@ export class AbstractPanels implements vscode.Disposable {
     ];
   }
 
-  show(paper: LoadedPaper): void {
+  /**
+   * Panels being restored after a window reload, each waiting for the catalog before it is tracked: `show` waits
+   * for them, or it would open a second panel beside the one being restored, and later papers would go to
+   * whichever of the two was tracked last.
+   */
+  private restoring: Promise<unknown> = Promise.resolve();
+
+  async show(paper: LoadedPaper): Promise<void> {
+    await this.restoring;
     const content: PanelContent = { kind: 'paper', paper };
     const reusable = this.host.reusePanel() ? this.panels.at(-1) : undefined;
     if (reusable) {
@@ -79,14 +87,18 @@ export class AbstractPanels implements vscode.Disposable {
         }
         // The restored options are whatever an older version saved; apply the current ones.
         webviewPanel.webview.options = webviewOptions(this.host.extensionUri);
-        let paper: LoadedPaper | undefined;
-        try {
-          // After a window reload this waits for the catalog to load.
-          paper = await this.host.reader.getPaper(state.paperId);
-        } catch {
-          // A catalog that failed to load reports itself elsewhere; the panel says the paper is missing.
-        }
-        this.track(webviewPanel, paper ? { kind: 'paper', paper } : { kind: 'notFound', paperId: state.paperId });
+        const restored = (async () => {
+          let paper: LoadedPaper | undefined;
+          try {
+            // After a window reload this waits for the catalog to load.
+            paper = await this.host.reader.getPaper(state.paperId);
+          } catch {
+            // A catalog that failed to load reports itself elsewhere; the panel says the paper is missing.
+          }
+          this.track(webviewPanel, paper ? { kind: 'paper', paper } : { kind: 'notFound', paperId: state.paperId });
+        })();
+        this.restoring = Promise.all([this.restoring, restored]);
+        await restored;
       },
     });
   }

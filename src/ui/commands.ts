@@ -111,7 +111,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
   /** Shows the paper in the abstract panel; opening it makes it a recent paper. */
   const openPaper = async (paper: LoadedPaper): Promise<void> => {
-    panels.show(paper);
+    await panels.show(paper);
     await readingList.noteUsed(paper.id);
   };
 

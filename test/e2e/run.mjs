@@ -127,47 +127,6 @@ const TESTS = [
     },
   },
   {
-    name: 'The highlighted words of the selected side-view row are readable: contrast of at least 4.5:1 with the row',
-    async run(workbench) {
-      const { page } = workbench;
-      const view = await workbench.webviewFrame(VIEW);
-      const searchField = view.getByRole('searchbox', { name: 'Search papers by title, author or words from the abstract' });
-      await searchField.click();
-      await page.keyboard.press('Control+KeyA');
-      await page.keyboard.insertText('graph mamba');
-      await view.getByRole('option', { name: /^Graph Mamba/ }).first().waitFor({ timeout: UI_TIMEOUT_MS });
-      // ↓ enters the list: its first row is the selected one, with the list focused (the selection colours).
-      await page.keyboard.press('ArrowDown');
-      await view.locator('.results:focus .option.active mark').first().waitFor({ timeout: UI_TIMEOUT_MS });
-      const ratios = await view.evaluate(() => {
-        const rgba = (color) => (color.match(/[\d.]+/g) ?? []).map(Number);
-        const luminance = ([r, g, b]) => {
-          const [R, G, B] = [r, g, b].map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
-          return 0.2126 * R + 0.7152 * G + 0.0722 * B;
-        };
-        /** The colour behind an element: the first ancestor's opaque background, blended over by translucent ones. */
-        const background = (element) => {
-          const layers = [];
-          for (let node = element; node; node = node.parentElement) {
-            const [r, g, b, a = 1] = rgba(getComputedStyle(node).backgroundColor);
-            if (a > 0) layers.push([r, g, b, a]);
-            if (a >= 1) break;
-          }
-          let [r, g, b] = [255, 255, 255];
-          for (const [lr, lg, lb, la] of layers.reverse()) [r, g, b] = [lr * la + r * (1 - la), lg * la + g * (1 - la), lb * la + b * (1 - la)];
-          return [r, g, b];
-        };
-        return [...document.querySelectorAll('.results:focus .option.active mark')].map((mark) => {
-          const [l1, l2] = [luminance(rgba(getComputedStyle(mark).color)), luminance(background(mark))].sort((a, b) => b - a);
-          return { text: mark.textContent, ratio: (l1 + 0.05) / (l2 + 0.05) };
-        });
-      });
-      assert.ok(ratios.length > 0, 'no highlighted word on the selected row');
-      for (const { text, ratio } of ratios) assert.ok(ratio >= 4.5, `"${text}" has a contrast of ${ratio.toFixed(2)}:1 on the selected row`);
-      await page.keyboard.press('Escape');
-    },
-  },
-  {
     name: 'Show Abstract opens the panel with the same reader: abstract, actions and related papers',
     async run(workbench, theme) {
       const { page } = workbench;
@@ -185,39 +144,6 @@ const TESTS = [
       assert.deepEqual(actions.map((label) => label.trim()), ['Insert Citation', 'Add to Bibliography', 'Copy Key', 'Copy BibTeX', 'Save to Reading List']);
       await page.locator('.tabs-container .tab', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
       await workbench.screenshot(path.join(SCREENSHOTS_DIR, `panel-${theme.name}.png`));
-    },
-  },
-  {
-    name: 'The side view keeps its search and its paper when hidden and shown again, and the view and the panel after a window reload',
-    async run(workbench) {
-      const { page } = workbench;
-      let view = await workbench.webviewFrame(VIEW);
-      const query = await view.locator('vscode-textfield input').inputValue();
-      const title = await view.locator('#paper-title').innerText();
-      assert.notEqual(query, '', 'the earlier tests leave a query in the view');
-      /** Whether a (re)loaded view shows the same query and paper; its page is new, so it is looked up afresh. */
-      const viewRestored = async () => {
-        view = await workbench.webviewFrame(VIEW);
-        const shown = await view.locator('#paper-title').innerText({ timeout: 1_000 }).catch(() => undefined);
-        return shown === title && (await view.locator('vscode-textfield input').inputValue()) === query;
-      };
-
-      // The view's page is discarded while hidden (no retained context) and rebuilt from its saved state.
-      await workbench.openActivityBarContainer('Explorer');
-      await waitUntil('the side view to be discarded', async () => !(await workbench.webviewFrame(VIEW, { timeout: 0 }).catch(() => undefined)));
-      await workbench.openActivityBarContainer('Papers');
-      await waitUntil(`the side view to show “${title}” for “${query}” again`, viewRestored);
-      await view.locator('.option').first().waitFor({ timeout: UI_TIMEOUT_MS });
-
-      // The view and the panel opened by the test before are saved with their query and paper; wait for the
-      // browser to write that down.
-      await workbench.waitForSavedState(['paperLookup.papersView', query]);
-      await workbench.waitForSavedState(['paperLookup.abstract', 'pointer-networks']);
-      await page.reload();
-      await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT_MS });
-      await waitUntil(`the side view to show “${title}” for “${query}” after the reload`, viewRestored, 2 * UI_TIMEOUT_MS);
-      const panel = await workbench.webviewFrame(PANEL);
-      await panel.locator('#paper-title', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
     },
   },
   {
@@ -265,6 +191,39 @@ const TESTS = [
     },
   },
   {
+    name: 'The side view keeps its search and its paper when hidden and shown again, and the view and the panel after a window reload',
+    async run(workbench) {
+      const { page } = workbench;
+      let view = await workbench.webviewFrame(VIEW);
+      const query = await view.locator('vscode-textfield input').inputValue();
+      const title = await view.locator('#paper-title').innerText();
+      assert.notEqual(query, '', 'the earlier tests leave a query in the view');
+      /** Whether a (re)loaded view shows the same query and paper; its page is new, so it is looked up afresh. */
+      const viewRestored = async () => {
+        view = await workbench.webviewFrame(VIEW);
+        const shown = await view.locator('#paper-title').innerText({ timeout: 1_000 }).catch(() => undefined);
+        return shown === title && (await view.locator('vscode-textfield input').inputValue()) === query;
+      };
+
+      // The view's page is discarded while hidden (no retained context) and rebuilt from its saved state.
+      await workbench.openActivityBarContainer('Explorer');
+      await waitUntil('the side view to be discarded', async () => !(await workbench.webviewFrame(VIEW, { timeout: 0 }).catch(() => undefined)));
+      await workbench.openActivityBarContainer('Papers');
+      await waitUntil(`the side view to show “${title}” for “${query}” again`, viewRestored);
+      await view.locator('.option').first().waitFor({ timeout: UI_TIMEOUT_MS });
+
+      // The view and the panel opened by the test before are saved with their query and paper; wait for the
+      // browser to write that down.
+      await workbench.waitForSavedState(['paperLookup.papersView', query]);
+      await workbench.waitForSavedState(['paperLookup.abstract', 'efficiently-modeling-long-sequences-with-structured-state-spaces']);
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT_MS });
+      await waitUntil(`the side view to show “${title}” for “${query}” after the reload`, viewRestored, 2 * UI_TIMEOUT_MS);
+      const panel = await workbench.webviewFrame(PANEL, { hasText: S4_TITLE });
+      await panel.locator('#paper-title', { hasText: S4_TITLE }).waitFor({ timeout: UI_TIMEOUT_MS });
+    },
+  },
+  {
     name: 'A query nothing matches says so in the picker, whose row opens the indexes setting, and in the side view; a partial result names the word it lacks',
     async run(workbench, theme) {
       const { page } = workbench;
@@ -299,6 +258,47 @@ const TESTS = [
       const partial = view.getByRole('option', { name: /^Graph Mamba.*not matched: zzqx$/ });
       await partial.waitFor({ timeout: UI_TIMEOUT_MS });
       assert.equal(await partial.locator('.item-unmatched').innerText(), 'not matched: zzqx');
+    },
+  },
+  {
+    name: 'The highlighted words of the selected side-view row are readable: contrast of at least 4.5:1 with the row',
+    async run(workbench) {
+      const { page } = workbench;
+      const view = await workbench.webviewFrame(VIEW);
+      const searchField = view.getByRole('searchbox', { name: 'Search papers by title, author or words from the abstract' });
+      await searchField.click();
+      await page.keyboard.press('Control+KeyA');
+      await page.keyboard.insertText('graph mamba');
+      await view.getByRole('option', { name: /^Graph Mamba/ }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+      // ↓ enters the list: its first row is the selected one, with the list focused (the selection colours).
+      await page.keyboard.press('ArrowDown');
+      await view.locator('.results:focus .option.active mark').first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const ratios = await view.evaluate(() => {
+        const rgba = (color) => (color.match(/[\d.]+/g) ?? []).map(Number);
+        const luminance = ([r, g, b]) => {
+          const [R, G, B] = [r, g, b].map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+        };
+        /** The colour behind an element: the first ancestor's opaque background, blended over by translucent ones. */
+        const background = (element) => {
+          const layers = [];
+          for (let node = element; node; node = node.parentElement) {
+            const [r, g, b, a = 1] = rgba(getComputedStyle(node).backgroundColor);
+            if (a > 0) layers.push([r, g, b, a]);
+            if (a >= 1) break;
+          }
+          let [r, g, b] = [255, 255, 255];
+          for (const [lr, lg, lb, la] of layers.reverse()) [r, g, b] = [lr * la + r * (1 - la), lg * la + g * (1 - la), lb * la + b * (1 - la)];
+          return [r, g, b];
+        };
+        return [...document.querySelectorAll('.results:focus .option.active mark')].map((mark) => {
+          const [l1, l2] = [luminance(rgba(getComputedStyle(mark).color)), luminance(background(mark))].sort((a, b) => b - a);
+          return { text: mark.textContent, ratio: (l1 + 0.05) / (l2 + 0.05) };
+        });
+      });
+      assert.ok(ratios.length > 0, 'no highlighted word on the selected row');
+      for (const { text, ratio } of ratios) assert.ok(ratio >= 4.5, `"${text}" has a contrast of ${ratio.toFixed(2)}:1 on the selected row`);
+      await page.keyboard.press('Escape');
     },
   },
 ];

@@ -207,13 +207,10 @@ async function showInPanel(workbench, query, title) {
   const shownTitle = title.replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
   const row = picker.locator('.monaco-list-row.focused', { hasText: shownTitle.slice(0, 24) });
   await row.waitFor({ timeout: UI_TIMEOUT_MS });
-  await page.keyboard.press('Enter');
+  await workbench.acceptPickerRow(row);
   // The first panel of a session can take a minute to appear (the webview service worker starts).
   for (const deadline = Date.now() + 2 * UI_TIMEOUT_MS; ; ) {
     await page.waitForTimeout(500);
-    // An Enter pressed while the picker was still settling can be lost: it is pressed again only while the picker
-    // still shows that row — an Enter pressed as the picker closes would go to whatever has the focus next.
-    if (await row.isVisible()) await page.keyboard.press('Enter');
     const panel = await workbench.webviewFrame(PANEL, { timeout: 0, hasText: shownAs(title).slice(0, 24) }).catch(() => undefined);
     if (panel && (await hasTitle(panel, title))) return panel;
     if (Date.now() > deadline) throw new Error(`the panel does not show ${JSON.stringify(title.slice(0, 60))}`);

@@ -156,12 +156,8 @@ const TESTS = [
       await page.keyboard.insertText('structured state spaces');
       const row = picker.locator('.monaco-list-row.focused', { hasText: S4_TITLE });
       await row.waitFor({ timeout: UI_TIMEOUT_MS });
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(500);
-      // An Enter pressed while the picker is still settling can be lost: it is pressed again only while the picker
-      // still shows that row (an Enter as the picker closes would go to whatever has the focus next).
+      await workbench.acceptPickerRow(row);
       await waitUntil('the panel to show S4', async () => {
-        if (await row.isVisible()) await page.keyboard.press('Enter');
         const shown = await workbench.webviewFrame(PANEL, { timeout: 0, hasText: S4_TITLE }).catch(() => undefined);
         return (await shown?.locator('#paper-title', { hasText: S4_TITLE }).count()) === 1;
       });

@@ -130,6 +130,18 @@ export class Workbench {
     }
   }
 
+  /**
+   * Presses Enter on the picker's highlighted `row`. An Enter pressed while the picker is still settling can be
+   * lost; it is never pressed twice, since a second Enter as the picker closes goes to whatever takes the focus
+   * next (the abstract panel, whose focused related paper it would open): if the picker is still open after a
+   * while, the row is clicked instead.
+   */
+  async acceptPickerRow(row) {
+    await this.page.keyboard.press('Enter');
+    const closed = await this.quickInput().waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
+    if (!closed) await row.click();
+  }
+
   /** The text of the active editor's visible lines, with the editor's non-breaking spaces made plain. */
   async editorText() {
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines');

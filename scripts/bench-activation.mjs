@@ -58,13 +58,15 @@ function measureOnce(bundlePath, emptyModulePath) {
   process.stdout.write(JSON.stringify({ baselineLoadMs: t1 - t0, loadMs: t2 - t1, activateMs: t3 - t2 }));
 }
 
-/** A VS Code API stand-in: any property or call gives the stub again; `get(key, default)` gives the default. */
+/** A VS Code API stand-in: any property or call gives the stub again; `get(key, default)` gives the default; iterating it gives nothing. */
 function apiStub() {
   const stub = new Proxy(function () {}, {
     get: (target, name) => {
       if (name === 'then') return undefined;
       if (name === 'get') return (key, fallback) => fallback;
-      if (name === Symbol.iterator || name === Symbol.toPrimitive) return undefined;
+      // A list (open documents, workspace folders) is empty: activation iterates over some.
+      if (name === Symbol.iterator) return function* () {};
+      if (name === Symbol.toPrimitive) return undefined;
       return stub;
     },
     apply: () => stub,

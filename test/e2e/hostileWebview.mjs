@@ -127,7 +127,7 @@ export async function runHostileWebviewTests(results, grep) {
   });
 
   test('the abstract panel shows every hostile paper as text: no script runs, no foreign element, https links only, nonce CSP', async () => {
-    const allowedTags = await tagsOf(await showInPanel(workbench, 'pointer networks', 'Pointer Networks'));
+    const allowedTags = await tagsOf(await showInPanel(workbench, 'vinyals', 'Pointer Networks'));
     for (const paper of HOSTILE_PAPERS) {
       const panel = await showInPanel(workbench, paper.abstract.split(' ')[0], paper.find ?? paper.title);
       await assertRenderedSafely(workbench, panel, paper, allowedTags, dialogs);
@@ -188,7 +188,20 @@ export async function runHostileWebviewTests(results, grep) {
 }
 
 /** Opens the paper the query finds first through Papers: Show Abstract, and returns the panel's frame once it shows it. */
+/**
+ * Shows the paper in the panel through Show Abstract. Tried a second time when the panel does not show it: in a
+ * workbench whose panel is already open, the reused panel was seen still showing an earlier paper (see CHANGELOG,
+ * not yet diagnosed); what this suite checks is how a hostile paper renders once shown.
+ */
 async function showInPanel(workbench, query, title) {
+  const shown = await showInPanelOnce(workbench, query, title);
+  if (shown) return shown;
+  const again = await showInPanelOnce(workbench, query, title);
+  if (again) return again;
+  throw new Error(`the panel does not show ${JSON.stringify(title.slice(0, 60))}`);
+}
+
+async function showInPanelOnce(workbench, query, title) {
   const { page } = workbench;
   const picker = workbench.quickInput();
   for (let attempt = 1; ; attempt++) {
@@ -213,7 +226,7 @@ async function showInPanel(workbench, query, title) {
     await page.waitForTimeout(500);
     const panel = await workbench.webviewFrame(PANEL, { timeout: 0, hasText: shownAs(title).slice(0, 24) }).catch(() => undefined);
     if (panel && (await hasTitle(panel, title))) return panel;
-    if (Date.now() > deadline) throw new Error(`the panel does not show ${JSON.stringify(title.slice(0, 60))}`);
+    if (Date.now() > deadline) return undefined;
   }
 }
 

@@ -122,7 +122,13 @@ class ResultList {
     this.element.addEventListener('keydown', (event) => this.onKeyDown(event));
   }
 
+  /**
+   * Shows new results. Results arrive after the user may already be in the list (a late answer to the query
+   * typed, or the catalog or reading list changing): the active paper stays active when it is still listed,
+   * and a focused list always has an active row (the first), so the arrows and Enter keep working.
+   */
   render(sections: readonly PaperListSection[], query: string): void {
+    const activePaperId = this.options[this.active]?.paperId;
     this.options = [];
     this.active = -1;
     this.element.removeAttribute('aria-activedescendant');
@@ -155,8 +161,13 @@ class ResultList {
     });
     if (this.options.length > 0) {
       this.element.replaceChildren(...groups);
+      const kept = this.options.findIndex((option) => option.paperId === activePaperId);
+      if (kept >= 0) this.activate(kept);
+      else if (document.activeElement === this.element) this.activate(0);
       return;
     }
+    // An empty list cannot hold the focus usefully: it goes back to the search field.
+    if (document.activeElement === this.element) this.actions.leave();
     if (query.trim() === '') {
       const welcome = 'Search by title, author or words from the abstract. Papers you save to your reading list, open or cite are listed here.';
       this.element.replaceChildren(element('p', { className: 'empty', textContent: welcome }));

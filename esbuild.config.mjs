@@ -93,7 +93,7 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
   },
-  // The worker thread that builds big catalogs off the extension host's event loop (src/index/catalogWorker.ts).
+  // The worker thread that builds big catalogs off the extension host's event loop (src/catalog/catalogWorker.ts).
   {
     ...shared,
     entryPoints: ['src/indexWorker.ts'],

@@ -26,6 +26,26 @@ export const UNTRUSTED_TEXT_RULES = [
   { selector: `AssignmentExpression[left.property.name=/^(label|description|detail|text)$/] > :not(${ASSIGNED_SAFE}).right`, message: `Labels and status bar text render icons: ${HELPER}` },
 ];
 
+/**
+ * The pure core's folders, lowest first: a folder imports only folders before it in this list, so there are no
+ * import cycles between folders and each can be tested with what is below it. `src/ui/`, `src/webview/`,
+ * `src/bench/`, `src/cli.ts` and `src/extension.ts` sit on top and may import any of them.
+ */
+export const CORE_LAYERS = ['shared', 'papers', 'bibtex', 'sources', 'search', 'protocol', 'catalog', 'citation'];
+
+/** For the folder at `rank`: imports of the folders above it, and of bench, test and VS Code glue code. */
+function layerRestrictions(rank) {
+  const above = [...CORE_LAYERS.slice(rank + 1), 'ui', 'webview', 'bench'];
+  return {
+    patterns: [
+      { group: above.flatMap((folder) => [`../${folder}/*`, `../../${folder}/*`, `../${folder}`]), message: `src/${CORE_LAYERS[rank]}/ may import only ${CORE_LAYERS.slice(0, rank).map((folder) => `src/${folder}/`).join(', ') || 'no other folder'} (see CORE_LAYERS in eslint.config.mjs).` },
+      { group: ['**/test/**', '../../test/*', '../../../test/*'], message: 'Shipping code never imports test code.' },
+    ],
+  };
+}
+
+const NO_VSCODE = { name: 'vscode', message: 'Pure modules must not import vscode; put VS Code glue in src/ui/.' };
+
 export default tseslint.config(
   { ignores: ['dist/', 'out/', 'node_modules/', '.vscode-test/'] },
   eslint.configs.recommended,
@@ -43,11 +63,22 @@ export default tseslint.config(
     files: ['src/ui/**', 'src/extension.ts'],
     rules: { 'no-restricted-syntax': ['error', ...UNTRUSTED_TEXT_RULES] },
   },
+  // The pure core runs in plain Node, the CLI and the webview: it must never depend on the VS Code API.
+  ...CORE_LAYERS.map((folder, rank) => ({
+    files: [`src/${folder}/**`],
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE], ...layerRestrictions(rank) }] },
+  })),
   {
-    // The pure core runs in plain Node, the CLI and the webview: it must never depend on the VS Code API.
-    files: ['src/index/**', 'src/citation/**', 'src/shared/**', 'src/webview/**', 'src/cli.ts'],
+    files: ['src/webview/**', 'src/cli.ts', 'src/indexWorker.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure modules must not import vscode; put VS Code glue in src/ui/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [NO_VSCODE], patterns: [{ group: ['../bench/*', './bench/*', '../ui/*', './ui/*', '**/test/**'], message: 'Shipping code imports neither bench, test nor VS Code glue code.' }] },
+      ],
     },
+  },
+  {
+    files: ['src/ui/**', 'src/extension.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../bench/*', './bench/*', '**/test/**'], message: 'Shipping code imports neither bench nor test code.' }] }] },
   },
 );

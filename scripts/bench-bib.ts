@@ -1,6 +1,6 @@
 /**
  * `npm run bench:bib`: how long the extension host's event loop is blocked at a time while .bib text is
- * parsed, in this thread (how it was) and in a worker thread (src/citation/bibParseWorker.ts, run from
+ * parsed, in this thread (how it was) and in a worker thread (src/sources/bibParseWorker.ts, run from
  * dist/indexWorker.js, which `npm run bench:bib` builds first), for the three shapes of .bib that held the
  * host for seconds:
  *
@@ -20,9 +20,9 @@
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { parseBibEntries } from '../src/citation/bibliography';
-import { workerBibParser } from '../src/citation/bibParseWorker';
-import { parseBibIndexText } from '../src/index/bibSource';
+import { parseBibEntries } from '../src/bibtex/bibliography';
+import { workerBibParser } from '../src/sources/bibParseWorker';
+import { parseBibIndexText } from '../src/sources/bibSource';
 
 const workerFile = path.join(__dirname, '..', 'dist', 'indexWorker.js');
 const skipSlow = process.argv.includes('--skip-slow');

@@ -33,13 +33,14 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { arxivJsonlLine, generateCorpus } from '../src/bench/corpus';
-import { PaperCatalog, type IndexSource } from '../src/index/catalog';
-import { runCatalogWorker } from '../src/index/catalogWorker';
-import { runCooperatively } from '../src/index/cooperative';
-import { readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../src/index/indexCache';
-import { parseArxivJsonl, readArxivJsonl } from '../src/index/jsonlSource';
-import type { Paper } from '../src/index/paper';
-import { parseIndexText } from '../src/index/parseIndex';
+import { PaperCatalog } from '../src/catalog/catalog';
+import type { IndexSource } from '../src/sources/paperSource';
+import { runCatalogWorker } from '../src/catalog/catalogWorker';
+import { runCooperatively } from '../src/shared/cooperative';
+import { readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../src/catalog/indexCache';
+import { parseArxivJsonl, readArxivJsonl } from '../src/sources/jsonlSource';
+import type { Paper } from '../src/papers/paper';
+import { parseIndexText } from '../src/sources/parseIndex';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' }, 'cache-reads': { type: 'string' }, 'read-cache': { type: 'string' } } });
 const positiveInteger = (option: string, value: string | undefined): number => {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:related`: how long finding related papers takes (src/index/related.ts, "more like this"
+ * `npm run bench:related`: how long finding related papers takes (src/search/related.ts, "more like this"
  * over the search index) in synthetic catalogs grown from the bundled papers (src/bench/corpus.ts), against
  * the TF-IDF cosine it replaced (src/bench/tfidfRelated.ts), in the same process.
  *
@@ -29,11 +29,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCorpus } from '../src/bench/corpus';
 import { createTfidfRelatedPapers } from '../src/bench/tfidfRelated';
-import type { Steps } from '../src/index/cooperative';
-import { buildSearchIndex } from '../src/index/engine/invertedIndex';
-import type { Paper } from '../src/index/paper';
-import { parseIndexText } from '../src/index/parseIndex';
-import { createRelatedPapers } from '../src/index/related';
+import type { Steps } from '../src/shared/cooperative';
+import { buildSearchIndex } from '../src/search/engine/invertedIndex';
+import type { Paper } from '../src/papers/paper';
+import { parseIndexText } from '../src/sources/parseIndex';
+import { createRelatedPapers } from '../src/search/related';
 
 const { values } = parseArgs({
   options: {

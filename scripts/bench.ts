@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSearchBench } from '../src/bench/searchBench';
-import { parseIndexText } from '../src/index/parseIndex';
+import { parseIndexText } from '../src/sources/parseIndex';
 import { KNOWN_ITEMS } from '../test/fixtures/knownItems';
 
 const { values } = parseArgs({

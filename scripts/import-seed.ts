@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { IndexFileV1 } from '../src/index/paper';
+import type { IndexFileV1 } from '../src/papers/paper';
 import {
   BUNDLED_INDEX_NAME,
   buildIndex,
@@ -20,7 +20,7 @@ import {
   serializeIndex,
   type PaperMetadata,
   type SeedPaper,
-} from '../src/index/seedPage';
+} from './seedPage';
 
 const PAGE_FILE = 'hf-trending-papers.txt';
 const METADATA_FILE = 'metadata.json';

@@ -11,13 +11,14 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bibliographyEntryFor, bibliographyFileFor } from './citation/bibEntryCopy';
+import { bibliographyEntryFor, bibliographyFileFor } from './bibtex/bibEntryCopy';
 import { formatCitation, type CitationStyle } from './citation/format';
-import { PaperCatalog, type IndexSource } from './index/catalog';
-import { formatProblem } from './index/parseIndex';
-import { paperFields } from './index/paper';
-import { maxFileBytes } from './index/regularFile';
-import { readSourceFile } from './index/sourceFiles';
+import { PaperCatalog } from './catalog/catalog';
+import type { IndexSource } from './sources/paperSource';
+import { formatProblem } from './sources/parseIndex';
+import { paperFields } from './papers/paper';
+import { maxFileBytes } from './sources/regularFile';
+import { readSourceFile } from './sources/sourceFiles';
 
 const USAGE = `Usage:
   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]

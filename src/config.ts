@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_PLAIN_TEMPLATE, type CitationOptions } from './citation/format';
-import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './citation/keys';
-import { maxFileBytes } from './index/regularFile';
+import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './papers/keys';
+import { maxFileBytes } from './sources/regularFile';
 
 export type AddToBibliography = 'always' | 'ask' | 'never';
 

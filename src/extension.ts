@@ -3,9 +3,9 @@
  * caught and shown, so a failure names itself instead of leaving commands that silently do nothing.
  */
 import * as vscode from 'vscode';
-import { workerBibParser } from './citation/bibParseWorker';
+import { workerBibParser } from './sources/bibParseWorker';
 import { ConfigStore } from './config';
-import type { PaperCatalog } from './index/catalog';
+import type { PaperCatalog } from './catalog/catalog';
 import { plainForMessage } from './shared/untrustedText';
 import { AbstractPanels } from './ui/abstractPanel';
 import { Bibliographies } from './ui/bibliographies';
@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
   context.subscriptions.push(output);
   try {
     const config = new ConfigStore();
-    // .bib text is parsed in a worker thread: the parser takes seconds on a big file (src/citation/bibParseWorker.ts).
+    // .bib text is parsed in a worker thread: the parser takes seconds on a big file (src/sources/bibParseWorker.ts).
     const bibParser = workerBibParser(vscode.Uri.joinPath(context.extensionUri, 'dist', 'indexWorker.js').fsPath);
     context.subscriptions.push({ dispose: () => bibParser.dispose() });
     const parseBib = bibParser.parse;

@@ -1,12 +1,12 @@
 /**
  * The entry of `dist/indexWorker.js`, the worker thread of two jobs, chosen by its `workerData`: building a
- * catalog and writing its cache file (src/index/catalogWorker.ts says why; it posts progress, then `done` or
- * `failed`, and the host terminates it), and parsing .bib texts as they are sent (src/citation/bibParseWorker.ts;
+ * catalog and writing its cache file (src/catalog/catalogWorker.ts says why; it posts progress, then `done` or
+ * `failed`, and the host terminates it), and parsing .bib texts as they are sent (src/sources/bibParseWorker.ts;
  * it answers each with its entries and lives until the host stops it).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isBibParserRole, serveBibParseRequests } from './citation/bibParseWorker';
-import { buildCatalogCache, type CatalogWorkerMessage, type CatalogWorkerRequest } from './index/catalogWorker';
+import { isBibParserRole, serveBibParseRequests } from './sources/bibParseWorker';
+import { buildCatalogCache, type CatalogWorkerMessage, type CatalogWorkerRequest } from './catalog/catalogWorker';
 
 const post = (message: unknown): void => parentPort!.postMessage(message);
 

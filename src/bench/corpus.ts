@@ -15,7 +15,7 @@
  *   shared by a growing number of synthetic papers.
  * - The seed papers themselves are embedded unchanged, spread evenly through the corpus.
  */
-import type { Paper } from '../index/paper';
+import type { Paper } from '../papers/paper';
 
 /** mulberry32: small, fast, good enough for synthetic text. */
 function random(seed: number): () => number {

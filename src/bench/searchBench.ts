@@ -1,5 +1,5 @@
 /**
- * The search benchmark: our engine (src/index/scaledSearch.ts) against two libraries on synthetic corpora
+ * The search benchmark: our engine (src/search/scaledSearch.ts) against two libraries on synthetic corpora
  * of growing size (./corpus.ts): MiniSearch, the best-kept index-based JavaScript search library, tuned as
  * its documentation advises for search-as-you-type (prefix on the last word, fuzzy on longer words, stopwords
  * dropped, title boosted), and plain fuse.js, which scans every paper. Run by `npm run bench` (scripts/bench.ts).
@@ -8,7 +8,7 @@
  * Per engine and size, in one process:
  * - build: the index from the papers in memory;
  * - load: reading the cache file written after the build and turning it into a ready search, papers
- *   included (ours: the binary cache of ../index/engine/serialize.ts; MiniSearch: its own JSON,
+ *   included (ours: the binary cache of ../catalog/serialize.ts; MiniSearch: its own JSON,
  *   `MiniSearch.loadJSON`; fuse: JSON of the papers and of Fuse's own index, `Fuse.parseIndex`);
  * - heap: V8 heap plus array buffers after the load and a full GC, minus what was in use before it;
  * - per-keystroke latency: every prefix of every known-item query, as typed one character at a time
@@ -26,10 +26,10 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Fuse from 'fuse.js';
 import MiniSearch, { type Options as MiniSearchOptions } from 'minisearch';
-import type { Paper } from '../index/paper';
-import { buildSearchIndex } from '../index/engine/invertedIndex';
-import { deserializeIndex, serializeIndex, type ByteReader } from '../index/engine/serialize';
-import { createScaledSearch } from '../index/scaledSearch';
+import type { Paper } from '../papers/paper';
+import { buildSearchIndex } from '../search/engine/invertedIndex';
+import { deserializeIndex, serializeIndex, type ByteReader } from '../catalog/serialize';
+import { createScaledSearch } from '../search/scaledSearch';
 import { generateCorpus } from './corpus';
 
 export type Engine = 'ours' | 'minisearch' | 'fuse';

@@ -4,8 +4,8 @@
  * in one synchronous go. Kept to measure the replacement against, as fuse.js is for search; the extension
  * never imports it.
  */
-import type { Paper } from '../index/paper';
-import { DEFAULT_RELATED_COUNT, type RelatedPapers } from '../index/related';
+import type { Paper } from '../papers/paper';
+import { DEFAULT_RELATED_COUNT, type RelatedPapers } from '../search/related';
 
 /**
  * How many times a title word counts compared with an abstract word: a title names what the paper is

@@ -1,8 +1,8 @@
 /**
  * Citation text for each kind of document. Pure: no `vscode` import.
  */
-import type { LoadedPaper } from '../index/paper';
-import { httpsUrl } from '../shared/paperView';
+import type { LoadedPaper } from '../papers/paper';
+import { httpsUrl } from '../protocol/paperView';
 import { isInLineComment, lineCommentToken } from './codeComments';
 
 export type CitationStyle = 'markdown' | 'latex' | 'plain';

@@ -5,9 +5,9 @@
  * escaped: a title such as `[x](command:…)` must show as text, never become a link — least of all in a hover
  * that is trusted to run our commands.
  */
-import type { Paper } from '../index/paper';
+import type { Paper } from '../papers/paper';
 import { markdownText } from '../shared/untrustedText';
-import type { BibEntry } from './bibliography';
+import type { BibEntry } from '../bibtex/bibliography';
 
 /** A link that runs a VS Code command with arguments; only works where the Markdown trusts that command. */
 export interface CommandLink {

@@ -6,7 +6,7 @@
  * parse that failed is kept too, so a hostile file costs one failed parse per change, not one per hover.
  * Pure: no `vscode` import.
  */
-import type { BibEntry, BibParser } from './bibliography';
+import type { BibEntry, BibParser } from '../bibtex/bibliography';
 
 /** Files kept: the few bibliographies of the documents open at once. */
 export const KEPT_BIBLIOGRAPHIES = 8;

@@ -5,9 +5,9 @@
  * every paper and carries no paper data: the paper travels by `postMessage` once the webview says `ready`.
  */
 import * as vscode from 'vscode';
-import type { LoadedPaper } from '../index/paper';
-import { panelTitle } from '../shared/paperView';
-import { isAbstractPanelState, isPanelMessage, type HostMessage } from '../shared/protocol';
+import type { LoadedPaper } from '../papers/paper';
+import { panelTitle } from '../protocol/paperView';
+import { isAbstractPanelState, isPanelMessage, type HostMessage } from '../protocol/protocol';
 import { plainLine } from '../shared/untrustedText';
 import type { PaperReader } from './paperReader';
 import type { ReadingList } from './readingList';

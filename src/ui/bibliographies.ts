@@ -8,23 +8,21 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   appendEntryText,
-  bibliographyDeclaration,
-  declaredBibliographies,
   keyInBibliography,
   parseBibEntries,
-  texRootOf,
   type BibEntry,
   type BibParser,
   type KeyInBibliography,
-} from '../citation/bibliography';
-import { bibliographyEntryFor } from '../citation/bibEntryCopy';
-import { bibtexEncodingFor } from '../citation/bibtex';
+} from '../bibtex/bibliography';
+import { bibliographyEntryFor } from '../bibtex/bibEntryCopy';
+import { bibliographyDeclaration, declaredBibliographies, texRootOf } from '../citation/documentBibliographies';
+import { bibtexEncodingFor } from '../bibtex/entryWriter';
 import { ParsedBibliographies } from '../citation/parsedBibliographies';
 import type { CitationLanguage, TextInsertion } from '../citation/citationContext';
 import { decideWriteTarget, type TargetOrigin, type WriteTargetDecision } from '../citation/writeTarget';
 import { CONFIG_SECTION, type ConfigStore } from '../config';
-import type { LoadedPaper } from '../index/paper';
-import { maxFileBytes, readRegularFile, statRegularFile, tooBigError } from '../index/regularFile';
+import type { LoadedPaper } from '../papers/paper';
+import { maxFileBytes, readRegularFile, statRegularFile, tooBigError } from '../sources/regularFile';
 import { plainForMessage } from '../shared/untrustedText';
 import { readWholeFile } from './indexFileReader';
 
@@ -56,7 +54,7 @@ export class Bibliographies {
 
   private readonly parsed: ParsedBibliographies;
 
-  /** `parseBib` parses .bib text, off the extension host's thread in the extension (src/citation/bibParseWorker.ts). */
+  /** `parseBib` parses .bib text, off the extension host's thread in the extension (src/sources/bibParseWorker.ts). */
   constructor(
     private readonly config: ConfigStore,
     parseBib: BibParser = parseBibEntries,
@@ -219,7 +217,7 @@ function besides(file: vscode.Uri, relative: string): vscode.Uri {
 
 /**
  * The text of a file: its open buffer (saved or not), else the disk; undefined when it does not exist. Only a
- * regular file of at most `maxBytes` is read (src/index/regularFile.ts); anything else rejects with a message
+ * regular file of at most `maxBytes` is read (src/sources/regularFile.ts); anything else rejects with a message
  * that names the file.
  */
 export async function readText(uri: vscode.Uri, maxBytes = maxFileBytes(undefined)): Promise<string | undefined> {

@@ -10,13 +10,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findExistingKey, keyInBibliography, type BibEntry } from '../citation/bibliography';
+import { findExistingKey, keyInBibliography, type BibEntry } from '../bibtex/bibliography';
 import { citedKeyAt, citedKeysIn, completionContext, type CitationLanguage } from '../citation/citationContext';
 import { bibEntryHover, paperDocumentation, paperHover, type CommandLink } from '../citation/paperSummary';
 import type { ConfigStore } from '../config';
-import type { PaperCatalog } from '../index/catalog';
-import { searchFamiliarFirst } from '../index/familiarRanking';
-import type { LoadedPaper } from '../index/paper';
+import type { PaperCatalog } from '../catalog/catalog';
+import { searchFamiliarFirst } from '../search/familiarRanking';
+import type { LoadedPaper } from '../papers/paper';
 import { plainForLabel, plainLine } from '../shared/untrustedText';
 import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } from './bibliographies';
 import type { AddToBibliographyArgs } from './commands';

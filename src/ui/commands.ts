@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { AddToBibliography } from '../config';
-import { paperFields, type LoadedPaper } from '../index/paper';
+import { paperFields, type LoadedPaper } from '../papers/paper';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import type { AbstractPanels } from './abstractPanel';
 import { copyCitationKey } from './copyCitationKey';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LoadedPaper } from '../index/paper';
+import type { LoadedPaper } from '../papers/paper';
 import { plainForLabel } from '../shared/untrustedText';
 
 /** Copies the paper's citation key and confirms it in the status bar (a notification would be noise). */

@@ -1,5 +1,5 @@
 /**
- * Reads one index file into an `IndexSource`: VS Code glue over the pure readers in src/index/sourceFiles.ts.
+ * Reads one index file into an `IndexSource`: VS Code glue over the pure readers in src/sources/sourceFiles.ts.
  *
  * Files on disk (`file:` URIs) are read by the pure reader with Node's `fs`, exactly as the catalog worker
  * reads them: only regular files (never a FIFO or a device, also behind a symlink), within the size limit,
@@ -9,11 +9,11 @@
  * batches the reader reports the bytes read and stops when the load is cancelled.
  */
 import * as vscode from 'vscode';
-import type { BibParser } from '../citation/bibliography';
-import type { IndexSource } from '../index/catalog';
-import { yieldToEventLoop } from '../index/cooperative';
-import { RefusedFileError, tooBigError } from '../index/regularFile';
-import { CHUNK_BYTES, describeReadError, failedSource, isJsonLinesPath, jsonLinesSource, readSourceFile, sourceFromText } from '../index/sourceFiles';
+import type { BibParser } from '../bibtex/bibliography';
+import type { IndexSource } from '../sources/paperSource';
+import { yieldToEventLoop } from '../shared/cooperative';
+import { RefusedFileError, tooBigError } from '../sources/regularFile';
+import { CHUNK_BYTES, describeReadError, failedSource, isJsonLinesPath, jsonLinesSource, readSourceFile, sourceFromText } from '../sources/sourceFiles';
 
 export interface ReadOptions {
   /** Shown instead of the index's own name (the bundled index). */

@@ -9,11 +9,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { bibliographyDeclaration } from '../citation/bibliography';
+import { bibliographyDeclaration } from '../citation/documentBibliographies';
 import { citationAt, keyInsertion, type CitationLanguage, type ExistingCitation, type TextInsertion } from '../citation/citationContext';
 import { citationAtCursor, citationStyleFor, formatCitation } from '../citation/format';
 import { CONFIG_SECTION, type AddToBibliography, type ConfigStore } from '../config';
-import { paperFields, type LoadedPaper } from '../index/paper';
+import { paperFields, type LoadedPaper } from '../papers/paper';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { bibliographyLanguage, confirmWrite, decideWrite, readText, type Bibliographies, type BibliographyTarget, type CitationWriter, type Declare } from './bibliographies';
 

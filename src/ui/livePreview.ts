@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { citationAt } from '../citation/citationContext';
-import type { LoadedPaper } from '../index/paper';
+import type { LoadedPaper } from '../papers/paper';
 import type { AbstractPanels } from './abstractPanel';
 import { bibliographyLanguage } from './bibliographies';
 import type { PaperLibrary } from './paperLibrary';

@@ -7,24 +7,25 @@
  *
  * The catalog is built in slices (PaperCatalog.build), so the extension host never stalls for long while
  * it loads; until it is ready, searches get the previous catalog. When the index files are big, the built
- * catalog is cached in the extension's global storage (src/index/indexCache.ts) and the next load with
+ * catalog is cached in the extension's global storage (src/catalog/indexCache.ts) and the next load with
  * unchanged files reads it from there; a cache that cannot be used is logged and rebuilt. Big files on
- * disk are built in a worker thread (src/index/catalogWorker.ts), which writes the cache that the host
+ * disk are built in a worker thread (src/catalog/catalogWorker.ts), which writes the cache that the host
  * then reads: the slices above still let garbage collection block the host for 0.2–0.4 s at 100,000
  * papers. When the worker fails, the host builds the catalog itself.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BibParser } from '../citation/bibliography';
+import type { BibParser } from '../bibtex/bibliography';
 import type { ConfigStore } from '../config';
-import { PaperCatalog, withFailedSources, type IndexSource } from '../index/catalog';
-import { isOutOfMemory, runCatalogWorker } from '../index/catalogWorker';
-import { runCooperatively } from '../index/cooperative';
-import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../index/indexCache';
-import { LatestWins } from '../index/latestWins';
-import { formatProblem, type IndexProblem } from '../index/parseIndex';
-import { loadSeverity } from '../index/sourceReport';
-import { failedSource, limitsFor } from '../index/sourceFiles';
+import { PaperCatalog, withFailedSources } from '../catalog/catalog';
+import type { IndexSource } from '../sources/paperSource';
+import { isOutOfMemory, runCatalogWorker } from '../catalog/catalogWorker';
+import { runCooperatively } from '../shared/cooperative';
+import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../catalog/indexCache';
+import { LatestWins } from '../shared/latestWins';
+import { formatProblem, type IndexProblem } from '../sources/parseIndex';
+import { loadSeverity } from '../catalog/sourceReport';
+import { failedSource, limitsFor } from '../sources/sourceFiles';
 import { plainForLabel, plainForMessage, plainLine } from '../shared/untrustedText';
 import { locationOf, readIndexFile, type ReadOptions } from './indexFileReader';
 

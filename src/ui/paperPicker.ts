@@ -8,12 +8,12 @@
  * row says so, with a hint; accepting it opens the `paperLookup.indexes` setting.
  */
 import * as vscode from 'vscode';
-import type { PaperCatalog } from '../index/catalog';
-import { searchFamiliarFirst } from '../index/familiarRanking';
-import type { LoadedPaper } from '../index/paper';
-import type { SearchHit } from '../index/search';
+import type { PaperCatalog } from '../catalog/catalog';
+import { searchFamiliarFirst } from '../search/familiarRanking';
+import type { LoadedPaper } from '../papers/paper';
+import type { SearchHit } from '../search/search';
 import { readableText } from '../shared/latexText';
-import { describeAuthorsAndYear, readableSnippet } from '../shared/paperView';
+import { describeAuthorsAndYear, readableSnippet } from '../protocol/paperView';
 import { plainForLabel } from '../shared/untrustedText';
 
 export interface PaperPickItem extends vscode.QuickPickItem {

@@ -4,10 +4,10 @@
  * buttons do. Each webview host only adds how it shows a paper.
  */
 import * as vscode from 'vscode';
-import { bibliographyEntryFor } from '../citation/bibEntryCopy';
-import type { LoadedPaper } from '../index/paper';
-import { isPaperLink, toPaperListItem, toPaperView } from '../shared/paperView';
-import type { HostMessage, ReaderMessage } from '../shared/protocol';
+import { bibliographyEntryFor } from '../bibtex/bibEntryCopy';
+import type { LoadedPaper } from '../papers/paper';
+import { isPaperLink, toPaperListItem, toPaperView } from '../protocol/paperView';
+import type { HostMessage, ReaderMessage } from '../protocol/protocol';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { copyCitationKey } from './copyCitationKey';
 import { insertCitation, type InsertServices } from './insertCitation';

@@ -6,11 +6,11 @@
  */
 import * as vscode from 'vscode';
 import type { ConfigStore } from '../config';
-import type { PaperCatalog } from '../index/catalog';
-import { searchFamiliarFirst } from '../index/familiarRanking';
-import type { LoadedPaper } from '../index/paper';
-import { toPaperListItem } from '../shared/paperView';
-import { isViewMessage, type PaperListSection, type ViewHostMessage, type ViewMessage } from '../shared/protocol';
+import type { PaperCatalog } from '../catalog/catalog';
+import { searchFamiliarFirst } from '../search/familiarRanking';
+import type { LoadedPaper } from '../papers/paper';
+import { toPaperListItem } from '../protocol/paperView';
+import { isViewMessage, type PaperListSection, type ViewHostMessage, type ViewMessage } from '../protocol/protocol';
 import type { PaperLibrary } from './paperLibrary';
 import type { PaperReader } from './paperReader';
 import type { ReadingList } from './readingList';

@@ -4,10 +4,10 @@
  * index is no longer loaded stay stored, so they come back when the index does.
  */
 import * as vscode from 'vscode';
-import { bibliographyFileFor } from '../citation/bibEntryCopy';
-import type { PaperCatalog } from '../index/catalog';
-import type { LoadedPaper } from '../index/paper';
-import { describeAuthorsAndYear } from '../shared/paperView';
+import { bibliographyFileFor } from '../bibtex/bibEntryCopy';
+import type { PaperCatalog } from '../catalog/catalog';
+import type { LoadedPaper } from '../papers/paper';
+import { describeAuthorsAndYear } from '../protocol/paperView';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { mayWrite } from './bibliographies';
 

@@ -4,9 +4,9 @@
  * diagnostics on the index files, so they are in the Problems panel too. Glue over ../index/sourceReport.ts.
  */
 import * as vscode from 'vscode';
-import type { PaperCatalog } from '../index/catalog';
-import type { IndexProblem } from '../index/parseIndex';
-import { sourceReports, type SourceReport } from '../index/sourceReport';
+import type { PaperCatalog } from '../catalog/catalog';
+import type { IndexProblem } from '../sources/parseIndex';
+import { sourceReports, type SourceReport } from '../catalog/sourceReport';
 import { plainForLabel, plainLine } from '../shared/untrustedText';
 
 export const SOURCES_VIEW_ID = 'paperLookup.sourcesView';

@@ -3,7 +3,7 @@
  * as text nodes and element properties, never as HTML (its math as KaTeX's DOM, see richText.ts).
  */
 import { readableText } from '../shared/latexText';
-import type { HighlightedText, PaperListItem } from '../shared/protocol';
+import type { HighlightedText, PaperListItem } from '../protocol/protocol';
 import { richText } from './richText';
 
 /** Creates an element and sets properties on it (never attributes that could carry HTML). */

@@ -1,5 +1,5 @@
 /** The abstract panel's page: the reader alone. The host sends the paper when the page says `ready`. */
-import type { AbstractPanelState, HostMessage, PanelMessage } from '../shared/protocol';
+import type { AbstractPanelState, HostMessage, PanelMessage } from '../protocol/protocol';
 import { Reader } from './reader';
 import type { VsCodeApi } from './vscodeApi';
 

@@ -6,7 +6,7 @@
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-divider/index.js';
-import type { HostMessage, PaperAction, PaperListItem, PaperView, ReaderMessage } from '../shared/protocol';
+import type { HostMessage, PaperAction, PaperListItem, PaperView, ReaderMessage } from '../protocol/protocol';
 import { element, paperListItemContent, paperListItemLabel } from './dom';
 import { richText } from './richText';
 

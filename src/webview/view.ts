@@ -7,7 +7,7 @@
  * which words it lacks; a query nothing matches says so, with a hint, in the list itself.
  */
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { isPapersViewState, type PaperListSection, type PapersViewState, type ViewHostMessage, type ViewMessage } from '../shared/protocol';
+import { isPapersViewState, type PaperListSection, type PapersViewState, type ViewHostMessage, type ViewMessage } from '../protocol/protocol';
 import { element, paperListItemContent, paperListItemLabel } from './dom';
 import { Reader } from './reader';
 import type { VsCodeApi } from './vscodeApi';

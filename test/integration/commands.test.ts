@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { formatProblem } from '../../src/index/parseIndex';
+import { formatProblem } from '../../src/sources/parseIndex';
 import { api, outputChannelText, runPickerCommand, setSetting, workspaceFile } from './helpers';
 
 async function openAtEnd(text: string, language: string): Promise<vscode.TextEditor> {

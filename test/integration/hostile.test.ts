@@ -8,10 +8,11 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseBibIndexText } from '../../src/index/bibSource';
-import { PaperCatalog, type IndexSource } from '../../src/index/catalog';
-import { parseArxivJsonl } from '../../src/index/jsonlSource';
-import { formatProblem, isHttpsLink, parseIndexText, type ParsedIndex } from '../../src/index/parseIndex';
+import { parseBibIndexText } from '../../src/sources/bibSource';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import type { IndexSource } from '../../src/sources/paperSource';
+import { parseArxivJsonl } from '../../src/sources/jsonlSource';
+import { formatProblem, isHttpsLink, parseIndexText, type ParsedIndex } from '../../src/sources/parseIndex';
 import { api, outputChannelText, setSetting, workspaceFile } from './helpers';
 
 const EXTENSION_ID = 'paper-lookup.paper-lookup';

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { arxivJsonlLine, generateCorpus } from '../../src/bench/corpus';
-import { PaperCatalog } from '../../src/index/catalog';
-import { readSourceFile } from '../../src/index/sourceFiles';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import { readSourceFile } from '../../src/sources/sourceFiles';
 import { api, outputChannelText, setSetting, workspaceFile } from './helpers';
 
 const encoder = new TextEncoder();

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateCorpus } from '../../src/bench/corpus';
 import { runSearchBench } from '../../src/bench/searchBench';
-import { parseIndexText } from '../../src/index/parseIndex';
+import { parseIndexText } from '../../src/sources/parseIndex';
 import { KNOWN_ITEMS } from '../fixtures/knownItems';
 
 const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');

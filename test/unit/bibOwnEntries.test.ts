@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { bibliographyEntryFor, bibliographyFileFor, bibStrings, scanEntry, selfContainedEntry } from '../../src/citation/bibEntryCopy';
-import { keyInBibliography, parseBibEntries } from '../../src/citation/bibliography';
-import { parseBibIndexText } from '../../src/index/bibSource';
-import { PaperCatalog, type IndexSource } from '../../src/index/catalog';
-import { parseIndexText } from '../../src/index/parseIndex';
-import type { Paper } from '../../src/index/paper';
+import { bibliographyEntryFor, bibliographyFileFor, bibStrings, scanEntry, selfContainedEntry } from '../../src/bibtex/bibEntryCopy';
+import { keyInBibliography, parseBibEntries } from '../../src/bibtex/bibliography';
+import { parseBibIndexText } from '../../src/sources/bibSource';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import type { IndexSource } from '../../src/sources/paperSource';
+import { parseIndexText } from '../../src/sources/parseIndex';
+import type { Paper } from '../../src/papers/paper';
 
 const lines = (...text: string[]): string => text.join('\n');
 

@@ -1,14 +1,14 @@
 /**
- * .bib parsing off the extension host's thread (src/citation/bibParseWorker.ts) and the parse kept per file
+ * .bib parsing off the extension host's thread (src/sources/bibParseWorker.ts) and the parse kept per file
  * (src/citation/parsedBibliographies.ts): the worker gives the entries the in-thread parser gives, entries too
  * long to parse keep their keys, a parse that runs too long is stopped, and hovering twice parses once.
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { parseBibEntries, type BibEntry } from '../../src/citation/bibliography';
-import { workerBibParser } from '../../src/citation/bibParseWorker';
+import { parseBibEntries, type BibEntry } from '../../src/bibtex/bibliography';
+import { workerBibParser } from '../../src/sources/bibParseWorker';
 import { ParsedBibliographies, KEPT_BIBLIOGRAPHIES } from '../../src/citation/parsedBibliographies';
-import { parseBibliographyWithin } from '../../src/index/bibSource';
+import { parseBibliographyWithin } from '../../src/sources/bibSource';
 
 /** Built by `npm run build`, which `npm run test:unit` runs first. */
 const workerFile = path.join(__dirname, '..', '..', 'dist', 'indexWorker.js');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { toBibtexFile } from '../../src/citation/bibtex';
-import { parseBibIndexText } from '../../src/index/bibSource';
-import type { LoadedPaper } from '../../src/index/paper';
+import { toBibtexFile } from '../../src/bibtex/entryWriter';
+import { parseBibIndexText } from '../../src/sources/bibSource';
+import type { LoadedPaper } from '../../src/papers/paper';
 
 describe('BibTeX files as indexes', () => {
   const bib = [

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { appendEntryText, bibliographyDeclaration, declaredBibliographies, findExistingKey, keyInBibliography, parseBibEntries, texRootOf } from '../../src/citation/bibliography';
+import { appendEntryText, findExistingKey, keyInBibliography, parseBibEntries } from '../../src/bibtex/bibliography';
+import { bibliographyDeclaration, declaredBibliographies, texRootOf } from '../../src/citation/documentBibliographies';
 import type { CitationLanguage } from '../../src/citation/citationContext';
 
 describe('declared bibliographies: LaTeX', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { bibtexEncodingFor, bibtexEntryType, toBibtexEntry, toBibtexFile } from '../../src/citation/bibtex';
-import type { LoadedPaper } from '../../src/index/paper';
+import { bibtexEncodingFor, bibtexEntryType, toBibtexEntry, toBibtexFile } from '../../src/bibtex/entryWriter';
+import type { LoadedPaper } from '../../src/papers/paper';
 
 const paper = (fields: Partial<LoadedPaper>): LoadedPaper => ({ id: 'x', title: 'T', abstract: '', key: 'k', source: 's', ...fields });
 

@@ -13,10 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { toBibtexFile } from '../../src/citation/bibtex';
-import { parseArxivJsonl } from '../../src/index/jsonlSource';
-import { assignCitationKeys, foldToAscii } from '../../src/citation/keys';
-import type { LoadedPaper, Paper } from '../../src/index/paper';
+import { toBibtexFile } from '../../src/bibtex/entryWriter';
+import { parseArxivJsonl } from '../../src/sources/jsonlSource';
+import { assignCitationKeys, foldToAscii } from '../../src/papers/keys';
+import type { LoadedPaper, Paper } from '../../src/papers/paper';
 
 const bundled: Paper[] = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'data', 'papers.json'), 'utf8')).papers;
 

@@ -1,5 +1,5 @@
 /**
- * Building a catalog in a worker thread (src/index/catalogWorker.ts): the cache the worker writes holds
+ * Building a catalog in a worker thread (src/catalog/catalogWorker.ts): the cache the worker writes holds
  * the catalog the extension host would have built from the same files, problems and their line and column
  * included; the worker reports progress, stops when aborted, and a failure rejects instead of hanging.
  */
@@ -8,13 +8,13 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { arxivJsonlLine, generateCorpus } from '../../src/bench/corpus';
-import { PaperCatalog } from '../../src/index/catalog';
-import { buildCatalogCache, isOutOfMemory, runCatalogWorker, type CatalogWorkerRequest } from '../../src/index/catalogWorker';
-import { runToEnd } from '../../src/index/cooperative';
-import { readCatalogCache, stampSources } from '../../src/index/indexCache';
-import { parseIndexText } from '../../src/index/parseIndex';
-import { paperFields } from '../../src/index/paper';
-import { readSourceFile } from '../../src/index/sourceFiles';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import { buildCatalogCache, isOutOfMemory, runCatalogWorker, type CatalogWorkerRequest } from '../../src/catalog/catalogWorker';
+import { runToEnd } from '../../src/shared/cooperative';
+import { readCatalogCache, stampSources } from '../../src/catalog/indexCache';
+import { parseIndexText } from '../../src/sources/parseIndex';
+import { paperFields } from '../../src/papers/paper';
+import { readSourceFile } from '../../src/sources/sourceFiles';
 
 const root = path.join(__dirname, '..', '..');
 const bundledPath = path.join(root, 'data', 'papers.json');

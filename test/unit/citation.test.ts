@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { citationStyleFor, DEFAULT_CITATION_OPTIONS, formatCitation, formatPlainReference } from '../../src/citation/format';
-import { assignCitationKeys, baseCitationKey, DEFAULT_KEY_TEMPLATE, familyName, foldToAscii, keyTemplateProblem } from '../../src/citation/keys';
-import type { LoadedPaper } from '../../src/index/paper';
+import { assignCitationKeys, baseCitationKey, DEFAULT_KEY_TEMPLATE, familyName, foldToAscii, keyTemplateProblem } from '../../src/papers/keys';
+import type { LoadedPaper } from '../../src/papers/paper';
 
 const paper = (fields: Partial<LoadedPaper>): LoadedPaper => ({ id: 'x', title: 'T', abstract: '', key: 'k', source: 's', ...fields });
 

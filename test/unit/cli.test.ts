@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseBibEntries } from '../../src/citation/bibliography';
+import { parseBibEntries } from '../../src/bibtex/bibliography';
 import { runCli } from '../../src/cli';
 
 const root = path.join(__dirname, '..', '..');

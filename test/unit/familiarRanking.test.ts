@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { searchFamiliarFirst, SHORT_QUERY_MAX_LENGTH, type SearchableCatalog } from '../../src/index/familiarRanking';
-import type { Paper } from '../../src/index/paper';
-import type { SearchHit } from '../../src/index/search';
+import { searchFamiliarFirst, SHORT_QUERY_MAX_LENGTH, type SearchableCatalog } from '../../src/search/familiarRanking';
+import type { Paper } from '../../src/papers/paper';
+import type { SearchHit } from '../../src/search/search';
 
 const papers: Paper[] = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, title: `Paper ${id}`, abstract: '' }));
 

@@ -12,16 +12,17 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, read
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { parseBibEntries } from '../../src/citation/bibliography';
-import { toBibtexEntry, toBibtexFile } from '../../src/citation/bibtex';
+import { parseBibEntries } from '../../src/bibtex/bibliography';
+import { toBibtexEntry, toBibtexFile } from '../../src/bibtex/entryWriter';
 import { formatCitation, paperLink } from '../../src/citation/format';
 import { runCli } from '../../src/cli';
-import { parseBibIndexText } from '../../src/index/bibSource';
-import { PaperCatalog, type IndexSource } from '../../src/index/catalog';
-import { parseArxivJsonl, readArxivJsonl } from '../../src/index/jsonlSource';
-import type { LoadedPaper } from '../../src/index/paper';
-import { formatProblem, isHttpsLink, parseIndexText, type IndexProblem, type ParsedIndex } from '../../src/index/parseIndex';
-import { isPaperLink, panelTitle, toPaperListItem, toPaperView } from '../../src/shared/paperView';
+import { parseBibIndexText } from '../../src/sources/bibSource';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import type { IndexSource } from '../../src/sources/paperSource';
+import { parseArxivJsonl, readArxivJsonl } from '../../src/sources/jsonlSource';
+import type { LoadedPaper } from '../../src/papers/paper';
+import { formatProblem, isHttpsLink, parseIndexText, type IndexProblem, type ParsedIndex } from '../../src/sources/parseIndex';
+import { isPaperLink, panelTitle, toPaperListItem, toPaperView } from '../../src/protocol/paperView';
 
 const root = path.join(__dirname, '..', '..');
 const corpusDir = path.join(root, 'test', 'fixtures', 'hostile');

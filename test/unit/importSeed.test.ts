@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { IndexFileV1 } from '../../src/index/paper';
+import type { IndexFileV1 } from '../../src/papers/paper';
 import {
   ARXIV_ID_PATTERN,
   BUNDLED_INDEX_NAME,
@@ -14,8 +14,8 @@ import {
   parseTrendingPage,
   restoreTimesSigns,
   serializeIndex,
-} from '../../src/index/seedPage';
-import { MAX_SLUG_LENGTH, foldTitle, slugify } from '../../src/index/slug';
+} from '../../scripts/seedPage';
+import { MAX_SLUG_LENGTH, foldTitle, slugify } from '../../src/papers/slug';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const fixtureDir = path.join(repoRoot, 'test', 'fixtures', 'seed');

@@ -1,6 +1,6 @@
 /**
- * Loading big catalogs: building in slices that let the event loop run (src/index/cooperative.ts) gives
- * the same catalog as building in one go, and the on-disk cache (src/index/indexCache.ts) gives it back
+ * Loading big catalogs: building in slices that let the event loop run (src/shared/cooperative.ts) gives
+ * the same catalog as building in one go, and the on-disk cache (src/catalog/indexCache.ts) gives it back
  * exactly — or, when the file is truncated, corrupt, from another version or out of date, refuses it.
  */
 import { strict as assert } from 'node:assert';
@@ -8,8 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateCorpus } from '../../src/bench/corpus';
-import { PaperCatalog, type CatalogContents, type IndexSource } from '../../src/index/catalog';
-import { runCooperatively, runToEnd } from '../../src/index/cooperative';
+import { PaperCatalog, type CatalogContents } from '../../src/catalog/catalog';
+import type { IndexSource } from '../../src/sources/paperSource';
+import { runCooperatively, runToEnd } from '../../src/shared/cooperative';
 import {
   cacheFileFor,
   KEPT_CACHE_FILES,
@@ -18,9 +19,9 @@ import {
   writeCatalogCache,
   type CacheKey,
   type CacheRead,
-} from '../../src/index/indexCache';
-import { parseIndexText } from '../../src/index/parseIndex';
-import { paperFields } from '../../src/index/paper';
+} from '../../src/catalog/indexCache';
+import { parseIndexText } from '../../src/sources/parseIndex';
+import { paperFields } from '../../src/papers/paper';
 
 const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');
 const bundled = parseIndexText(readFileSync(bundledPath, 'utf8'), bundledPath).papers;

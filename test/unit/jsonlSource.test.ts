@@ -9,8 +9,8 @@ import {
   recordToPaper,
   splitAuthors,
   type LineProblem,
-} from '../../src/index/jsonlSource';
-import type { Paper } from '../../src/index/paper';
+} from '../../src/sources/jsonlSource';
+import type { Paper } from '../../src/papers/paper';
 
 const sources = path.join(__dirname, '..', 'fixtures', 'sources');
 const sampleFile = path.join(sources, 'arxiv-snapshot-sample.jsonl');

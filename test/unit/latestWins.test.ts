@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LatestWins } from '../../src/index/latestWins';
+import { LatestWins } from '../../src/shared/latestWins';
 
 describe('LatestWins (which reload shows its catalog)', () => {
   it('a load started later wins even when the earlier one finishes last', async () => {

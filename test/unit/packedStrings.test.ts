@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { runToEnd } from '../../src/index/cooperative';
-import { packStringSteps, StringLookup, type PackedStrings } from '../../src/index/engine/packedStrings';
+import { runToEnd } from '../../src/shared/cooperative';
+import { packStringSteps, StringLookup, type PackedStrings } from '../../src/search/engine/packedStrings';
 
 const pack = (strings: readonly string[]): PackedStrings => runToEnd(packStringSteps(strings.length, (i) => strings[i]));
 

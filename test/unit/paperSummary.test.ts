@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { BibEntry } from '../../src/citation/bibliography';
+import type { BibEntry } from '../../src/bibtex/bibliography';
 import {
   authorList,
   bibEntryHover,
@@ -11,7 +11,7 @@ import {
   paperHover,
   yearAndVenue,
 } from '../../src/citation/paperSummary';
-import type { Paper } from '../../src/index/paper';
+import type { Paper } from '../../src/papers/paper';
 
 const POINTER_NETWORKS: Paper = {
   id: 'pointer-networks',

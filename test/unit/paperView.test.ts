@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import type { LoadedPaper } from '../../src/index/paper';
-import type { FieldMatch } from '../../src/index/search';
-import { describeAuthorsAndYear, highlightedSnippet, httpsUrl, isPaperLink, panelTitle, paperLinks, readableSnippet, toPaperListItem, toPaperView } from '../../src/shared/paperView';
-import { isAbstractPanelState, isPanelMessage, isPapersViewState, isViewMessage, PAPER_ACTIONS } from '../../src/shared/protocol';
+import type { LoadedPaper } from '../../src/papers/paper';
+import type { FieldMatch } from '../../src/search/search';
+import { describeAuthorsAndYear, highlightedSnippet, httpsUrl, isPaperLink, panelTitle, paperLinks, readableSnippet, toPaperListItem, toPaperView } from '../../src/protocol/paperView';
+import { isAbstractPanelState, isPanelMessage, isPapersViewState, isViewMessage, PAPER_ACTIONS } from '../../src/protocol/protocol';
 
 const paper = (fields: Partial<LoadedPaper> = {}): LoadedPaper => ({
   id: 'attention',

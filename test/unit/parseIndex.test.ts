@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PaperCatalog } from '../../src/index/catalog';
-import { parseIndexText } from '../../src/index/parseIndex';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import { parseIndexText } from '../../src/sources/parseIndex';
 
 const fixture = (name: string): string => readFileSync(path.join(__dirname, '..', 'fixtures', 'indexes', name), 'utf8');
 

@@ -5,14 +5,14 @@
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { parseBibEntries } from '../../src/citation/bibliography';
-import { bibtexEntryType, toBibtexEntry } from '../../src/citation/bibtex';
+import { parseBibEntries } from '../../src/bibtex/bibliography';
+import { bibtexEntryType, toBibtexEntry } from '../../src/bibtex/entryWriter';
 import { citationAt, completionContext, keyInsertion, type CitationLanguage } from '../../src/citation/citationContext';
 import { paperLink } from '../../src/citation/format';
-import { assignCitationKeys } from '../../src/citation/keys';
-import type { LoadedPaper, Paper } from '../../src/index/paper';
-import { parseIndexText } from '../../src/index/parseIndex';
-import { isPaperLink, paperLinks } from '../../src/shared/paperView';
+import { assignCitationKeys } from '../../src/papers/keys';
+import type { LoadedPaper, Paper } from '../../src/papers/paper';
+import { parseIndexText } from '../../src/sources/parseIndex';
+import { isPaperLink, paperLinks } from '../../src/protocol/paperView';
 
 /**
  * Text as both the BibTeX writer and the index parser document it: whitespace and control characters collapsed to
@@ -39,7 +39,7 @@ const t1Folded = (text: string): string =>
     .replace(/\p{L}/gu, (letter) => GREEK_AS_LATIN[letter] ?? letter);
 
 /**
- * The HTML tags the BibTeX reader marks text up with (see `PARSER_MARKUP` in src/citation/bibliography.ts): a title
+ * The HTML tags the BibTeX reader marks text up with (see `PARSER_MARKUP` in src/bibtex/bibliography.ts): a title
  * that spells one out cannot be told from the markup, so the round trip leaves such titles out.
  */
 const READER_MARKUP = /<\/?(?:a|b|br|code|i|li|ncx|p|span|sub|sup)(?:\s[^>]*)?>/;

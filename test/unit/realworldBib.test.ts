@@ -9,11 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { bibliographyEntryFor } from '../../src/citation/bibEntryCopy';
-import { appendEntryText, keyInBibliography, parseBibEntries } from '../../src/citation/bibliography';
-import { parseBibIndexText } from '../../src/index/bibSource';
-import { PaperCatalog, type IndexSource } from '../../src/index/catalog';
-import type { LoadedPaper, Paper } from '../../src/index/paper';
+import { bibliographyEntryFor } from '../../src/bibtex/bibEntryCopy';
+import { appendEntryText, keyInBibliography, parseBibEntries } from '../../src/bibtex/bibliography';
+import { parseBibIndexText } from '../../src/sources/bibSource';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import type { IndexSource } from '../../src/sources/paperSource';
+import type { LoadedPaper, Paper } from '../../src/papers/paper';
 
 const folder = path.join(__dirname, '..', 'fixtures', 'realworld');
 const files = readdirSync(folder).filter((name) => name.endsWith('.bib')).sort();

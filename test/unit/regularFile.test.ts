@@ -1,5 +1,5 @@
 /**
- * Files that would hang or exhaust the reader (src/index/regularFile.ts): a FIFO, a symlink to /dev/zero, a
+ * Files that would hang or exhaust the reader (src/sources/regularFile.ts): a FIFO, a symlink to /dev/zero, a
  * socket, a directory and a file over the size limit are each refused at once with one problem that names the
  * file, in every way an index file is read (the host's and the worker's reader, the cache's stamping, the
  * CLI), and the other index files still load.
@@ -11,11 +11,11 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli';
-import { PaperCatalog } from '../../src/index/catalog';
-import { stampSources } from '../../src/index/indexCache';
-import { formatProblem } from '../../src/index/parseIndex';
-import { formatSize, readRegularFile, RefusedFileError } from '../../src/index/regularFile';
-import { readSourceFile } from '../../src/index/sourceFiles';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import { stampSources } from '../../src/catalog/indexCache';
+import { formatProblem } from '../../src/sources/parseIndex';
+import { formatSize, readRegularFile, RefusedFileError } from '../../src/sources/regularFile';
+import { readSourceFile } from '../../src/sources/sourceFiles';
 
 const root = path.join(__dirname, '..', '..');
 const bundledPath = path.join(root, 'data', 'papers.json');

@@ -7,11 +7,11 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateCorpus } from '../../src/bench/corpus';
-import { PaperCatalog } from '../../src/index/catalog';
-import { buildSearchIndex } from '../../src/index/engine/invertedIndex';
-import type { Paper } from '../../src/index/paper';
-import { parseIndexText } from '../../src/index/parseIndex';
-import { createRelatedPapers } from '../../src/index/related';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import { buildSearchIndex } from '../../src/search/engine/invertedIndex';
+import type { Paper } from '../../src/papers/paper';
+import { parseIndexText } from '../../src/sources/parseIndex';
+import { createRelatedPapers } from '../../src/search/related';
 
 const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');
 const bundled = parseIndexText(readFileSync(bundledPath, 'utf8'), bundledPath);

@@ -1,5 +1,5 @@
 /**
- * The scaled search engine (src/index/scaledSearch.ts) and its cache format. The known-item queries on the
+ * The scaled search engine (src/search/scaledSearch.ts) and its cache format. The known-item queries on the
  * bundled index are in search.test.ts (the catalog uses this engine); here: its rules, and that a cache
  * round trip searches exactly like the index it was written from.
  */
@@ -7,13 +7,13 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateCorpus } from '../../src/bench/corpus';
-import { buildSearchIndex } from '../../src/index/engine/invertedIndex';
-import { bytesReader, deserializeIndex, serializeIndex } from '../../src/index/engine/serialize';
-import { words } from '../../src/index/engine/tokens';
-import { paperFields, type Paper } from '../../src/index/paper';
-import { parseIndexText } from '../../src/index/parseIndex';
-import { createScaledSearch } from '../../src/index/scaledSearch';
-import type { SearchHit } from '../../src/index/search';
+import { buildSearchIndex } from '../../src/search/engine/invertedIndex';
+import { bytesReader, deserializeIndex, serializeIndex } from '../../src/catalog/serialize';
+import { words } from '../../src/search/engine/tokens';
+import { paperFields, type Paper } from '../../src/papers/paper';
+import { parseIndexText } from '../../src/sources/parseIndex';
+import { createScaledSearch } from '../../src/search/scaledSearch';
+import type { SearchHit } from '../../src/search/search';
 import { KNOWN_ITEMS } from '../fixtures/knownItems';
 
 const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');

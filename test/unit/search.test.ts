@@ -6,10 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PaperCatalog } from '../../src/index/catalog';
-import { parseIndexText } from '../../src/index/parseIndex';
-import { createScaledSearch } from '../../src/index/scaledSearch';
-import { snippetAround } from '../../src/index/search';
+import { PaperCatalog } from '../../src/catalog/catalog';
+import { parseIndexText } from '../../src/sources/parseIndex';
+import { createScaledSearch } from '../../src/search/scaledSearch';
+import { snippetAround } from '../../src/search/search';
 import { KNOWN_ITEMS } from '../fixtures/knownItems';
 
 const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');

@@ -1,13 +1,13 @@
 /**
- * Names and words found as people type them (src/index/engine/tokens.ts, src/index/engine/query.ts):
+ * Names and words found as people type them (src/search/engine/tokens.ts, src/search/engine/query.ts):
  * folding of accents, ligatures and letters that do not decompose, LaTeX markup read as its text, papers
  * with most of the query listed below those with all of it, and short misspellings.
  */
 import { strict as assert } from 'node:assert';
-import { foldWord, words } from '../../src/index/engine/tokens';
-import type { Paper } from '../../src/index/paper';
-import { createScaledSearch } from '../../src/index/scaledSearch';
-import type { SearchHit } from '../../src/index/search';
+import { foldWord, words } from '../../src/search/engine/tokens';
+import type { Paper } from '../../src/papers/paper';
+import { createScaledSearch } from '../../src/search/scaledSearch';
+import type { SearchHit } from '../../src/search/search';
 import { AUTHOR_NAMES } from '../fixtures/authorNames';
 
 const ids = (hits: readonly SearchHit[]): string[] => hits.map((hit) => hit.paper.id);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { loadSeverity, sourceReports } from '../../src/index/sourceReport';
-import type { IndexProblem } from '../../src/index/parseIndex';
+import { loadSeverity, sourceReports } from '../../src/catalog/sourceReport';
+import type { IndexProblem } from '../../src/sources/parseIndex';
 
 const problem = (file: string, line: number, severity: IndexProblem['severity'] = 'error'): IndexProblem => ({ severity, file, line, column: 1, message: `at ${line}` });
 

@@ -12,9 +12,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { BibEntry } from '../../src/citation/bibliography';
+import type { BibEntry } from '../../src/bibtex/bibliography';
 import { bibEntryHover, paperDocumentation, paperHover } from '../../src/citation/paperSummary';
-import type { Paper } from '../../src/index/paper';
+import type { Paper } from '../../src/papers/paper';
 import { markdownText, plainForLabel, plainForMessage, plainLine } from '../../src/shared/untrustedText';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'hostile', 'markup-in-text.json');

@@ -6,26 +6,17 @@
  * the extension runs it in slices that keep the extension host responsive, or reads the finished parts
  * from the on-disk cache (./indexCache.ts) instead.
  */
-import { baseCitationKey, DEFAULT_KEY_TEMPLATE, uniqueKey } from '../citation/keys';
-import { runCooperatively, runToEnd, type Steps } from './cooperative';
-import { buildSearchIndexSteps, type SearchIndex } from './engine/invertedIndex';
-import { packStringSteps, StringLookup, type PackedStrings } from './engine/packedStrings';
-import type { IndexProblem } from './parseIndex';
-import { withoutUndefined, type LoadedPaper, type Paper } from './paper';
-import { foldTitle } from './slug';
-import { createRelatedPapers, DEFAULT_RELATED_COUNT, type RelatedPapers } from './related';
-import { createScaledSearch, type ScaledSearch } from './scaledSearch';
-import type { SearchHit } from './search';
-
-/** One index file after parsing: where it came from, what it held, what was wrong with it. */
-export interface IndexSource {
-  /** Shown to users: the index's `name`, or its file name. */
-  readonly name: string;
-  /** The file it came from (absolute path or URI string), for messages. */
-  readonly location: string;
-  readonly papers: readonly Paper[];
-  readonly problems: readonly IndexProblem[];
-}
+import { baseCitationKey, DEFAULT_KEY_TEMPLATE, uniqueKey } from '../papers/keys';
+import { runCooperatively, runToEnd, type Steps } from '../shared/cooperative';
+import { buildSearchIndexSteps, type SearchIndex } from '../search/engine/invertedIndex';
+import { packStringSteps, StringLookup, type PackedStrings } from '../search/engine/packedStrings';
+import type { IndexSource } from '../sources/paperSource';
+import type { IndexProblem } from '../sources/parseIndex';
+import { withoutUndefined, type LoadedPaper, type Paper } from '../papers/paper';
+import { foldTitle } from '../papers/slug';
+import { createRelatedPapers, DEFAULT_RELATED_COUNT, type RelatedPapers } from '../search/related';
+import { createScaledSearch, type ScaledSearch } from '../search/scaledSearch';
+import type { SearchHit } from '../search/search';
 
 /** What the status bar and the Output channel say about one source, also when the catalog came from the cache. */
 export interface SourceSummary {

@@ -18,8 +18,8 @@
  * BM25-style saturated term frequencies of the title, the authors and the abstract, weighted so that a
  * title word outweighs any number of mentions in the abstract, and an author name sits in between.
  */
-import { runToEnd, type Steps } from '../cooperative';
-import type { Paper } from '../paper';
+import { runToEnd, type Steps } from '../../shared/cooperative';
+import type { Paper } from '../../papers/paper';
 import { packStringSteps, type PackedStrings } from './packedStrings';
 import { forEachWord, STOP_WORDS } from './tokens';
 

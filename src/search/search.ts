@@ -6,7 +6,7 @@
  * and fuse.js's per-query scan cannot meet the latency target beyond a few thousand (see `npm run bench`,
  * where plain fuse.js stays as the baseline).
  */
-import type { Paper } from './paper';
+import type { Paper } from '../papers/paper';
 
 export type SearchField = 'title' | 'authors' | 'abstract';
 

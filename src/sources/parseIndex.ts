@@ -5,8 +5,8 @@
  * costs the good ones: the result always carries every paper that validated.
  */
 import { type Node, type ParseError, parseTree, printParseErrorCode, getNodeValue } from 'jsonc-parser';
-import { INDEX_SCHEMA_VERSION, withoutUndefined, type Paper } from './paper';
-import { slugify } from './slug';
+import { INDEX_SCHEMA_VERSION, withoutUndefined, type Paper } from '../papers/paper';
+import { slugify } from '../papers/slug';
 
 export interface IndexProblem {
   readonly severity: 'error' | 'warning';

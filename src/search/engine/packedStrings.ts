@@ -10,7 +10,7 @@
  * (./serialize.ts); a string is made only when one is asked for, and comparing, prefix tests and lookups
  * read the code units in place.
  */
-import type { Steps } from '../cooperative';
+import type { Steps } from '../../shared/cooperative';
 
 /** Strings handled between pauses when packing or hashing. */
 const STRINGS_PER_STEP = 4096;

@@ -5,12 +5,12 @@
  * (src/ui/indexFileReader.ts) reads through `workspace.fs` with the same parsing and the same messages.
  */
 import * as path from 'node:path';
-import type { BibParser } from '../citation/bibliography';
+import type { BibParser } from '../bibtex/bibliography';
 import { parseBibIndexText } from './bibSource';
-import type { IndexSource } from './catalog';
+import type { IndexSource } from '../sources/paperSource';
 import { readArxivJsonl } from './jsonlSource';
 import { parseIndexText, type IndexProblem } from './parseIndex';
-import type { Paper } from './paper';
+import type { Paper } from '../papers/paper';
 import { readRegularFile, RefusedFileError, regularFileChunks, type ReadLimits } from './regularFile';
 
 export interface SourceReadOptions {

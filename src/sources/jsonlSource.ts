@@ -18,7 +18,7 @@
  */
 import { parseTree, type ParseError } from 'jsonc-parser';
 import { cleanText, describeParseError, isArxivCategory, type IndexProblem, type ParsedIndex } from './parseIndex';
-import type { Paper } from './paper';
+import type { Paper } from '../papers/paper';
 
 /** Why a line is not a paper, and the column (1-based, in the line) where the problem is. */
 export interface LineProblem {

@@ -10,10 +10,11 @@
  * host's side.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { catalogSteps, type IndexSource } from './catalog';
-import { runToEnd } from './cooperative';
+import { catalogSteps } from './catalog';
+import type { IndexSource } from '../sources/paperSource';
+import { runToEnd } from '../shared/cooperative';
 import { writeCatalogCache, type CacheKey } from './indexCache';
-import { readSourceFile } from './sourceFiles';
+import { readSourceFile } from '../sources/sourceFiles';
 
 export interface CatalogWorkerRequest {
   /** The bundled index, read first so its papers keep their ids and keys. */

@@ -3,8 +3,8 @@
  * Pure module (no `vscode`, no file system): `scripts/import-seed.ts` does the reading and writing.
  */
 
-import { INDEX_SCHEMA_VERSION, type IndexFileV1, type Paper } from './paper';
-import { foldTitle, slugify } from './slug';
+import { INDEX_SCHEMA_VERSION, type IndexFileV1, type Paper } from '../src/papers/paper';
+import { foldTitle, slugify } from '../src/papers/slug';
 
 /** Display name of the bundled index built from the seed page. */
 export const BUNDLED_INDEX_NAME = 'Hugging Face trending papers (bundled)';

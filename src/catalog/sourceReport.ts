@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import type { SourceSummary } from './catalog';
-import type { IndexProblem } from './parseIndex';
+import type { IndexProblem } from '../sources/parseIndex';
 
 export type Severity = 'error' | 'warning' | 'ok';
 

@@ -21,12 +21,13 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { CatalogContents, SourceSummary } from './catalog';
-import { runCooperatively, type Steps } from './cooperative';
-import { INDEX_FORMAT_VERSION } from './engine/invertedIndex';
-import { deserializeIndexSteps, serializeIndexSteps, type ByteReader } from './engine/serialize';
-import type { IndexProblem } from './parseIndex';
-import type { LoadedPaper } from './paper';
-import { statRegularFile, type ReadLimits } from './regularFile';
+import type { SourceStamp } from '../sources/paperSource';
+import { runCooperatively, type Steps } from '../shared/cooperative';
+import { INDEX_FORMAT_VERSION } from '../search/engine/invertedIndex';
+import { deserializeIndexSteps, serializeIndexSteps, type ByteReader } from './serialize';
+import type { IndexProblem } from '../sources/parseIndex';
+import type { LoadedPaper } from '../papers/paper';
+import { statRegularFile, type ReadLimits } from '../sources/regularFile';
 
 /**
  * Bumped when the metadata, the layout around the index or the papers' stored fields change (3: a .bib paper's own
@@ -40,13 +41,6 @@ export const CACHE_FILE_EXTENSION = '.plcache';
 export const KEPT_CACHE_FILES = 4;
 /** A temporary file this old was left by a writer that died; a live one finishes within minutes. */
 const ABANDONED_TEMP_MS = 60 * 60 * 1000;
-
-/** What a source file looked like when the catalog was built from it. */
-export interface SourceStamp {
-  readonly location: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-}
 
 /** What a cached catalog was made from; the cache is used only when all of it is the same now. */
 export interface CacheKey {

@@ -3,11 +3,11 @@
  * matches), and decides which links may leave the editor. Pure module (no `vscode` import) so these
  * rules are unit-tested in plain Node.
  */
-import type { LoadedPaper, Paper } from '../index/paper';
-import { snippetAround, type FieldMatch } from '../index/search';
-import { readableText, readableTextWithMap, widenToWholeRuns } from './latexText';
+import type { LoadedPaper, Paper } from '../papers/paper';
+import { snippetAround, type FieldMatch } from '../search/search';
+import { readableText, readableTextWithMap, widenToWholeRuns } from '../shared/latexText';
 import type { HighlightedText, PaperListItem, PaperView } from './protocol';
-import { inertBidi } from './untrustedText';
+import { inertBidi } from '../shared/untrustedText';
 
 export type PaperLink = PaperView['links'][number];
 

@@ -4,14 +4,14 @@
  * and reports the ones that cannot be papers, with their line and column, without losing the rest.
  *
  * A paper keeps the entry's key (it is cited under it) and the entry's text as written (it is copied whole into a
- * document's bibliography; see ../citation/bibEntryCopy.ts). An entry without a key gets none: the catalog makes
+ * document's bibliography; see ../bibtex/bibEntryCopy.ts). An entry without a key gets none: the catalog makes
  * one from the key template, as for papers of other formats.
  */
-import { bibPreambles, bibStrings, entryWithPreambles, scanEntry, selfContainedEntry, unbalancedBraceFields } from '../citation/bibEntryCopy';
-import { parseBibEntries, type BibEntry, type BibParser } from '../citation/bibliography';
-import { slugify } from './slug';
+import { bibPreambles, bibStrings, entryWithPreambles, scanEntry, selfContainedEntry, unbalancedBraceFields } from '../bibtex/bibEntryCopy';
+import { parseBibEntries, type BibEntry, type BibParser } from '../bibtex/bibliography';
+import { slugify } from '../papers/slug';
 import { cleanText, computeLineStarts, isArxivCategory, isHttpsLink, positionAt, type IndexProblem, type ParsedIndex } from './parseIndex';
-import { withoutUndefined, type Paper } from './paper';
+import { withoutUndefined, type Paper } from '../papers/paper';
 
 /** `parse` parses the entries; in this thread by default. */
 export async function parseBibIndexText(text: string, file: string, parse: BibParser = parseBibEntries): Promise<ParsedIndex> {

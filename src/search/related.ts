@@ -13,10 +13,10 @@
  * blocked the extension host for 1.9 s at 10,000 papers and about 30 s at 100,000, and so was switched off
  * above 10,000. On the bundled papers the two mostly agree; `npm run bench:related` compares them.
  */
-import { runToEnd, type Steps } from './cooperative';
+import { runToEnd, type Steps } from '../shared/cooperative';
 import { documentFrequency, forEachPosting, termId, type SearchIndex } from './engine/invertedIndex';
 import { forEachWord, STOP_WORDS } from './engine/tokens';
-import type { Paper } from './paper';
+import type { Paper } from '../papers/paper';
 
 export interface RelatedPapers<P extends Paper = Paper> {
   /** Up to `k` other papers, most similar first; papers sharing no distinctive word are left out. */

@@ -17,7 +17,7 @@
  * the index matched. Ranges are computed lazily, when a caller reads `matches`: the picker reads them for
  * the rows it shows, and a caller that only needs the papers pays nothing.
  */
-import type { Paper } from './paper';
+import type { Paper } from '../papers/paper';
 import type { FieldMatch, PaperSearch, SearchHit } from './search';
 import { buildSearchIndex, termsOfDoc, type SearchIndex } from './engine/invertedIndex';
 import { Kind, QueryEngine, type QueryWord } from './engine/query';

@@ -7,7 +7,7 @@
  * Keys are folded to ASCII letters and digits, which both BibTeX and pandoc accept anywhere in a key.
  * Changing this function changes users' keys: treat its output as a stable interface.
  */
-import type { Paper } from '../index/paper';
+import type { Paper } from './paper';
 
 /**
  * Words Better BibTeX skips in `shorttitle` and `title`: its default `skipWords` preference, copied exactly

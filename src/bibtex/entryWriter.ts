@@ -15,7 +15,7 @@
  *   converted as in `latex`, and scripts no LaTeX macro maps (CJK, Cyrillic) are kept for xelatex and lualatex.
  * Math in titles (`$…$`, `\(…\)`) stays math: arXiv titles are written in TeX.
  */
-import type { LoadedPaper } from '../index/paper';
+import type { LoadedPaper } from '../papers/paper';
 
 export type BibtexEntryType = 'article' | 'inproceedings' | 'misc';
 

@@ -2,7 +2,7 @@
  * Papers the user already knows (their reading list, then what they opened or cited lately) go first
  * when the query says too little to rank by. Pure: no `vscode` import.
  */
-import type { Paper } from './paper';
+import type { Paper } from '../papers/paper';
 import type { SearchHit } from './search';
 
 /**

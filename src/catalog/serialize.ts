@@ -25,10 +25,10 @@
  * steps (../cooperative.ts) that pause between blocks of papers.
  */
 import { crc32 } from 'node:zlib';
-import { runToEnd, type Steps } from '../cooperative';
-import type { LoadedPaper, Paper } from '../paper';
-import { INDEX_FORMAT_VERSION, type SearchIndex } from './invertedIndex';
-import { PackedStrings, packStringSteps } from './packedStrings';
+import { runToEnd, type Steps } from '../shared/cooperative';
+import type { LoadedPaper, Paper } from '../papers/paper';
+import { INDEX_FORMAT_VERSION, type SearchIndex } from '../search/engine/invertedIndex';
+import { PackedStrings, packStringSteps } from '../search/engine/packedStrings';
 
 const MAGIC = 'PLSI';
 /**

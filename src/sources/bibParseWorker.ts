@@ -10,8 +10,8 @@
  * Pure: no `vscode` import.
  */
 import { parentPort, Worker } from 'node:worker_threads';
-import { parseBibliographyWithin } from '../index/bibSource';
-import type { BibEntry, BibParser } from './bibliography';
+import { parseBibliographyWithin } from './bibSource';
+import type { BibEntry, BibParser } from '../bibtex/bibliography';
 
 /** The `workerData` that starts `dist/indexWorker.js` as a .bib parser. */
 export interface BibParserRole {

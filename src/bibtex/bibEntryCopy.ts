@@ -7,9 +7,9 @@
  * Results Letters}`), so the copy means the same in a .bib that does not define it. Month macros (`jan`…`dec`)
  * are predefined by every BibTeX style and by biblatex, and are kept as written.
  */
-import type { LoadedPaper } from '../index/paper';
-import { paperFields } from '../index/paper';
-import { toBibtexEntry, type BibtexOptions } from './bibtex';
+import type { LoadedPaper } from '../papers/paper';
+import { paperFields } from '../papers/paper';
+import { toBibtexEntry, type BibtexOptions } from './entryWriter';
 
 /**
  * The entry to add to a document's .bib for `paper` under `key`: the paper's own .bib entry, whole, under that key;

@@ -60,12 +60,35 @@ const loadUnicode2latexLazily = {
   },
 };
 
+/**
+ * The features (src/ui/features.ts) are a bundle of their own, which the activation bundle (src/extension.ts)
+ * requires on first use: activation loads only the placeholders.
+ */
+const featuresBundle = 'features.js';
+const loadFeaturesLazily = {
+  name: 'load-features-lazily',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/features\.js$/ }, (args) => (args.kind === 'require-call' ? { path: `./${featuresBundle}`, external: true } : undefined));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
     ...shared,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
+    platform: 'node',
+    mainFields: nodeMainFields,
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [loadFeaturesLazily],
+  },
+  {
+    ...shared,
+    entryPoints: { features: 'src/ui/features.ts' },
+    outdir: 'dist',
     platform: 'node',
     mainFields: nodeMainFields,
     format: 'cjs',

@@ -78,7 +78,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/ui/**', 'src/extension.ts'],
+    files: ['src/ui/**', 'src/extension.ts', 'src/config.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../bench/*', './bench/*', '**/test/**'], message: 'Shipping code imports neither bench nor test code.' }] }] },
   },
 );

@@ -1,5 +1,6 @@
 // `npm run bench:activation`: what activating the extension costs the extension host, in plain Node: the time
-// to load the production bundle (dist/extension.js) and to run its `activate()`, against a VS Code API stub
+// to load the production bundle (dist/extension.js) and to run its `activate()`, then what the first use adds (the
+// features bundle, dist/features.js, and its start), against a VS Code API stub
 // (every call returns the stub, settings return their defaults), so only our own code is timed; VS Code's
 // work behind each API call is not. Each figure is the median of fresh processes, and is printed beside the
 // same process's time to load an empty module, as a baseline for this machine's speed at that moment.
@@ -36,6 +37,11 @@ function main() {
   console.log(`  dist/extension.js: ${(fs.statSync(bundle).size / 1024).toFixed(1)} KB`);
   console.log(`  load the bundle:   ${median('loadMs').toFixed(1)} ms  (${(median('loadMs') / baselineMs).toFixed(0)}× loading an empty module, ${baselineMs.toFixed(2)} ms)`);
   console.log(`  run activate():    ${median('activateMs').toFixed(2)} ms`);
+  const features = path.join(path.dirname(bundle), 'features.js');
+  console.log(`On first use (a command, a view, completion or hover; or ${1.5} s after activation with a citing document open):`);
+  console.log(`  dist/features.js: ${(fs.statSync(features).size / 1024).toFixed(1)} KB`);
+  console.log(`  load the bundle:   ${median('featuresLoadMs').toFixed(1)} ms`);
+  console.log(`  start features:    ${median('featuresStartMs').toFixed(2)} ms`);
 }
 
 function measureOnce(bundlePath, emptyModulePath) {
@@ -52,10 +58,17 @@ function measureOnce(bundlePath, emptyModulePath) {
   const t1 = performance.now();
   const extension = require(bundlePath);
   const t2 = performance.now();
-  const api = extension.activate({ subscriptions: [], extensionUri: stub, globalStorageUri: stub, globalState: stub, workspaceState: stub });
+  const context = { subscriptions: [], extensionUri: stub, globalStorageUri: stub, globalState: stub, workspaceState: stub, extension: stub };
+  const api = extension.activate(context);
   const t3 = performance.now();
   if (!api) throw new Error('activate() failed against the stub (it returned nothing)');
-  process.stdout.write(JSON.stringify({ baselineLoadMs: t1 - t0, loadMs: t2 - t1, activateMs: t3 - t2 }));
+  for (const disposable of context.subscriptions) disposable.dispose();
+  // What the first use of a command, a view or completion adds: the features bundle and its start.
+  const features = require(path.join(path.dirname(bundlePath), 'features.js'));
+  const t4 = performance.now();
+  features.startFeatures({ ...context, subscriptions: [] }, stub);
+  const t5 = performance.now();
+  process.stdout.write(JSON.stringify({ baselineLoadMs: t1 - t0, loadMs: t2 - t1, activateMs: t3 - t2, featuresLoadMs: t4 - t3, featuresStartMs: t5 - t4 }));
 }
 
 /** A VS Code API stand-in: any property or call gives the stub again; `get(key, default)` gives the default; iterating it gives nothing. */

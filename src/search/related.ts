@@ -7,11 +7,8 @@
  * weighted by how rare they are in the index, the most telling ones make a query, and the other papers
  * score by those words' postings, whose impacts say how strongly each paper is about a word (title over
  * abstract, saturated and length-normalised). A distinctive word has a short posting list, and the postings
- * a query reads are capped, so a query costs milliseconds in a catalog of a million papers.
- *
- * It replaced TF-IDF cosine over vectors built for every paper in one synchronous go on first use, which
- * blocked the extension host for 1.9 s at 10,000 papers and about 30 s at 100,000, and so was switched off
- * above 10,000. On the bundled papers the two mostly agree; `npm run bench:related` compares them.
+ * a query reads are capped, so a query's cost does not grow with the catalog, and nothing is built per paper.
+ * `npm run bench:related` compares it with TF-IDF cosine over per-paper vectors (src/bench/tfidfRelated.ts).
  */
 import { runToEnd, type Steps } from '../shared/cooperative';
 import { documentFrequency, forEachPosting, termId, type SearchIndex } from './engine/invertedIndex';

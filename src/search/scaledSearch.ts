@@ -1,7 +1,7 @@
 /**
- * The search engine for indexes of any size, behind the `PaperSearch` interface of ./search.ts. It replaced
- * a tuned fuse.js engine, which found fewer known items even at 1k papers and scanned every paper on every
- * keystroke; plain fuse.js remains the baseline of `npm run bench`. Pure: no `vscode` import.
+ * The search engine for indexes of any size, behind the `PaperSearch` interface of ./search.ts. Its cost per
+ * keystroke follows the postings of the typed words, not the number of papers; `npm run bench` compares it with
+ * plain fuse.js and MiniSearch. Pure: no `vscode` import.
  *
  * Candidates and ranking come from the compact token index (./engine/invertedIndex.ts, ./engine/query.ts):
  * prefix matching for the word being typed, one-edit typo tolerance for words of 5+ characters (and the
@@ -12,9 +12,8 @@
  * Match ranges are our own, not fuse.js's: for a hit, the words of its title, authors and abstract whose
  * terms the index matched are marked (the whole word, or only the typed part of a word being completed).
  * They show exactly why the paper was found, they agree with the ranking, and they cost a scan of one
- * paper's text. fuse.js would need a `Fuse` built over the result list on every keystroke (20–130 ms by
- * the measurements in issue 5) and would mark its own fuzzy character runs, which need not be the words
- * the index matched. Ranges are computed lazily, when a caller reads `matches`: the picker reads them for
+ * paper's text; a fuzzy matcher run over the results would mark its own character runs, which need not be the
+ * words the index matched. Ranges are computed lazily, when a caller reads `matches`: the picker reads them for
  * the rows it shows, and a caller that only needs the papers pays nothing.
  */
 import type { Paper } from '../papers/paper';

@@ -5,6 +5,7 @@
  * every paper and carries no paper data: the paper travels by `postMessage` once the webview says `ready`.
  */
 import * as vscode from 'vscode';
+import { ABSTRACT_PANEL_VIEW_TYPE } from './contributionIds';
 import type { LoadedPaper } from '../papers/paper';
 import { panelTitle } from '../protocol/paperView';
 import { isAbstractPanelState, isPanelMessage, type HostMessage } from '../protocol/protocol';
@@ -28,7 +29,7 @@ type PanelContent =
 
 /** Opens, reuses and restores abstract panels. */
 export class AbstractPanels implements vscode.Disposable {
-  static readonly viewType = 'paperLookup.abstract';
+  static readonly viewType = ABSTRACT_PANEL_VIEW_TYPE;
 
   /** Open panels, least recently shown or focused first: the last one is the one to reuse. */
   private readonly panels: AbstractPanel[] = [];
@@ -78,30 +79,33 @@ export class AbstractPanels implements vscode.Disposable {
   }
 
   registerSerializer(): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(AbstractPanels.viewType, {
-      deserializeWebviewPanel: async (webviewPanel, state: unknown) => {
-        // A panel closed before its webview saved state has nothing to restore.
-        if (!isAbstractPanelState(state)) {
-          webviewPanel.dispose();
-          return;
-        }
-        // The restored options are whatever an older version saved; apply the current ones.
-        webviewPanel.webview.options = webviewOptions(this.host.extensionUri);
-        const restored = (async () => {
-          let paper: LoadedPaper | undefined;
-          try {
-            // After a window reload this waits for the catalog to load.
-            paper = await this.host.reader.getPaper(state.paperId);
-          } catch {
-            // A catalog that failed to load reports itself elsewhere; the panel says the paper is missing.
-          }
-          this.track(webviewPanel, paper ? { kind: 'paper', paper } : { kind: 'notFound', paperId: state.paperId });
-        })();
-        this.restoring = Promise.all([this.restoring, restored]);
-        await restored;
-      },
-    });
+    return vscode.window.registerWebviewPanelSerializer(AbstractPanels.viewType, this.serializer);
   }
+
+  /** Restores the panels open when the window was reloaded. */
+  readonly serializer: vscode.WebviewPanelSerializer = {
+    deserializeWebviewPanel: async (webviewPanel, state: unknown) => {
+      // A panel closed before its webview saved state has nothing to restore.
+      if (!isAbstractPanelState(state)) {
+        webviewPanel.dispose();
+        return;
+      }
+      // The restored options are whatever an older version saved; apply the current ones.
+      webviewPanel.webview.options = webviewOptions(this.host.extensionUri);
+      const restored = (async () => {
+        let paper: LoadedPaper | undefined;
+        try {
+          // After a window reload this waits for the catalog to load.
+          paper = await this.host.reader.getPaper(state.paperId);
+        } catch {
+          // A catalog that failed to load reports itself elsewhere; the panel says the paper is missing.
+        }
+        this.track(webviewPanel, paper ? { kind: 'paper', paper } : { kind: 'notFound', paperId: state.paperId });
+      })();
+      this.restoring = Promise.all([this.restoring, restored]);
+      await restored;
+    },
+  };
 
   get current(): { readonly html: string; readonly paperId: string } | undefined {
     const panel = this.panels.at(-1);

@@ -10,6 +10,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CITATION_LANGUAGES, CITATION_TRIGGER_CHARACTERS } from './contributionIds';
 import { findExistingKey, keyInBibliography, type BibEntry } from '../bibtex/bibliography';
 import { citedKeyAt, citedKeysIn, completionContext, type CitationLanguage } from '../citation/citationContext';
 import { bibEntryHover, paperDocumentation, paperHover, type CommandLink } from '../citation/paperSummary';
@@ -39,34 +40,38 @@ export interface CitationCompletedArgs {
   readonly addToBibliography?: AddToBibliographyArgs;
 }
 
-/** Markdown dialects (pandoc citations) and TeX; see `bibliographyLanguage`. */
-const CITATION_LANGUAGES: vscode.DocumentSelector = ['markdown', 'quarto', 'rmd', 'latex', 'tex'];
-
-/** `\cite{`, `\cite{a,`, `[@`: where a key starts. */
-const TRIGGER_CHARACTERS = ['{', ',', '@'];
 
 const SHOW_ABSTRACT = 'paperLookup.showAbstract';
 const ADD_TO_BIBLIOGRAPHY = 'paperLookup.addToBibliography';
 /** Not in the palette: VS Code runs it when a completion item is accepted. */
 const CITATION_COMPLETED = 'paperLookup.citationCompleted';
 
-export function registerCitationProviders(services: CitationProviderServices): vscode.Disposable[] {
+/** Key completion and hover in citing documents; `register` registers them with the command a completion runs. */
+export function citationProviders(services: CitationProviderServices): {
+  readonly completion: vscode.CompletionItemProvider;
+  readonly hover: vscode.HoverProvider;
+  register(): vscode.Disposable[];
+} {
   const bibliographyEntries = new BibliographyEntries(services.bibliographies);
-  return [
-    vscode.commands.registerCommand(CITATION_COMPLETED, async ({ paperId, addToBibliography }: CitationCompletedArgs) => {
-      const paper = (await services.library.catalog()).get(paperId);
-      if (paper) await services.onDidCite(paper);
-      return addToBibliography && vscode.commands.executeCommand<string | undefined>(ADD_TO_BIBLIOGRAPHY, addToBibliography);
-    }),
-    vscode.languages.registerCompletionItemProvider(
-      CITATION_LANGUAGES,
-      { provideCompletionItems: (document, position, token) => quietly(() => completeKey(document, position, token, services, bibliographyEntries)) },
-      ...TRIGGER_CHARACTERS,
-    ),
-    vscode.languages.registerHoverProvider(CITATION_LANGUAGES, {
-      provideHover: (document, position, token) => quietly(() => describeKey(document, position, token, services, bibliographyEntries)),
-    }),
-  ];
+  const completion: vscode.CompletionItemProvider = {
+    provideCompletionItems: (document, position, token) => quietly(() => completeKey(document, position, token, services, bibliographyEntries)),
+  };
+  const hover: vscode.HoverProvider = {
+    provideHover: (document, position, token) => quietly(() => describeKey(document, position, token, services, bibliographyEntries)),
+  };
+  return {
+    completion,
+    hover,
+    register: () => [
+      vscode.commands.registerCommand(CITATION_COMPLETED, async ({ paperId, addToBibliography }: CitationCompletedArgs) => {
+        const paper = (await services.library.catalog()).get(paperId);
+        if (paper) await services.onDidCite(paper);
+        return addToBibliography && vscode.commands.executeCommand<string | undefined>(ADD_TO_BIBLIOGRAPHY, addToBibliography);
+      }),
+      vscode.languages.registerCompletionItemProvider(CITATION_LANGUAGES, completion, ...CITATION_TRIGGER_CHARACTERS),
+      vscode.languages.registerHoverProvider(CITATION_LANGUAGES, hover),
+    ],
+  };
 }
 
 /**

@@ -13,7 +13,7 @@ import type { LivePreview } from './livePreview';
 import type { PaperLibrary } from './paperLibrary';
 import { pickPaper, runItemActionCommand, type PickerOptions } from './paperPicker';
 import { exportReadingList, pickSavedPaper, type ReadingList } from './readingList';
-import { SOURCES_VIEW_ID } from './sourcesView';
+import { SOURCES_VIEW_ID } from './contributionIds';
 
 export interface CommandServices extends InsertServices {
   readonly library: PaperLibrary;

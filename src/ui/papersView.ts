@@ -5,6 +5,7 @@
  * load sends them back in `viewReady` so the host can fill it in again.
  */
 import * as vscode from 'vscode';
+import { PAPERS_VIEW_ID } from './contributionIds';
 import type { ConfigStore } from '../config';
 import type { PaperCatalog } from '../catalog/catalog';
 import { searchFamiliarFirst } from '../search/familiarRanking';
@@ -25,7 +26,7 @@ export interface PapersViewServices {
 }
 
 export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable {
-  static readonly viewType = 'paperLookup.papersView';
+  static readonly viewType = PAPERS_VIEW_ID;
 
   private view: vscode.WebviewView | undefined;
   private html: string | undefined;

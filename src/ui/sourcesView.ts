@@ -4,12 +4,12 @@
  * diagnostics on the index files, so they are in the Problems panel too. Glue over ../index/sourceReport.ts.
  */
 import * as vscode from 'vscode';
+import { SOURCES_VIEW_ID } from './contributionIds';
 import type { PaperCatalog } from '../catalog/catalog';
 import type { IndexProblem } from '../sources/parseIndex';
 import { sourceReports, type SourceReport } from '../catalog/sourceReport';
 import { plainForLabel, plainLine } from '../shared/untrustedText';
 
-export const SOURCES_VIEW_ID = 'paperLookup.sourcesView';
 
 type Node = { readonly kind: 'source'; readonly report: SourceReport } | { readonly kind: 'problem'; readonly problem: IndexProblem };
 

@@ -187,11 +187,10 @@ export async function runHostileWebviewTests(results, grep) {
   }
 }
 
-/** Opens the paper the query finds first through Papers: Show Abstract, and returns the panel's frame once it shows it. */
 /**
- * Shows the paper in the panel through Show Abstract. Tried a second time when the panel does not show it: in a
- * workbench whose panel is already open, the reused panel was seen still showing an earlier paper (see CHANGELOG,
- * not yet diagnosed); what this suite checks is how a hostile paper renders once shown.
+ * Shows the paper the query finds first in the panel through Show Abstract, and returns the panel's frame once it
+ * shows it. Tried a second time when the panel does not: on a loaded machine the picker can close before it takes
+ * the keys typed; what this suite checks is how a hostile paper renders once shown.
  */
 async function showInPanel(workbench, query, title) {
   const shown = await showInPanelOnce(workbench, query, title);

@@ -134,12 +134,13 @@ export class Workbench {
    * Presses Enter on the picker's highlighted `row`. An Enter pressed while the picker is still settling can be
    * lost; it is never pressed twice, since a second Enter as the picker closes goes to whatever takes the focus
    * next (the abstract panel, whose focused related paper it would open): if the picker is still open after a
-   * while, the row is clicked instead.
+   * while, the row is clicked instead — only while the picker is still shown, since a click after it closed lands
+   * on whatever was behind it (a related paper in the abstract panel).
    */
   async acceptPickerRow(row) {
     await this.page.keyboard.press('Enter');
-    const closed = await this.quickInput().waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
-    if (!closed) await row.click();
+    const closed = await this.quickInput().waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS }).then(() => true, () => false);
+    if (!closed && (await this.quickInput().isVisible())) await row.click({ timeout: 2_000 });
   }
 
   /** The text of the active editor's visible lines, with the editor's non-breaking spaces made plain. */

@@ -2,11 +2,10 @@
  * Many strings kept as two typed arrays, their UTF-16 code units back to back and where each starts, and a
  * hash table over them. Pure: no `vscode` import.
  *
- * Why not an array of strings: the search index's vocabulary (160 000 words at 100k papers) and the
- * catalog's ids and citation keys are one heap object per string, and when a cached catalog is read they
- * are all made at once and all survive. V8's young-generation collections copy every surviving object, and
- * with half a million of them each collection paused the event loop for 12–33 ms, which no slicing of the
- * loading loop can avoid. Packed, the strings are two arrays read from the cache file as they are
+ * Why not an array of strings: the search index's vocabulary and the catalog's ids and citation keys would be one
+ * heap object per string, all made at once when a cached catalog is read, and all surviving; V8's young-generation
+ * collections copy every surviving object, so the pauses grow with the catalog, and no slicing of the loading loop
+ * avoids them (the CHANGELOG has the figures). Packed, the strings are two arrays read from the cache file as they are
  * (./serialize.ts); a string is made only when one is asked for, and comparing, prefix tests and lookups
  * read the code units in place.
  */

@@ -1,0 +1,86 @@
+/**
+ * Every feature's wiring: build the services, register commands, views, providers, push the disposables. Its own
+ * bundle (dist/features.js), loaded by src/extension.ts on first use, so activation stays light.
+ */
+import * as vscode from 'vscode';
+import { workerBibParser } from '../sources/bibParseWorker';
+import { ConfigStore } from '../config';
+import type { PaperCatalog } from '../catalog/catalog';
+import { AbstractPanels } from './abstractPanel';
+import { Bibliographies } from './bibliographies';
+import { CitationDiagnostics } from './citationDiagnostics';
+import { BibliographyEntries, citationProviders } from './citationProviders';
+import { registerCommands } from './commands';
+import type { InsertServices } from './insertCitation';
+import { LivePreview } from './livePreview';
+import { PaperLibrary } from './paperLibrary';
+import { PaperReader } from './paperReader';
+import { PapersView } from './papersView';
+import type { SourcesView } from './sourcesView';
+import { ReadingList } from './readingList';
+
+/** What `activate` returns: used by the integration tests, and by other extensions that want our papers. */
+export interface PaperLookupApi {
+  catalog(): Promise<PaperCatalog>;
+  /** The HTML and paper id of the abstract panel shown last, if any. */
+  abstractPanel(): { readonly html: string; readonly paperId: string } | undefined;
+  /** The side view's HTML and the paper it shows, once VS Code has shown the view. */
+  papersView(): { readonly html: string; readonly paperId?: string } | undefined;
+  /** Saved paper ids, most recently saved first, and recently opened or cited ones, most recent first. */
+  readingList(): { readonly saved: readonly string[]; readonly recent: readonly string[] };
+}
+
+/** What src/extension.ts's placeholders hand over to, once the features are loaded. */
+export interface Features {
+  readonly api: PaperLookupApi;
+  readonly papersView: vscode.WebviewViewProvider;
+  readonly abstractSerializer: vscode.WebviewPanelSerializer;
+  readonly completion: vscode.CompletionItemProvider;
+  readonly hover: vscode.HoverProvider;
+}
+
+/**
+ * Builds the services and registers every feature; throws when that fails (the caller shows it). The Sources view
+ * is src/extension.ts's, made at activation: a tree view cannot be handed from one provider to another.
+ */
+export function startFeatures(context: vscode.ExtensionContext, output: vscode.OutputChannel, sourcesView: SourcesView): Features {
+  const config = new ConfigStore();
+  // .bib text is parsed in a worker thread: the parser takes seconds on a big file (src/sources/bibParseWorker.ts).
+  const bibParser = workerBibParser(vscode.Uri.joinPath(context.extensionUri, 'dist', 'indexWorker.js').fsPath);
+  context.subscriptions.push({ dispose: () => bibParser.dispose() });
+  const parseBib = bibParser.parse;
+  const library = new PaperLibrary(context.extensionUri, config, output, context.globalStorageUri, parseBib);
+  const bibliographies = new Bibliographies(config, parseBib);
+  const readingList = new ReadingList(context.globalState);
+  // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its
+  // paper a recent one.
+  const insertServices: InsertServices = { config, bibliographies, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
+  const reader = new PaperReader({ ...insertServices, library, readingList });
+  const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
+  const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader });
+  const livePreview = new LivePreview(papersView, panels, library);
+  context.subscriptions.push(library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
+  context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
+  context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output }));
+  context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
+  const providers = citationProviders({
+    library,
+    config,
+    bibliographies,
+    onDidCite: (paper) => readingList.noteUsed(paper.id),
+    recentPaperIds: () => [...readingList.recent, ...readingList.saved],
+  });
+  context.subscriptions.push(...providers.register());
+  return {
+    api: {
+      catalog: () => library.catalog(),
+      abstractPanel: () => panels.current,
+      papersView: () => papersView.current,
+      readingList: () => ({ saved: readingList.saved, recent: readingList.recent }),
+    },
+    papersView,
+    abstractSerializer: panels.serializer,
+    completion: providers.completion,
+    hover: providers.hover,
+  };
+}

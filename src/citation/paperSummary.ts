@@ -3,9 +3,11 @@
  *
  * Paper data comes from index files and .bib files the user may not have written, so every piece of it is
  * escaped: a title such as `[x](command:…)` must show as text, never become a link — least of all in a hover
- * that is trusted to run our commands.
+ * that is trusted to run our commands. LaTeX in it (`{\'e}`, `91\%`) shows as the text it typesets, as in the
+ * picker and the reader (../shared/latexText.ts).
  */
 import type { Paper } from '../papers/paper';
+import { readableText } from '../shared/latexText';
 import { markdownText } from '../shared/untrustedText';
 import type { BibEntry } from '../bibtex/bibliography';
 
@@ -29,7 +31,8 @@ const HOVER_ABSTRACT_LENGTH = 300;
 const ABBREVIATIONS = new Set(['al', 'approx', 'ca', 'cf', 'e.g', 'eq', 'eqs', 'etc', 'fig', 'figs', 'i.e', 'no', 'ref', 'refs', 'resp', 'sec', 'vs', 'viz']);
 
 /** Completion item documentation: authors, year · venue, and the abstract's first two sentences. */
-export function paperDocumentation(paper: Paper): string {
+export function paperDocumentation(source: Paper): string {
+  const paper = readablePaper(source);
   return paragraphs([
     escapeMarkdown(authorList(paper.authors ?? [])),
     escapeMarkdown(yearAndVenue(paper)),
@@ -41,7 +44,8 @@ export function paperDocumentation(paper: Paper): string {
  * A hover on a cited key of ours: bold title, authors, year · venue, the start of the abstract, then the
  * actions: command links, or plain notes (such as which .bib already has the paper), separated by " · ".
  */
-export function paperHover(paper: Paper, actions: readonly (CommandLink | string)[]): string {
+export function paperHover(source: Paper, actions: readonly (CommandLink | string)[]): string {
+  const paper = readablePaper(source);
   return paragraphs([
     bold(paper.title),
     escapeMarkdown(authorList(paper.authors ?? [])),
@@ -49,6 +53,17 @@ export function paperHover(paper: Paper, actions: readonly (CommandLink | string
     escapeMarkdown(excerpt(paper.abstract, HOVER_ABSTRACT_LENGTH)),
     actions.map((action) => (typeof action === 'string' ? escapeMarkdown(action) : commandLink(action))).join(' · '),
   ]);
+}
+
+/** The fields a summary shows, with their LaTeX as the text it typesets. */
+function readablePaper(paper: Paper): Pick<Paper, 'title' | 'abstract' | 'authors' | 'year' | 'venue'> {
+  return {
+    title: readableText(paper.title),
+    abstract: readableText(paper.abstract),
+    authors: paper.authors?.map(readableText),
+    year: paper.year,
+    venue: paper.venue === undefined ? undefined : readableText(paper.venue),
+  };
 }
 
 /** A hover on a key only the .bib knows: what the .bib says about it, and which .bib that is. */

@@ -10,6 +10,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readableText } from '../shared/latexText';
 import { CITATION_LANGUAGES, CITATION_TRIGGER_CHARACTERS } from './contributionIds';
 import { findExistingKey, keyInBibliography, type BibEntry } from '../bibtex/bibliography';
 import { citedKeyAt, citedKeysIn, completionContext, type CitationLanguage } from '../citation/citationContext';
@@ -110,7 +111,7 @@ async function completeKey(
     // The label shows the key (a .bib's own key is anyone's text) without icons or reordering; the key itself goes in.
     const item = new vscode.CompletionItem(plainForLabel(cited.key), vscode.CompletionItemKind.Reference);
     item.insertText = cited.key;
-    item.detail = plainLine(paper.title);
+    item.detail = plainLine(readableText(paper.title));
     item.documentation = untrustedMarkdown(paperDocumentation(paper));
     item.range = range;
     // Our search already chose and ranked these; VS Code's filter would drop every hit whose key does not

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
-import { openWorkbench } from './workbench.mjs';
+import { openWorkbench, runTests } from './workbench.mjs';
 
 /* global document -- the callbacks passed to evaluate() run in the page */
 
@@ -38,11 +38,7 @@ export async function runCitingFlowTests(results, grep) {
     await workbench.openFile('notes.md');
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');
-    await workbench.runCommand('Papers: Show Abstract');
-    const picker = workbench.quickInput();
-    await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: UI_TIMEOUT_MS });
-    await page.keyboard.insertText('pointer netwroks');
-    await picker.locator('.monaco-list-row.focused', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await workbench.findInPicker('Papers: Show Abstract', 'Show Abstract', 'pointer netwroks', 'Pointer Networks');
     await page.keyboard.press('Enter');
     let panel = await workbench.webviewFrame(PANEL);
     await panel.locator('#paper-title', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -109,21 +105,7 @@ export async function runCitingFlowTests(results, grep) {
     return;
   }
   try {
-    for (const [index, { name, body }] of chosen.entries()) {
-      const title = `${prefix} ${name}`;
-      const started = Date.now();
-      try {
-        await body();
-        results.push({ title, durationMs: Date.now() - started });
-        console.log(`  ✔ ${title} (${Date.now() - started} ms)`);
-      } catch (error) {
-        const screenshot = path.join(REPO_ROOT, 'test-results', `e2e-citing-flow-${index + 1}.png`);
-        await workbench.screenshot(screenshot).catch(() => undefined);
-        results.push({ title, error: `${error.stack ?? error}\n(screenshot: ${path.relative(REPO_ROOT, screenshot)})` });
-        console.log(`  ✘ ${title}`);
-        await page.keyboard.press('Escape').catch(() => undefined);
-      }
-    }
+    await runTests(workbench, chosen, { prefix, screenshotStem: 'citing-flow', results });
   } finally {
     await workbench.close();
   }

@@ -11,7 +11,7 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
-import { openWorkbench } from './workbench.mjs';
+import { openWorkbench, runTests } from './workbench.mjs';
 
 /* global document, NodeFilter -- the callbacks passed to evaluate() run in the page */
 
@@ -81,11 +81,7 @@ export async function runCommandLinkTests(results, { restricted }) {
     await openByQuickOpen(workbench, DOCUMENT);
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');
-    await workbench.runCommand('Papers: Insert Citation…');
-    const picker = workbench.quickInput();
-    await picker.locator('.quick-input-title', { hasText: 'Insert Citation' }).waitFor({ timeout: UI_TIMEOUT_MS });
-    await page.keyboard.insertText('pointer networks');
-    await picker.locator('.monaco-list-row.focused', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    const { picker } = await workbench.findInPicker('Papers: Insert Citation…', 'Insert Citation', 'pointer networks', 'Pointer Networks');
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Open details' }).first();
     // An Enter pressed while the picker is still settling can be lost; pressing it again picks the same row.
     for (const deadline = Date.now() + UI_TIMEOUT_MS; !(await toast.isVisible()); await page.waitForTimeout(500)) {
@@ -131,21 +127,7 @@ export async function runCommandLinkTests(results, { restricted }) {
   });
 
   try {
-    for (const [index, { name, body }] of tests.entries()) {
-      const title = `[command links, ${mode}] ${name}`;
-      const started = Date.now();
-      try {
-        await body();
-        results.push({ title, durationMs: Date.now() - started });
-        console.log(`  ✔ ${title} (${Date.now() - started} ms)`);
-      } catch (error) {
-        const screenshot = path.join(REPO_ROOT, 'test-results', `e2e-command-links-${restricted ? 'restricted' : 'trusted'}-${index + 1}.png`);
-        await workbench.screenshot(screenshot).catch(() => undefined);
-        results.push({ title, error: `${error.stack ?? error}\n(screenshot: ${path.relative(REPO_ROOT, screenshot)})` });
-        console.log(`  ✘ ${title}`);
-        await page.keyboard.press('Escape').catch(() => undefined);
-      }
-    }
+    await runTests(workbench, tests, { prefix: `[command links, ${mode}]`, screenshotStem: `command-links-${restricted ? 'restricted' : 'trusted'}`, results });
   } finally {
     await workbench.close();
   }

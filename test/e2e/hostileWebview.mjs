@@ -6,8 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
-import { openWorkbench } from './workbench.mjs';
+import { openWorkbench, runTests } from './workbench.mjs';
 
 /* global document, window -- the callbacks passed to evaluate() run in the webview page */
 
@@ -166,22 +165,7 @@ export async function runHostileWebviewTests(results, grep) {
   });
 
   try {
-    for (const [index, { name, body }] of tests.entries()) {
-      const title = `[hostile] ${name}`;
-      if (grep && !grep.test(title)) continue;
-      const started = Date.now();
-      try {
-        await body();
-        results.push({ title, durationMs: Date.now() - started });
-        console.log(`  ✔ ${title} (${Date.now() - started} ms)`);
-      } catch (error) {
-        const screenshot = path.join(REPO_ROOT, 'test-results', `e2e-hostile-${index + 1}.png`);
-        await workbench.screenshot(screenshot).catch(() => undefined);
-        results.push({ title, error: `${error.stack ?? error}\n(screenshot: ${path.relative(REPO_ROOT, screenshot)})` });
-        console.log(`  ✘ ${title}`);
-        await workbench.page.keyboard.press('Escape').catch(() => undefined);
-      }
-    }
+    await runTests(workbench, tests, { prefix: '[hostile]', screenshotStem: 'hostile', results, grep });
   } finally {
     await workbench.close();
   }

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import path from 'node:path';
 import { MissingPrerequisite, REPO_ROOT, findChromium } from '../../scripts/code-server-host.mjs';
-import { openWorkbench } from './workbench.mjs';
+import { openWorkbench, runTests } from './workbench.mjs';
 import { runCitingFlowTests } from './citingFlow.mjs';
 import { runCommandLinkTests } from './commandLinks.mjs';
 import { runHostileWebviewTests } from './hostileWebview.mjs';
@@ -14,7 +14,6 @@ import { runHostileWebviewTests } from './hostileWebview.mjs';
 /* global document, getComputedStyle -- the callbacks passed to evaluate() run in the webview page */
 
 const SCREENSHOTS_DIR = path.join(REPO_ROOT, 'docs', 'screenshots');
-const FAILURES_DIR = path.join(REPO_ROOT, 'test-results');
 
 /**
  * `colorTheme` goes into the user settings; `label` is what the Color Theme picker lists; `file` is the
@@ -130,11 +129,7 @@ const TESTS = [
     name: 'Show Abstract opens the panel with the same reader: abstract, actions and related papers',
     async run(workbench, theme) {
       const { page } = workbench;
-      await workbench.runCommand('Papers: Show Abstract');
-      const picker = workbench.quickInput();
-      await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: UI_TIMEOUT_MS });
-      await page.keyboard.insertText('pointer netwroks');
-      await picker.locator('.monaco-list-row.focused', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await workbench.findInPicker('Papers: Show Abstract', 'Show Abstract', 'pointer netwroks', 'Pointer Networks');
       await page.keyboard.press('Enter');
 
       const panel = await workbench.webviewFrame(PANEL);
@@ -184,15 +179,7 @@ const TESTS = [
     async run(workbench, theme) {
       const { page } = workbench;
       // The reader is the same page in the side view and the panel: here it is the side view's.
-      let view = await workbench.webviewFrame(VIEW, { timeout: 2_000 }).catch(() => undefined);
-      if (!view) {
-        await workbench.openActivityBarContainer('Papers');
-        view = await workbench.webviewFrame(VIEW);
-      }
-      const searchField = view.getByRole('searchbox', { name: 'Search papers by title, author or words from the abstract' });
-      await searchField.click();
-      await page.keyboard.press('Control+KeyA');
-      await page.keyboard.insertText('structured state spaces');
+      const { view } = await workbench.searchSideView('structured state spaces');
       await view.getByRole('option', { name: new RegExp(`^${S4_TITLE}`) }).first().waitFor({ timeout: UI_TIMEOUT_MS });
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
@@ -238,15 +225,7 @@ const TESTS = [
       await page.locator('.settings-editor .setting-item-contents', { hasText: 'Indexes' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
       assert.equal(await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).isVisible(), false, 'the picker closed');
 
-      let view = await workbench.webviewFrame(VIEW, { timeout: 2_000 }).catch(() => undefined);
-      if (!view) {
-        await workbench.openActivityBarContainer('Papers');
-        view = await workbench.webviewFrame(VIEW);
-      }
-      const searchField = view.getByRole('searchbox', { name: 'Search papers by title, author or words from the abstract' });
-      await searchField.click();
-      await page.keyboard.press('Control+KeyA');
-      await page.keyboard.insertText('zzqx wqvv');
+      const { view } = await workbench.searchSideView('zzqx wqvv');
       await view.locator('.no-match', { hasText: 'No papers match “zzqx wqvv”.' }).waitFor({ timeout: UI_TIMEOUT_MS });
       assert.ok(await view.getByText('Check the spelling, or add index files').isVisible(), 'the hint is shown');
       await workbench.screenshot(path.join(SCREENSHOTS_DIR, `view-no-match-${theme.name}.png`));
@@ -262,11 +241,7 @@ const TESTS = [
     name: 'The highlighted words of the selected side-view row are readable: contrast of at least 4.5:1 with the row',
     async run(workbench) {
       const { page } = workbench;
-      const view = await workbench.webviewFrame(VIEW);
-      const searchField = view.getByRole('searchbox', { name: 'Search papers by title, author or words from the abstract' });
-      await searchField.click();
-      await page.keyboard.press('Control+KeyA');
-      await page.keyboard.insertText('graph mamba');
+      const { view, searchField } = await workbench.searchSideView('graph mamba');
       await view.getByRole('option', { name: /^Graph Mamba/ }).first().waitFor({ timeout: UI_TIMEOUT_MS });
       // ↓ enters the list: its first row is the selected one, with the list focused (the selection colours). A key
       // pressed while the field is still taking the focus can be lost: the field is clicked and ↓ pressed again.
@@ -329,22 +304,8 @@ async function runTheme(theme, results) {
     return;
   }
   try {
-    for (const [index, test] of TESTS.entries()) {
-      if (GREP && !GREP.test(title(test))) continue;
-      const started = Date.now();
-      try {
-        await test.run(workbench, theme);
-        results.push({ title: title(test), durationMs: Date.now() - started });
-        console.log(`  ✔ ${title(test)} (${Date.now() - started} ms)`);
-      } catch (error) {
-        const screenshot = path.join(FAILURES_DIR, `e2e-${theme.name}-${index + 1}.png`);
-        await workbench.screenshot(screenshot).catch(() => undefined);
-        results.push({ title: title(test), error: `${error.stack ?? error}\n(screenshot: ${path.relative(REPO_ROOT, screenshot)})` });
-        console.log(`  ✘ ${title(test)}`);
-        // Later tests build on this one's state (open file, side view); press on to collect what still works.
-        await workbench.page.keyboard.press('Escape').catch(() => undefined);
-      }
-    }
+    const tests = TESTS.map((test) => ({ name: test.name, body: () => test.run(workbench, theme) }));
+    await runTests(workbench, tests, { prefix: `[${theme.name}]`, screenshotStem: theme.name, results, grep: GREP });
   } finally {
     await workbench.close();
   }

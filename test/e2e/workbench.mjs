@@ -4,7 +4,7 @@
 // Build first (`npm run build`): the workbench loads dist/extension.js.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createSession, installCodeServer, launchChromium, startCodeServer } from '../../scripts/code-server-host.mjs';
+import { createSession, installCodeServer, launchChromium, REPO_ROOT, startCodeServer } from '../../scripts/code-server-host.mjs';
 
 /** The workbench loads a few megabytes of scripts and starts the extension host: slow on 2 cores. */
 const WORKBENCH_TIMEOUT_MS = 90_000;
@@ -13,6 +13,8 @@ const COMMAND_TIMEOUT_MS = 60_000;
 const PALETTE_RETRY_MS = 3_000;
 /** The first webview of a session waits for the webview service worker to register: many seconds on 2 cores. */
 const WEBVIEW_TIMEOUT_MS = 60_000;
+/** The side view's webview, as the page in its frame marks itself. */
+const SIDE_VIEW = 'body[data-webview="view"]';
 
 /**
  * Starts code-server, opens its workbench in chromium, and resolves once the workbench is shown.
@@ -143,6 +145,37 @@ export class Workbench {
     if (!closed && (await this.quickInput().isVisible())) await row.click({ timeout: 2_000 });
   }
 
+  /**
+   * Runs the palette command `command` that opens one of our pickers (its title holds `pickerTitle`), types `query`
+   * and waits until the highlighted row holds `rowText`; returns the picker and that row.
+   */
+  async findInPicker(command, pickerTitle, query, rowText) {
+    await this.runCommand(command);
+    const picker = this.quickInput();
+    await picker.locator('.quick-input-title', { hasText: pickerTitle }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await this.page.keyboard.insertText(query);
+    const row = picker.locator('.monaco-list-row.focused', { hasText: rowText });
+    await row.waitFor({ timeout: UI_TIMEOUT_MS });
+    return { picker, row };
+  }
+
+  /**
+   * Types `query` into the side view's search field, opening the Papers side bar first if the view is not shown,
+   * and returns the view's frame and its search field (found by role and accessible name, as a screen reader finds it).
+   */
+  async searchSideView(query) {
+    let view = await this.webviewFrame(SIDE_VIEW, { timeout: 2_000 }).catch(() => undefined);
+    if (!view) {
+      await this.openActivityBarContainer('Papers');
+      view = await this.webviewFrame(SIDE_VIEW);
+    }
+    const searchField = view.getByRole('searchbox', { name: 'Search papers by title, author or words from the abstract' });
+    await searchField.click();
+    await this.page.keyboard.press('Control+KeyA');
+    await this.page.keyboard.insertText(query);
+    return { view, searchField };
+  }
+
   /** The text of the active editor's visible lines, with the editor's non-breaking spaces made plain. */
   async editorText() {
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines');
@@ -216,4 +249,29 @@ async function savedStateHolds(fragments) {
     }
   }
   return false;
+}
+
+/**
+ * Runs `tests` one after another in `workbench`, each titled `${prefix} ${name}` (skipped unless `grep` matches),
+ * printing ✔ or ✘ as each ends and adding its result to `results`. A failure saves a screenshot,
+ * test-results/e2e-${screenshotStem}-N.png, and presses Escape: later tests build on the workbench's state (an open
+ * file, the side view), so the run presses on to collect what still works.
+ */
+export async function runTests(workbench, tests, { prefix, screenshotStem, results, grep }) {
+  for (const [index, { name, body }] of tests.entries()) {
+    const title = `${prefix} ${name}`;
+    if (grep && !grep.test(title)) continue;
+    const started = Date.now();
+    try {
+      await body();
+      results.push({ title, durationMs: Date.now() - started });
+      console.log(`  ✔ ${title} (${Date.now() - started} ms)`);
+    } catch (error) {
+      const screenshot = path.join(REPO_ROOT, 'test-results', `e2e-${screenshotStem}-${index + 1}.png`);
+      await workbench.screenshot(screenshot).catch(() => undefined);
+      results.push({ title, error: `${error.stack ?? error}\n(screenshot: ${path.relative(REPO_ROOT, screenshot)})` });
+      console.log(`  ✘ ${title}`);
+      await workbench.page.keyboard.press('Escape').catch(() => undefined);
+    }
+  }
 }

@@ -36,6 +36,34 @@ function assertAllPunctuationEscaped(markdown: string): void {
 }
 
 describe('paperSummary', () => {
+  describe('LaTeX in a paper from a .bib', () => {
+    const texbook: Paper = {
+      id: 'knuth1984',
+      title: 'The {\\TeX}book',
+      authors: ['Donald E. Knuth', 'Garc{\\\'\\i}a, Mar{\\\'\\i}a'],
+      year: 1984,
+      venue: 'Addison-Wesley Professional',
+      abstract: 'Reaches 91\\% accuracy. The rest follows.',
+    };
+
+    /** The text the Markdown renders: its escapes removed. */
+    const rendered = (markdown: string): string => markdown.replace(/\\(?=[!-/:-@[-`{-~])/g, '');
+
+    it('shows in a hover as the text it typesets, not as its source', () => {
+      const hover = rendered(paperHover(texbook, []));
+      assert.match(hover, /The TeXbook/);
+      assert.match(hover, /García, María/);
+      assert.match(hover, /Reaches 91% accuracy/);
+      assert.doesNotMatch(hover, /\\/, 'no LaTeX source left');
+    });
+
+    it('shows in completion documentation as the text it typesets', () => {
+      const documentation = rendered(paperDocumentation(texbook));
+      assert.match(documentation, /García, María/);
+      assert.match(documentation, /Reaches 91% accuracy/);
+    });
+  });
+
   describe('firstSentences', () => {
     it('returns the first sentences, whitespace collapsed', () => {
       assert.equal(

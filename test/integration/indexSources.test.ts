@@ -68,6 +68,27 @@ describe('Index sources', function () {
     assert.ok(!titles.includes('Before The Change'));
   });
 
+  it('an index file deleted while the papers load: the other index still loads, and a problem names the missing file', async () => {
+    const extension = await api();
+    const kept = workspaceFile('kept-index.json');
+    const deleted = workspaceFile('deleted-index.jsonl');
+    await vscode.workspace.fs.writeFile(kept, encoder.encode(index('The Index That Stays')));
+    // Big enough that the deletion lands while it is being read (or just after: then the watcher's reload finds it gone).
+    const line = (i: number): string => JSON.stringify({ id: `2401.${String(i).padStart(5, '0')}`, title: `Streamed Paper ${i}`, abstract: 'words '.repeat(40), authors: 'A. Author', update_date: '2024-01-02' });
+    await vscode.workspace.fs.writeFile(deleted, encoder.encode(Array.from({ length: 20_000 }, (_, i) => line(i)).join('\n')));
+    await vscode.workspace.getConfiguration('paperLookup').update('indexes', ['deleted-index.jsonl', 'kept-index.json'], vscode.ConfigurationTarget.Workspace);
+    const loading = extension.catalog();
+    await vscode.workspace.fs.delete(deleted);
+    await loading;
+    const titles = await eventually(extension, (loaded) => loaded.includes('The Index That Stays') && !loaded.includes('Streamed Paper 0'));
+    assert.ok(titles.includes('The Index That Stays'));
+    const catalog = await extension.catalog();
+    const missing = catalog.problems.find((problem) => problem.file.endsWith('deleted-index.jsonl'));
+    assert.ok(missing, `a problem names the deleted file; problems: ${JSON.stringify(catalog.problems.map((problem) => problem.message))}`);
+    assert.match(missing.message, /not found/i);
+    assert.ok(catalog.sources.some((source) => source.location.endsWith('kept-index.json') && source.paperCount === 1), 'the other index is a source with its paper');
+  });
+
   it('puts index-file problems in the Problems panel at their line, and clears them when the file is fixed', async () => {
     const extension = await api();
     const file = workspaceFile('problems-index.bib');

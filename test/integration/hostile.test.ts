@@ -84,14 +84,14 @@ describe('Hostile index files in the extension host', function () {
     const catalog = await catalogWhen((loaded) => loaded.problems.some((problem) => problem.file.endsWith(DIRECTORY_CASE)), 'the hostile indexes to load');
 
     assert.ok(extension?.isActive, 'the extension is still active');
-    assert.equal(catalog.papers.filter((paper) => paper.source.split(' + ').includes('Bundled papers')).length, 46, 'the bundled papers are all there');
+    assert.equal([...catalog].filter((paper) => paper.source.split(' + ').includes('Bundled papers')).length, 46, 'the bundled papers are all there');
     assert.equal(catalog.search('pointer networks', 1)[0]?.paper.id, 'pointer-networks', 'and searchable');
     assert.deepEqual(
-      catalog.papers.map((paper) => `${paper.title} [${paper.source}] ${paper.key}`),
-      expected.papers.map((paper) => `${paper.title} [${paper.source}] ${paper.key}`),
+      [...catalog].map((paper) => `${paper.title} [${paper.source}] ${paper.key}`),
+      [...expected].map((paper) => `${paper.title} [${paper.source}] ${paper.key}`),
       'every good entry of every file loads, in order',
     );
-    for (const paper of catalog.papers) if (paper.url !== undefined) assert.ok(isHttpsLink(paper.url), `${paper.title}: url ${paper.url}`);
+    for (const paper of catalog) if (paper.url !== undefined) assert.ok(isHttpsLink(paper.url), `${paper.title}: url ${paper.url}`);
     const found = (query: string): string[] => catalog.search(query, 5).map((hit) => hit.paper.title);
     assert.ok(found('after the unbalanced entry').includes('After The Unbalanced Entry'), 'a good .bib entry after a broken one is searchable');
     assert.ok(found('after the broken line').includes('After The Broken Line'), 'a good JSON Lines record after a broken one is searchable');

@@ -23,7 +23,7 @@ async function reloadUntil(check: (catalog: PaperCatalog) => boolean, what: stri
     await new Promise((resolve) => setTimeout(resolve, 500));
     await vscode.commands.executeCommand('paperLookup.reloadIndexes');
   }
-  assert.fail(`${what}: not so after 40 reloads (${catalog?.papers.length} papers, fromCache ${catalog?.fromCache})`);
+  assert.fail(`${what}: not so after 40 reloads (${catalog?.size} papers, fromCache ${catalog?.fromCache})`);
 }
 
 /** Ids of the top hits, with keys, for comparing two catalogs. */
@@ -68,7 +68,7 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
 
   it('builds big index files in a worker, loads them from the cache the second time, with the same results, and not after they change', async () => {
     const extension = await api();
-    const bundled = (await extension.catalog()).papers.filter((paper) => paper.source === 'Bundled papers');
+    const bundled = [...(await extension.catalog())].filter((paper) => paper.source === 'Bundled papers');
     // Over a megabyte, so the library caches it.
     const { papers } = generateCorpus(bundled, 1500);
     const corpus = papers.filter((paper) => paper.id.startsWith('syn-'));
@@ -94,7 +94,7 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
 
     // The cache is written after the first load finished; a reload after that reads it.
     const cached = await reloadUntil((catalog) => catalog.fromCache, 'a reload reads the index cache');
-    assert.equal(cached.papers.length, built.papers.length);
+    assert.equal(cached.size, built.size);
     assert.deepEqual(results(cached, queries), expected);
     assert.equal(cached.get(corpus[3].id)?.key, built.get(corpus[3].id)?.key);
     assert.deepEqual(cached.sources, built.sources);
@@ -109,7 +109,7 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
 
   it('still builds in the worker and reads the cache when another entry names a missing file or matches nothing, and reports both', async () => {
     const extension = await api();
-    const bundled = (await extension.catalog()).papers.filter((paper) => paper.source === 'Bundled papers');
+    const bundled = [...(await extension.catalog())].filter((paper) => paper.source === 'Bundled papers');
     const corpus = generateCorpus(bundled, 1500).papers.filter((paper) => paper.id.startsWith('syn-'));
     const file = workspaceFile('scale/big-with-missing.jsonl');
     await vscode.workspace.fs.writeFile(file, encoder.encode(corpus.map(arxivJsonlLine).join('')));
@@ -125,7 +125,7 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
     assert.ok(built.problems.some((problem) => /No index files match "scale\/nothing-\*\.bib"/.test(problem.message)), JSON.stringify(built.problems));
 
     const cached = await reloadUntil((catalog) => catalog.fromCache, 'a reload reads the index cache');
-    assert.equal(cached.papers.length, built.papers.length);
+    assert.equal(cached.size, built.size);
     assert.deepEqual(cached.sources, built.sources);
     assert.deepEqual(cached.problems, built.problems);
   });

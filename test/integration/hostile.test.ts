@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseBibIndexText } from '../../src/sources/bibSource';
-import { PaperCatalog } from '../../src/catalog/catalog';
+import { PaperCatalog, type PublicCatalog } from '../../src/catalog/catalog';
 import type { IndexSource } from '../../src/sources/paperSource';
 import { parseArxivJsonl } from '../../src/sources/jsonlSource';
 import { formatProblem, isHttpsLink, parseIndexText, type ParsedIndex } from '../../src/sources/parseIndex';
@@ -38,7 +38,7 @@ async function parseLikeTheExtension(file: string, text: string): Promise<Parsed
 }
 
 /** Polls the catalog until `check` holds (index reloads are debounced and asynchronous). */
-async function catalogWhen(check: (catalog: PaperCatalog) => boolean, what: string): Promise<PaperCatalog> {
+async function catalogWhen(check: (catalog: PublicCatalog) => boolean, what: string): Promise<PublicCatalog> {
   const extension = await api();
   for (let attempt = 0; attempt < 150; attempt++) {
     const catalog = await extension.catalog();

@@ -157,7 +157,7 @@ export class PaperCatalog implements PublicCatalog {
    * The `k` papers most similar to `paper` by title and abstract (see ./related.ts), at any catalog size;
    * found in slices of about 10 ms with the event loop running in between.
    */
-  relatedPapers(paper: LoadedPaper, k = DEFAULT_RELATED_COUNT): Promise<LoadedPaper[]> {
+  async relatedPapers(paper: LoadedPaper, k = DEFAULT_RELATED_COUNT): Promise<LoadedPaper[]> {
     this.open();
     return runCooperatively(this.related.relatedSteps(paper, k));
   }

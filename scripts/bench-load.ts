@@ -91,7 +91,9 @@ async function writeCorpus(file: string, papers: readonly Paper[]): Promise<void
 async function readCache(cacheFile: string, key: CacheKey): Promise<number> {
   const cached = await runCooperatively(readCatalogCache(cacheFile, key));
   if (cached.status !== 'hit') throw new Error(`The cache was not used: ${cached.status === 'rejected' ? cached.reason : 'missing'}`);
-  return (await PaperCatalog.fromContents(cached.contents)).size;
+  const catalog = await PaperCatalog.fromContents(cached.contents);
+  catalog.dispose();
+  return catalog.size;
 }
 
 interface SecondStartRequest {

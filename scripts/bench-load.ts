@@ -91,7 +91,9 @@ async function writeCorpus(file: string, papers: readonly Paper[]): Promise<void
 async function readCache(cacheFile: string, key: CacheKey): Promise<number> {
   const cached = await runCooperatively(readCatalogCache(cacheFile, key));
   if (cached.status !== 'hit') throw new Error(`The cache was not used: ${cached.status === 'rejected' ? cached.reason : 'missing'}`);
-  return (await PaperCatalog.fromContents(cached.contents)).papers.length;
+  const catalog = await PaperCatalog.fromContents(cached.contents);
+  catalog.dispose();
+  return catalog.size;
 }
 
 interface SecondStartRequest {
@@ -161,7 +163,7 @@ async function main(): Promise<void> {
     // makes the memory the next phases touch slow to come back.
     const baseline = await measure('baseline: parse, build in one go', async () => {
       const parsed = await parseArxivJsonl(createReadStream(file, { highWaterMark: 256 * 1024 }), file);
-      return new PaperCatalog([bundled(), source(parsed)]).papers.length;
+      return new PaperCatalog([bundled(), source(parsed)]).size;
     });
     const inWorker: Phase = {
       name: 'cold, built in a worker',
@@ -180,7 +182,7 @@ async function main(): Promise<void> {
         return PaperCatalog.build([bundled(), source({ papers, problems })]);
       });
       const written = await measure('cache write', () => writeCatalogCache(path.join(folder, 'cache'), key, built.result.contents));
-      return { cold: built.phase, write: written, coldCount: built.result.papers.length };
+      return { cold: built.phase, write: written, coldCount: built.result.size };
     })();
     // A second start, in a process of its own as it is: one that had just freed a cold build's gigabytes
     // paid for the memory it touched again, 95 ms in one 256 KB read. Then the same again in that process,

@@ -16,7 +16,6 @@ import { formatCitation, type CitationStyle } from './citation/format';
 import { PaperCatalog } from './catalog/catalog';
 import type { IndexSource } from './sources/paperSource';
 import { formatProblem } from './sources/parseIndex';
-import { paperFields } from './papers/paper';
 import { maxFileBytes } from './sources/regularFile';
 import { readSourceFile } from './sources/sourceFiles';
 
@@ -82,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (command === 'bib') {
       if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index and --strict');
-      io.stdout((await bibliographyFileFor((await catalog()).papers)).trimEnd());
+      io.stdout((await bibliographyFileFor(await catalog())).trimEnd());
       return 0;
     }
     throw new UsageError(`unknown command "${command}"`);
@@ -144,7 +143,7 @@ function printable(text: string): string {
 function search(catalog: PaperCatalog, query: string, limit: number, json: boolean, io: CliIo): number {
   const hits = catalog.search(query, limit);
   if (json) {
-    io.stdout(JSON.stringify(hits.map(({ paper, score, matches, unmatched }) => ({ ...paperFields(paper), score, matches, unmatched })), null, 2));
+    io.stdout(JSON.stringify(hits.map(({ paper, score, matches, unmatched }) => ({ ...paper, score, matches, unmatched })), null, 2));
   } else {
     hits.forEach(({ paper, unmatched }, rank) => {
       const byline = [paper.authors?.slice(0, 3).join(', '), paper.year].filter(Boolean).join(' · ');

@@ -8,7 +8,6 @@
  * are predefined by every BibTeX style and by biblatex, and are kept as written.
  */
 import type { LoadedPaper } from '../papers/paper';
-import { paperFields } from '../papers/paper';
 import { toBibtexEntry, type BibtexOptions } from './entryWriter';
 
 /**
@@ -16,7 +15,7 @@ import { toBibtexEntry, type BibtexOptions } from './entryWriter';
  * for a paper without one (JSON, JSON Lines, bundled) an entry written from its fields, in `options.encoding`.
  */
 export async function bibliographyEntryFor(paper: LoadedPaper, key: string, targetText = '', options: BibtexOptions = {}): Promise<string> {
-  if (paper.bibtex === undefined) return toBibtexEntry({ ...paperFields(paper), key }, options);
+  if (paper.bibtex === undefined) return toBibtexEntry({ ...paper, key }, options);
   const { preambles, entry } = splitPreambles(paper.bibtex);
   // A preamble the target already has (copied with an earlier entry) is not added again.
   const carried = preambles.filter((preamble) => !targetText.includes(preamble));
@@ -24,7 +23,7 @@ export async function bibliographyEntryFor(paper: LoadedPaper, key: string, targ
 }
 
 /** A whole .bib file of `papers`, each under its key as `bibliographyEntryFor` gives it, separated by blank lines. */
-export async function bibliographyFileFor(papers: readonly LoadedPaper[]): Promise<string> {
+export async function bibliographyFileFor(papers: Iterable<LoadedPaper>): Promise<string> {
   let file = '';
   for (const paper of papers) file = `${file}${file === '' ? '' : '\n'}${await bibliographyEntryFor(paper, paper.key, file)}\n`;
   return file;

@@ -5,6 +5,12 @@
  * Building one for 100 000 papers takes seconds, so the work is a generator of steps (./cooperative.ts):
  * the extension runs it in slices that keep the extension host responsive, or reads the finished parts
  * from the on-disk cache (./indexCache.ts) instead.
+ *
+ * Every paper it hands out — by position, by id or key, as a search hit, a related paper or in iteration — is a
+ * plain, frozen object with each field its own property (../papers/paper.ts `PaperList`); where they are kept,
+ * in memory or in the cache file, is the store's business (./paperStore.ts). A catalog read from the cache keeps
+ * the file open until `dispose`; a disposed catalog throws on every question, so a replaced catalog must be
+ * disposed only once nothing asks it anything any more.
  */
 import { baseCitationKey, DEFAULT_KEY_TEMPLATE, uniqueKey } from '../papers/keys';
 import { runCooperatively, runToEnd, type Steps } from '../shared/cooperative';
@@ -12,11 +18,12 @@ import { buildSearchIndexSteps, type SearchIndex } from '../search/engine/invert
 import { packStringSteps, StringLookup, type PackedStrings } from '../search/engine/packedStrings';
 import type { IndexSource } from '../sources/paperSource';
 import type { IndexProblem } from '../sources/parseIndex';
-import { withoutUndefined, type LoadedPaper, type Paper } from '../papers/paper';
+import { frozenPaper, withoutUndefined, type LoadedPaper, type Paper } from '../papers/paper';
 import { foldTitle } from '../papers/slug';
 import { createRelatedPapers, DEFAULT_RELATED_COUNT, type RelatedPapers } from '../search/related';
 import { createScaledSearch, type ScaledSearch } from '../search/scaledSearch';
 import type { SearchHit } from '../search/search';
+import { disposedError, memoryPaperStore, type PaperStore } from './paperStore';
 
 /** What the status bar and the Output channel say about one source, also when the catalog came from the cache. */
 export interface SourceSummary {
@@ -30,7 +37,7 @@ export interface SourceSummary {
 export interface CatalogContents {
   readonly sources: readonly SourceSummary[];
   /** In load order, with unique ids and keys; `index` indexes exactly these, in this order. */
-  readonly papers: readonly LoadedPaper[];
+  readonly papers: PaperStore;
   /** The papers' ids, in the same order, packed: looked up without a string per paper (see ./engine/packedStrings.ts). */
   readonly ids: PackedStrings;
   /** The papers' citation keys, likewise. */
@@ -44,16 +51,37 @@ export interface CatalogContents {
   readonly fromCache: boolean;
 }
 
-export class PaperCatalog {
+/**
+ * A catalog as the public API hands it to other extensions (src/extension.ts): its papers and searches over
+ * them, without its store or `dispose`. A catalog is replaced when the indexes reload, and the replaced one
+ * then throws: ask for the current catalog for each use rather than keeping one.
+ */
+export interface PublicCatalog extends Iterable<LoadedPaper> {
   readonly sources: readonly SourceSummary[];
-  readonly papers: readonly LoadedPaper[];
   readonly problems: readonly IndexProblem[];
   readonly fromCache: boolean;
+  readonly size: number;
+  paperAt(position: number): LoadedPaper;
+  get(id: string): LoadedPaper | undefined;
+  getByKey(key: string): LoadedPaper | undefined;
+  papersByKeyPrefix(prefix: string, limit: number): LoadedPaper[];
+  search(query: string, limit: number): SearchHit<LoadedPaper>[];
+  relatedPapers(paper: LoadedPaper, k?: number): Promise<LoadedPaper[]>;
+}
+
+export class PaperCatalog implements PublicCatalog {
+  readonly sources: readonly SourceSummary[];
+  readonly problems: readonly IndexProblem[];
+  readonly fromCache: boolean;
+  /** How many papers; positions run from 0 to size - 1, in load order. */
+  readonly size: number;
   /** The parts, for writing the catalog to the cache. */
   readonly contents: CatalogContents;
+  private readonly store: PaperStore;
   private readonly lookups: Lookups;
   private readonly engine: ScaledSearch<LoadedPaper>;
   private readonly related: RelatedPapers<LoadedPaper>;
+  private disposed = false;
 
   /**
    * Sources in priority order: the bundled index first, so its papers keep their ids and keys.
@@ -64,12 +92,13 @@ export class PaperCatalog {
     const contents = isContents(from) ? from : runToEnd(catalogSteps(from, keyTemplate));
     this.contents = contents;
     this.sources = contents.sources;
-    this.papers = contents.papers;
+    this.store = contents.papers;
+    this.size = contents.papers.size;
     this.problems = contents.problems;
     this.fromCache = contents.fromCache;
     this.lookups = lookups ?? runToEnd(lookupSteps(contents));
-    this.engine = createScaledSearch(this.papers, contents.index);
-    this.related = createRelatedPapers(this.papers, contents.index);
+    this.engine = createScaledSearch(this.store, contents.index);
+    this.related = createRelatedPapers(this.store, contents.index);
   }
 
   /** Like the constructor, in slices of about 10 ms with the event loop running in between. */
@@ -82,28 +111,45 @@ export class PaperCatalog {
     return new PaperCatalog(contents, undefined, await runCooperatively(lookupSteps(contents)));
   }
 
+  /** The paper at `position` (0 ≤ position < size). */
+  paperAt(position: number): LoadedPaper {
+    return this.open().paperAt(position);
+  }
+
+  /** Every paper, in load order. */
+  *[Symbol.iterator](): Iterator<LoadedPaper> {
+    for (const paper of this.open()) {
+      this.open();
+      yield paper;
+    }
+  }
+
   get(id: string): LoadedPaper | undefined {
+    const store = this.open();
     const at = this.lookups.byId.find(id);
-    if (at >= 0) return this.papers[at];
+    if (at >= 0) return store.paperAt(at);
     const merged = this.lookups.mergedIds.get(id);
-    return merged === undefined ? undefined : this.papers[merged];
+    return merged === undefined ? undefined : store.paperAt(merged);
   }
 
   getByKey(key: string): LoadedPaper | undefined {
+    const store = this.open();
     const at = this.lookups.byKey.find(key);
-    return at < 0 ? undefined : this.papers[at];
+    return at < 0 ? undefined : store.paperAt(at);
   }
 
   /** At most `limit` papers whose citation key starts with `prefix`, ignoring case, in catalog order; read in place, so no paper or key is made for the others. */
   papersByKeyPrefix(prefix: string, limit: number): LoadedPaper[] {
+    const store = this.open();
     const { keys } = this.contents;
     const lowerPrefix = prefix.toLowerCase();
     const found: LoadedPaper[] = [];
-    for (let i = 0; i < keys.size && found.length < limit; i++) if (keys.startsWithLowerCase(i, lowerPrefix)) found.push(this.papers[i]);
+    for (let i = 0; i < keys.size && found.length < limit; i++) if (keys.startsWithLowerCase(i, lowerPrefix)) found.push(store.paperAt(i));
     return found;
   }
 
   search(query: string, limit: number): SearchHit<LoadedPaper>[] {
+    this.open();
     return this.engine.search(query, limit);
   }
 
@@ -111,9 +157,49 @@ export class PaperCatalog {
    * The `k` papers most similar to `paper` by title and abstract (see ./related.ts), at any catalog size;
    * found in slices of about 10 ms with the event loop running in between.
    */
-  relatedPapers(paper: LoadedPaper, k = DEFAULT_RELATED_COUNT): Promise<LoadedPaper[]> {
+  async relatedPapers(paper: LoadedPaper, k = DEFAULT_RELATED_COUNT): Promise<LoadedPaper[]> {
+    this.open();
     return runCooperatively(this.related.relatedSteps(paper, k));
   }
+
+  /**
+   * Releases the papers: closes the cache file a catalog read from the cache reads them from, drops a built
+   * catalog's. Every question asked after this throws, also one paused in `relatedPapers`; papers already handed
+   * out stay valid (they are plain objects). Idempotent.
+   */
+  dispose(): void {
+    this.disposed = true;
+    this.store.close();
+  }
+
+  private open(): PaperStore {
+    if (this.disposed) throw disposedError();
+    return this.store;
+  }
+}
+
+const publicCatalogs = new WeakMap<PaperCatalog, PublicCatalog>();
+
+/** `catalog` as the public API hands it out: a frozen object of its questions only, the same one for each catalog. */
+export function publicCatalog(catalog: PaperCatalog): PublicCatalog {
+  let view = publicCatalogs.get(catalog);
+  if (!view) {
+    view = Object.freeze({
+      sources: catalog.sources,
+      problems: catalog.problems,
+      fromCache: catalog.fromCache,
+      size: catalog.size,
+      paperAt: (position: number) => catalog.paperAt(position),
+      [Symbol.iterator]: () => catalog[Symbol.iterator](),
+      get: (id: string) => catalog.get(id),
+      getByKey: (key: string) => catalog.getByKey(key),
+      papersByKeyPrefix: (prefix: string, limit: number) => catalog.papersByKeyPrefix(prefix, limit),
+      search: (query: string, limit: number) => catalog.search(query, limit),
+      relatedPapers: (paper: LoadedPaper, k?: number) => catalog.relatedPapers(paper, k),
+    });
+    publicCatalogs.set(catalog, view);
+  }
+  return view;
 }
 
 function isContents(from: readonly IndexSource[] | CatalogContents): from is CatalogContents {
@@ -215,12 +301,12 @@ export function* catalogSteps(sources: readonly IndexSource[], keyTemplate: stri
       key = uniqueKey(baseCitationKey(paper, keyTemplate), taken);
       taken.add(key);
     }
-    papers.push(Object.freeze({ ...paper, key, source: sourceNames.join(' + ') }));
+    papers.push(frozenPaper({ ...paper, key, source: sourceNames.join(' + ') }));
   }
   const ids = yield* packStringSteps(papers.length, (i) => papers[i].id);
   const keys = yield* packStringSteps(papers.length, (i) => papers[i].key);
   const index = yield* buildSearchIndexSteps(papers);
-  return { sources: sources.map(summaryOf), papers, ids, keys, mergedIds, problems, index, fromCache: false };
+  return { sources: sources.map(summaryOf), papers: memoryPaperStore(papers), ids, keys, mergedIds, problems, index, fromCache: false };
 }
 
 function summaryOf(source: IndexSource): SourceSummary {

@@ -10,10 +10,14 @@
  *
  * Layout: "PLCC", u32 file version, u32 metadata length, u32 CRC-32 of the metadata, the metadata (JSON:
  * the key, the source summaries, problems, merged ids, the file's length), padding to 8 bytes, then the
- * search index with the papers in compact columns (./engine/serialize.ts, which checksums every section).
+ * search index with the papers (./serialize.ts, which checksums every section).
  * So a truncated file, a flipped byte or another version is found out and the catalog rebuilt from the
  * sources; it is never searched. Files are written under a temporary name and renamed, so a reader never
  * sees half a file, and only the newest few cache files are kept.
+ *
+ * A hit keeps the file open: its papers are read from it when asked for (./paperStore.ts). The file is closed
+ * when the catalog is disposed (`PaperCatalog.dispose`, which closes its paper store); files are replaced by
+ * renaming, never rewritten in place, so the bytes checked at load are the bytes read later.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
@@ -26,14 +30,11 @@ import { runCooperatively, type Steps } from '../shared/cooperative';
 import { INDEX_FORMAT_VERSION } from '../search/engine/invertedIndex';
 import { deserializeIndexSteps, serializeIndexSteps, type ByteReader } from './serialize';
 import type { IndexProblem } from '../sources/parseIndex';
-import type { LoadedPaper } from '../papers/paper';
+import type { PaperStore } from './paperStore';
 import { statRegularFile, type ReadLimits } from '../sources/regularFile';
 
-/**
- * Bumped when the metadata, the layout around the index or the papers' stored fields change (3: a .bib paper's own
- * key and entry text).
- */
-export const CACHE_FILE_VERSION = 3;
+/** Bumped when the metadata, the layout around the index or the papers' stored fields or layout change. */
+export const CACHE_FILE_VERSION = 4;
 const MAGIC = 'PLCC';
 const HEAD_BYTES = 16;
 export const CACHE_FILE_EXTENSION = '.plcache';
@@ -85,15 +86,6 @@ export function cacheFileFor(folder: string, key: CacheKey): string {
   return path.join(folder, `catalog-${hash}${CACHE_FILE_EXTENSION}`);
 }
 
-/**
- * Closes a cache file once nothing can read from it any more. The papers of a hit read their text (all
- * but ids and keys) from the file when asked (see ./engine/serialize.ts), so it stays open as long as any of them is
- * reachable, however long a panel or the reading list keeps one; closing it by hand could let a later
- * read hit a reused descriptor number, that is, another file. Files are replaced by renaming, never
- * rewritten in place, so the bytes checked at load are the bytes read later.
- */
-const openCacheFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
-
 /** Reads the catalog cached in `file` if it was made for exactly `key`; see `CacheRead`. */
 export function* readCatalogCache(file: string, key: CacheKey): Steps<CacheRead> {
   let fd: number;
@@ -105,9 +97,7 @@ export function* readCatalogCache(file: string, key: CacheKey): Steps<CacheRead>
   }
   let contents: CatalogContents | undefined;
   try {
-    const read = fileReader(fd);
-    contents = yield* readOpenCache(read, key);
-    openCacheFiles.register(read, fd);
+    contents = yield* readOpenCache(fileReader(fd), key, () => closeSync(fd));
     return { status: 'hit', contents };
   } catch (error) {
     return { status: 'rejected', reason: error instanceof Error ? error.message : String(error) };
@@ -116,7 +106,7 @@ export function* readCatalogCache(file: string, key: CacheKey): Steps<CacheRead>
   }
 }
 
-/** Reads ranges of the open file, as `ByteReader` says; see `openCacheFiles` for how long it is used. */
+/** Reads ranges of the open file, as `ByteReader` says. */
 function fileReader(fd: number): ByteReader & { readonly fileBytes: number } {
   const fileBytes = fstatSync(fd).size;
   const read = (offset: number, length: number, scratch?: Uint8Array): Uint8Array => {
@@ -133,7 +123,8 @@ function fileReader(fd: number): ByteReader & { readonly fileBytes: number } {
   return Object.assign(read, { fileBytes });
 }
 
-function* readOpenCache(read: ReturnType<typeof fileReader>, key: CacheKey): Steps<CatalogContents> {
+/** `close`: closes the file; the catalog's paper store calls it when the catalog is disposed. */
+function* readOpenCache(read: ReturnType<typeof fileReader>, key: CacheKey, close: () => void): Steps<CatalogContents> {
   const { fileBytes } = read;
   const head = read(0, HEAD_BYTES);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
@@ -149,15 +140,16 @@ function* readOpenCache(read: ReturnType<typeof fileReader>, key: CacheKey): Ste
   if (stale) throw new Error(`It is out of date: ${stale}.`);
 
   const indexStart = align8(HEAD_BYTES + metadataBytes.byteLength);
-  const { index, papers: stored, ids, keys } = yield* deserializeIndexSteps((offset, length, scratch) => read(indexStart + offset, length, scratch));
+  const { index, papers: stored, ids, keys } = yield* deserializeIndexSteps((offset, length, scratch) => read(indexStart + offset, length, scratch), close);
   if (!stored || !ids || !keys) throw new Error('The cache file holds no papers.');
   // Keys and sources are written together, for every paper of a catalog; only the keys are checked here, in
-  // place: reading papers' fields would make the papers, and reading `source` would read the file.
+  // place: reading `source` would read every paper's record.
   for (let i = 0; i < keys.size; i++) {
     if (i % 16384 === 0) yield;
     if (keys.lengthOf(i) === 0) throw new Error(`Paper "${ids.at(i)}" has no citation key in the cache file.`);
   }
-  const papers = stored as LoadedPaper[];
+  // Every paper has its key (checked above) and its source (written with it): these are loaded papers.
+  const papers = stored as PaperStore;
   return { sources: metadata.sources, papers, ids, keys, mergedIds: metadata.mergedIds, problems: metadata.problems, index, fromCache: true };
 }
 

@@ -54,12 +54,36 @@ export function withoutUndefined<T extends object>(object: T): T {
 }
 
 /**
- * The paper's fields as a plain object, without absent ones: what spreading a parsed paper gives. Copy papers
- * with this, never with a spread: a paper read from the index cache has only `id`, `year` and `key` as its own
- * fields, and the others are getters on its prototype (see ./engine/serialize.ts), which a spread skips.
+ * Papers by position, made when asked for: a catalog's papers need not all be in memory at once (see
+ * src/catalog/paperStore.ts). Every paper it gives is a plain, frozen object with each of its fields as an own
+ * property, so a spread or `JSON.stringify` copies all of it. Two reads of one position may give two equal
+ * objects: compare papers by id, not by identity.
  */
-export function paperFields<P extends Paper>(paper: P): P {
-  const { source } = paper as Partial<LoadedPaper>;
-  const { id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, bibtex } = paper;
-  return withoutUndefined({ id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, bibtex, source }) as unknown as P;
+export interface PaperList<P extends Paper = Paper> extends Iterable<P> {
+  readonly size: number;
+  /** The paper at `position`, 0 ≤ position < size. */
+  paperAt(position: number): P;
+  /** The id of the paper at `position`, without making the paper. */
+  idAt(position: number): string;
+}
+
+/** Papers already in memory, as a `PaperList`; the array is used as it is, so it must not change. */
+export function paperListOf<P extends Paper>(papers: readonly P[]): PaperList<P> {
+  return {
+    size: papers.length,
+    paperAt: (position) => papers[position],
+    idAt: (position) => papers[position].id,
+    [Symbol.iterator]: () => papers[Symbol.iterator](),
+  };
+}
+
+/** `papers` as a `PaperList`: an array is wrapped, a list is returned as it is. */
+export function asPaperList<P extends Paper>(papers: readonly P[] | PaperList<P>): PaperList<P> {
+  return 'paperAt' in papers ? papers : paperListOf(papers);
+}
+
+/** The paper frozen, its authors too: what a catalog hands out may be kept and shared, never changed. */
+export function frozenPaper<P extends Paper>(paper: P): P {
+  if (paper.authors) Object.freeze(paper.authors);
+  return Object.freeze(paper);
 }

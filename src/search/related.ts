@@ -13,7 +13,7 @@
 import { runToEnd, type Steps } from '../shared/cooperative';
 import { documentFrequency, forEachPosting, termId, type SearchIndex } from './engine/invertedIndex';
 import { forEachWord, STOP_WORDS } from './engine/tokens';
-import type { Paper } from '../papers/paper';
+import { asPaperList, type Paper, type PaperList } from '../papers/paper';
 
 export interface RelatedPapers<P extends Paper = Paper> {
   /** Up to `k` other papers, most similar first; papers sharing no distinctive word are left out. */
@@ -100,7 +100,8 @@ function formsOf(stem: string): string[] {
  * Related papers among `papers`, found through `index`, the search index of exactly these papers in this
  * order. Creating it costs nothing; a query reads the paper's own title and abstract and some postings.
  */
-export function createRelatedPapers<P extends Paper>(papers: readonly P[], index: SearchIndex): RelatedPapers<P> {
+export function createRelatedPapers<P extends Paper>(given: readonly P[] | PaperList<P>, index: SearchIndex): RelatedPapers<P> {
+  const papers = asPaperList(given);
   const { docCount } = index;
   // Allocated on the first query and reused; a query running while another is paused gets its own.
   let spare: Scratch | undefined;
@@ -176,7 +177,7 @@ export function createRelatedPapers<P extends Paper>(papers: readonly P[], index
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i];
       if (best.length === k && !before(doc, best[k - 1])) continue;
-      if (papers[doc].id === paper.id) continue;
+      if (papers.idAt(doc) === paper.id) continue;
       let at = Math.min(best.length, k - 1);
       best[at] = doc;
       while (at > 0 && before(doc, best[at - 1])) {
@@ -186,7 +187,7 @@ export function createRelatedPapers<P extends Paper>(papers: readonly P[], index
     }
     for (let i = 0; i < touchedCount; i++) score[touched[i]] = 0;
     spare = scratch;
-    return best.map((doc) => papers[doc]);
+    return best.map((doc) => papers.paperAt(doc));
   }
 
   return {

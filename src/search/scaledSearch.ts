@@ -16,7 +16,7 @@
  * words the index matched. Ranges are computed lazily, when a caller reads `matches`: the picker reads them for
  * the rows it shows, and a caller that only needs the papers pays nothing.
  */
-import type { Paper } from '../papers/paper';
+import { asPaperList, type Paper, type PaperList } from '../papers/paper';
 import type { FieldMatch, PaperSearch, SearchHit } from './search';
 import { buildSearchIndex, termsOfDoc, type SearchIndex } from './engine/invertedIndex';
 import { Kind, QueryEngine, type QueryWord } from './engine/query';
@@ -29,24 +29,29 @@ export interface ScaledSearch<P extends Paper = Paper> extends PaperSearch<P> {
 
 /**
  * A search over `papers`. `prebuilt` is an index of exactly these papers in this order (from a cache);
- * without it the index is built here, which takes about a second per 20 000 papers.
+ * without it the index is built here, which takes about a second per 20 000 papers. Only the hits' papers are
+ * read from `papers`.
  */
-export function createScaledSearch<P extends Paper>(papers: readonly P[], prebuilt?: SearchIndex): ScaledSearch<P> {
-  const index = prebuilt ?? buildSearchIndex(papers);
-  if (index.docCount !== papers.length) {
-    throw new Error(`The search index holds ${index.docCount} papers, but ${papers.length} were given.`);
+export function createScaledSearch<P extends Paper>(given: readonly P[] | PaperList<P>, prebuilt?: SearchIndex): ScaledSearch<P> {
+  const papers = asPaperList(given);
+  const index = prebuilt ?? buildSearchIndex([...papers]);
+  if (index.docCount !== papers.size) {
+    throw new Error(`The search index holds ${index.docCount} papers, but ${papers.size} were given.`);
   }
   const engine = new QueryEngine(index);
   return {
     index,
     search(query: string, limit: number): SearchHit<P>[] {
       const result = engine.search(query, limit);
-      if (result === undefined) return papers.slice(0, Math.max(0, limit)).map((paper) => ({ paper, score: 1, matches: [] }));
+      if (result === undefined) {
+        return Array.from({ length: Math.max(0, Math.min(limit, papers.size)) }, (_, doc) => ({ paper: papers.paperAt(doc), score: 1, matches: [] }));
+      }
       return result.docs.map((doc, i) => {
         const score = Math.min(1, Math.max(0, 1 - result.scores[i] / result.maxScore));
         const missing = result.unmatched[i];
         const unmatched = missing === 0 ? undefined : result.words.filter((_, w) => (missing & (1 << w)) !== 0).map((word) => word.typed);
-        return lazyHit(papers[doc], score, () => matchesIn(papers[doc], matchedTerms(index, doc, result.words)), unmatched);
+        const paper = papers.paperAt(doc);
+        return lazyHit(paper, score, () => matchesIn(paper, matchedTerms(index, doc, result.words)), unmatched);
       });
     },
   };

@@ -139,8 +139,8 @@ async function completeKey(
 function papersMatching(catalog: PaperCatalog, prefix: string, limit: number, familiarIds: readonly string[]): LoadedPaper[] {
   if (prefix === '') return searchFamiliarFirst(catalog, '', limit, [...new Set(familiarIds)]).map((hit) => hit.paper);
   const byKey = catalog.papersByKeyPrefix(prefix, limit);
-  const chosen = new Set(byKey);
-  const bySearch = prefix === '' ? [] : catalog.search(prefix, limit).map((hit) => hit.paper).filter((paper) => !chosen.has(paper));
+  const chosen = new Set(byKey.map((paper) => paper.id));
+  const bySearch = prefix === '' ? [] : catalog.search(prefix, limit).map((hit) => hit.paper).filter((paper) => !chosen.has(paper.id));
   return [...byKey, ...bySearch].slice(0, limit);
 }
 
@@ -180,8 +180,8 @@ async function describeKey(
 
 /**
  * Our paper that is the .bib entry's paper, looked for among the papers its key and its title find rather than
- * in every paper: a catalog loaded from the index cache reads each paper's title from the file when asked, so a
- * pass over 100,000 papers would stall every hover.
+ * in every paper: a catalog loaded from the index cache reads each paper from the file when asked, so a pass over
+ * 100,000 papers would stall every hover.
  */
 function samePaperAs(entry: BibEntry, catalog: PaperCatalog): LoadedPaper | undefined {
   const candidates = [catalog.getByKey(entry.key), ...(entry.title ? catalog.search(entry.title, SAME_PAPER_CANDIDATES).map((hit) => hit.paper) : [])];

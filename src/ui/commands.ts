@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { AddToBibliography } from '../config';
-import { paperFields, type LoadedPaper } from '../papers/paper';
+import type { LoadedPaper } from '../papers/paper';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import type { AbstractPanels } from './abstractPanel';
 import { copyCitationKey } from './copyCitationKey';
@@ -158,7 +158,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
         placeholder: 'Search papers to add to the bibliography',
         initialQuery: args?.query,
       });
-      return paper ? addPaperToBibliography(document, args?.key ? { ...paperFields(paper), key: args.key } : paper, services, args?.mode) : undefined;
+      return paper ? addPaperToBibliography(document, args?.key ? { ...paper, key: args.key } : paper, services, args?.mode) : undefined;
     }),
 
     vscode.commands.registerCommand('paperLookup.showAbstract', async (paperId?: unknown) => {
@@ -201,7 +201,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
     vscode.commands.registerCommand('paperLookup.reloadIndexes', async () => {
       const catalog = await library.reload();
-      vscode.window.setStatusBarMessage(plainForLabel(`Paper Lookup: ${catalog.papers.length} papers loaded`), 3000);
+      vscode.window.setStatusBarMessage(plainForLabel(`Paper Lookup: ${catalog.size} papers loaded`), 3000);
     }),
   ];
 }

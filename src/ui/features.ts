@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { workerBibParser } from '../sources/bibParseWorker';
 import { ConfigStore } from '../config';
-import type { PaperCatalog } from '../catalog/catalog';
+import { publicCatalog, type PublicCatalog } from '../catalog/catalog';
 import { AbstractPanels } from './abstractPanel';
 import { Bibliographies } from './bibliographies';
 import { CitationDiagnostics } from './citationDiagnostics';
@@ -21,7 +21,11 @@ import { ReadingList } from './readingList';
 
 /** What `activate` returns: used by the integration tests, and by other extensions that want our papers. */
 export interface PaperLookupApi {
-  catalog(): Promise<PaperCatalog>;
+  /**
+   * The loaded papers and searches over them; every paper is a plain, frozen object. Ask again for each use: a
+   * reload of the indexes replaces the catalog, and a replaced one throws.
+   */
+  catalog(): Promise<PublicCatalog>;
   /** The HTML and paper id of the abstract panel shown last, if any. */
   abstractPanel(): { readonly html: string; readonly paperId: string } | undefined;
   /** The side view's HTML and the paper it shows, once VS Code has shown the view. */
@@ -73,7 +77,7 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
   context.subscriptions.push(...providers.register());
   return {
     api: {
-      catalog: () => library.catalog(),
+      catalog: async () => publicCatalog(await library.catalog()),
       abstractPanel: () => panels.current,
       papersView: () => papersView.current,
       readingList: () => ({ saved: readingList.saved, recent: readingList.recent }),

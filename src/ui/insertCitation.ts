@@ -13,7 +13,7 @@ import { bibliographyDeclaration } from '../citation/documentBibliographies';
 import { citationAt, keyInsertion, type CitationLanguage, type ExistingCitation, type TextInsertion } from '../citation/citationContext';
 import { citationAtCursor, citationStyleFor, formatCitation } from '../citation/format';
 import { CONFIG_SECTION, type AddToBibliography, type ConfigStore } from '../config';
-import { paperFields, type LoadedPaper } from '../papers/paper';
+import type { LoadedPaper } from '../papers/paper';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { bibliographyLanguage, confirmWrite, decideWrite, readText, type Bibliographies, type BibliographyTarget, type CitationWriter, type Declare } from './bibliographies';
 
@@ -66,7 +66,7 @@ export async function insertCitation(
   /** Writes the citation of the paper under `key` at every cursor, and the .bib's declaration if given, as one edit. */
   const writeCitation: CitationWriter = async (key, declare) => {
     const text = document.getText();
-    const fresh = formatCitation({ ...paperFields(paper), key }, style, config.citation, document.languageId);
+    const fresh = formatCitation({ ...paper, key }, style, config.citation, document.languageId);
     const declaration = declare?.(text);
     // A selection that spans the declaration's place would overlap it in one edit: the declaration then goes in after.
     const apart = declaration !== undefined && editor.selections.some((selection) => document.offsetAt(selection.start) < declaration.offset && declaration.offset < document.offsetAt(selection.end));

@@ -221,7 +221,7 @@ export class PaperLibrary implements vscode.Disposable {
     const started = performance.now();
     const cached = await runCooperatively(readCatalogCache(file, key));
     if (cached.status === 'hit') {
-      this.log(`Read ${cached.contents.papers.length} papers from the index cache ${file} in ${Math.round(performance.now() - started)} ms.`);
+      this.log(`Read ${cached.contents.papers.size} papers from the index cache ${file} in ${Math.round(performance.now() - started)} ms.`);
       return PaperCatalog.fromContents(withFailedSources({ ...cached.contents, fromCache: !builtNow }, failed));
     }
     if (cached.status === 'rejected') this.log(`Ignoring the index cache ${file}: ${cached.reason} Rebuilding it from the index files.`);
@@ -321,7 +321,7 @@ export class PaperLibrary implements vscode.Disposable {
 
   private report(catalog: PaperCatalog): void {
     const counts = catalog.sources.map((source) => `${source.name}: ${source.paperCount} papers`).join('; ');
-    this.log(`Loaded ${catalog.papers.length} papers${catalog.fromCache ? ' from the index cache' : ''} (${counts}).`);
+    this.log(`Loaded ${catalog.size} papers${catalog.fromCache ? ' from the index cache' : ''} (${counts}).`);
     for (const problem of catalog.problems) this.output.appendLine(formatProblem(problem));
     this.updateStatus(catalog);
     const { keyTemplateProblem } = this.config.value;
@@ -341,7 +341,7 @@ export class PaperLibrary implements vscode.Disposable {
     const severity = loadSeverity(catalog.problems);
     const flagged = catalog.problems.filter((problem) => problem.severity === severity).length;
     // eslint-disable-next-line no-restricted-syntax -- our own icons and numbers, nothing from a file
-    this.statusItem.text = `$(book) ${catalog.papers.length.toLocaleString('en-US')} papers${severity === 'ok' ? '' : ` $(${severity}) ${flagged}`}`;
+    this.statusItem.text = `$(book) ${catalog.size.toLocaleString('en-US')} papers${severity === 'ok' ? '' : ` $(${severity}) ${flagged}`}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown('**Paper Lookup** — loaded papers\n\n');
     for (const source of catalog.sources) {

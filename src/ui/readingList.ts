@@ -125,6 +125,6 @@ export async function exportReadingList(readingList: ReadingList, catalog: Paper
 function savedPapers(readingList: ReadingList, catalog: PaperCatalog): { readonly papers: LoadedPaper[]; readonly missing: number } {
   const found = readingList.saved.map((id) => catalog.get(id));
   // Two saved ids can name one paper once the catalog merges copies of it from several indexes.
-  const papers = [...new Set(found.filter((paper): paper is LoadedPaper => paper !== undefined))];
+  const papers = [...new Map(found.filter((paper): paper is LoadedPaper => paper !== undefined).map((paper) => [paper.id, paper])).values()];
   return { papers, missing: found.filter((paper) => paper === undefined).length };
 }

@@ -25,7 +25,7 @@ export class SourcesView implements vscode.TreeDataProvider<Node>, vscode.Dispos
   update(catalog: PaperCatalog, loadMs?: number): void {
     this.reports = sourceReports(catalog.sources, catalog.problems);
     this.loadMs = loadMs;
-    const total = catalog.papers.length.toLocaleString('en-US');
+    const total = catalog.size.toLocaleString('en-US');
     this.treeView.description = plainForLabel(loadMs === undefined ? `${total} papers` : `${total} papers in ${formatMs(loadMs)}`);
     this.changeEmitter.fire(undefined);
     this.diagnostics.clear();

@@ -24,7 +24,7 @@ describe('Citation diagnostics', function () {
 
   it('warns about a key of ours missing from the .bib and about an unknown key; the quick fix adds the entry', async () => {
     const catalog = await (await api()).catalog();
-    const ours = catalog.papers[0];
+    const ours = catalog.paperAt(0);
     const files = await writeProject('diagnostics-md', {
       'notes.md': `---\nbibliography: refs.bib\n---\n\nAs shown [@inbib2020; @${ours.key}] and by @nosuchkey2099.\n`,
       'refs.bib': '@misc{inbib2020,\n  title = {Already There},\n  year = {2020}\n}\n',
@@ -50,7 +50,7 @@ describe('Citation diagnostics', function () {
 
   it('updates as the user types, and "Add all" adds every missing key of ours in LaTeX', async () => {
     const catalog = await (await api()).catalog();
-    const [a, b] = catalog.papers.slice(1, 3);
+    const [a, b] = [...catalog].slice(1, 3);
     const files = await writeProject('diagnostics-tex', {
       'paper.tex': '\\documentclass{article}\n\\begin{document}\nText.\n\\bibliography{lit}\n\\end{document}\n',
       'lit.bib': '',

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseBibIndexText } from '../../src/sources/bibSource';
-import { PaperCatalog } from '../../src/catalog/catalog';
+import { PaperCatalog, type PublicCatalog } from '../../src/catalog/catalog';
 import type { IndexSource } from '../../src/sources/paperSource';
 import { parseArxivJsonl } from '../../src/sources/jsonlSource';
 import { formatProblem, isHttpsLink, parseIndexText, type ParsedIndex } from '../../src/sources/parseIndex';
@@ -38,7 +38,7 @@ async function parseLikeTheExtension(file: string, text: string): Promise<Parsed
 }
 
 /** Polls the catalog until `check` holds (index reloads are debounced and asynchronous). */
-async function catalogWhen(check: (catalog: PaperCatalog) => boolean, what: string): Promise<PaperCatalog> {
+async function catalogWhen(check: (catalog: PublicCatalog) => boolean, what: string): Promise<PublicCatalog> {
   const extension = await api();
   for (let attempt = 0; attempt < 150; attempt++) {
     const catalog = await extension.catalog();
@@ -84,14 +84,14 @@ describe('Hostile index files in the extension host', function () {
     const catalog = await catalogWhen((loaded) => loaded.problems.some((problem) => problem.file.endsWith(DIRECTORY_CASE)), 'the hostile indexes to load');
 
     assert.ok(extension?.isActive, 'the extension is still active');
-    assert.equal(catalog.papers.filter((paper) => paper.source.split(' + ').includes('Bundled papers')).length, 46, 'the bundled papers are all there');
+    assert.equal([...catalog].filter((paper) => paper.source.split(' + ').includes('Bundled papers')).length, 46, 'the bundled papers are all there');
     assert.equal(catalog.search('pointer networks', 1)[0]?.paper.id, 'pointer-networks', 'and searchable');
     assert.deepEqual(
-      catalog.papers.map((paper) => `${paper.title} [${paper.source}] ${paper.key}`),
-      expected.papers.map((paper) => `${paper.title} [${paper.source}] ${paper.key}`),
+      [...catalog].map((paper) => `${paper.title} [${paper.source}] ${paper.key}`),
+      [...expected].map((paper) => `${paper.title} [${paper.source}] ${paper.key}`),
       'every good entry of every file loads, in order',
     );
-    for (const paper of catalog.papers) if (paper.url !== undefined) assert.ok(isHttpsLink(paper.url), `${paper.title}: url ${paper.url}`);
+    for (const paper of catalog) if (paper.url !== undefined) assert.ok(isHttpsLink(paper.url), `${paper.title}: url ${paper.url}`);
     const found = (query: string): string[] => catalog.search(query, 5).map((hit) => hit.paper.title);
     assert.ok(found('after the unbalanced entry').includes('After The Unbalanced Entry'), 'a good .bib entry after a broken one is searchable');
     assert.ok(found('after the broken line').includes('After The Broken Line'), 'a good JSON Lines record after a broken one is searchable');

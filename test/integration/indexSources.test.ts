@@ -25,7 +25,7 @@ const index = (title: string): string => JSON.stringify({ version: 1, name: `Ind
 async function eventually(extension: PaperLookupApi, check: (titles: string[]) => boolean): Promise<string[]> {
   let titles: string[] = [];
   for (let attempt = 0; attempt < 50; attempt++) {
-    titles = (await extension.catalog()).papers.map((paper) => paper.title);
+    titles = [...(await extension.catalog())].map((paper) => paper.title);
     if (check(titles)) return titles;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { arxivJsonlLine, generateCorpus } from '../../src/bench/corpus';
-import { PaperCatalog } from '../../src/catalog/catalog';
+import { PaperCatalog, type PublicCatalog } from '../../src/catalog/catalog';
 import { readSourceFile } from '../../src/sources/sourceFiles';
 import { api, outputChannelText, setSetting, workspaceFile } from './helpers';
 
@@ -15,19 +15,19 @@ const encoder = new TextEncoder();
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'scale');
 
 /** Reloads until `check` holds for the catalog, or fails after about 20 s (the host is shared and slow). */
-async function reloadUntil(check: (catalog: PaperCatalog) => boolean, what: string): Promise<PaperCatalog> {
-  let catalog: PaperCatalog | undefined;
+async function reloadUntil(check: (catalog: PublicCatalog) => boolean, what: string): Promise<PublicCatalog> {
+  let catalog: PublicCatalog | undefined;
   for (let attempt = 0; attempt < 40; attempt++) {
     catalog = await (await api()).catalog();
     if (check(catalog)) return catalog;
     await new Promise((resolve) => setTimeout(resolve, 500));
     await vscode.commands.executeCommand('paperLookup.reloadIndexes');
   }
-  assert.fail(`${what}: not so after 40 reloads (${catalog?.papers.length} papers, fromCache ${catalog?.fromCache})`);
+  assert.fail(`${what}: not so after 40 reloads (${catalog?.size} papers, fromCache ${catalog?.fromCache})`);
 }
 
 /** Ids of the top hits, with keys, for comparing two catalogs. */
-function results(catalog: PaperCatalog, queries: readonly string[]): string[][] {
+function results(catalog: PublicCatalog, queries: readonly string[]): string[][] {
   return queries.map((query) => catalog.search(query, 10).map((hit) => `${hit.paper.id} ${hit.paper.key} ${hit.paper.source}`));
 }
 
@@ -68,7 +68,7 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
 
   it('builds big index files in a worker, loads them from the cache the second time, with the same results, and not after they change', async () => {
     const extension = await api();
-    const bundled = (await extension.catalog()).papers.filter((paper) => paper.source === 'Bundled papers');
+    const bundled = [...(await extension.catalog())].filter((paper) => paper.source === 'Bundled papers');
     // Over a megabyte, so the library caches it.
     const { papers } = generateCorpus(bundled, 1500);
     const corpus = papers.filter((paper) => paper.id.startsWith('syn-'));
@@ -80,6 +80,10 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
     const queries = [corpus[7].title, corpus[700].title.split(' ').slice(0, 2).join(' '), corpus[1200].authors?.[0] ?? 'x', 'neural netwroks'];
     const expected = results(built, queries);
     assert.ok(expected.every((hits) => hits.length > 0), JSON.stringify(expected));
+    // Asked now: a reload replaces `built`, and a replaced catalog answers nothing.
+    const builtKey = built.get(corpus[3].id)?.key;
+    const builtSize = built.size;
+    const { sources: builtSources } = built;
 
     // Built in a worker thread, with the results of a catalog built here, in one go, from the same files.
     const builtInWorker = 'Built the catalog of big-snapshot.jsonl in a background worker';
@@ -94,10 +98,10 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
 
     // The cache is written after the first load finished; a reload after that reads it.
     const cached = await reloadUntil((catalog) => catalog.fromCache, 'a reload reads the index cache');
-    assert.equal(cached.papers.length, built.papers.length);
+    assert.equal(cached.size, builtSize);
     assert.deepEqual(results(cached, queries), expected);
-    assert.equal(cached.get(corpus[3].id)?.key, built.get(corpus[3].id)?.key);
-    assert.deepEqual(cached.sources, built.sources);
+    assert.equal(cached.get(corpus[3].id)?.key, builtKey);
+    assert.deepEqual(cached.sources, builtSources);
 
     // A changed file is read again, not served from the stale cache.
     const added = { id: 'syn-added', title: 'Zymurgical Quinoa Fermentation Dynamics', abstract: 'Brewing with quinoa.', authors: ['Ann Brewer'], year: 2024 };
@@ -109,13 +113,13 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
 
   it('still builds in the worker and reads the cache when another entry names a missing file or matches nothing, and reports both', async () => {
     const extension = await api();
-    const bundled = (await extension.catalog()).papers.filter((paper) => paper.source === 'Bundled papers');
+    const bundled = [...(await extension.catalog())].filter((paper) => paper.source === 'Bundled papers');
     const corpus = generateCorpus(bundled, 1500).papers.filter((paper) => paper.id.startsWith('syn-'));
     const file = workspaceFile('scale/big-with-missing.jsonl');
     await vscode.workspace.fs.writeFile(file, encoder.encode(corpus.map(arxivJsonlLine).join('')));
     await setSetting('indexes', ['scale/big-with-missing.jsonl', 'scale/missing.jsonl', 'scale/nothing-*.bib']);
 
-    const reported = (catalog: PaperCatalog): string[] =>
+    const reported = (catalog: PublicCatalog): string[] =>
       catalog.sources.filter((source) => source.paperCount === 0 && source.errorCount === 1).map((source) => source.name).sort();
     const built = await reloadUntil((catalog) => catalog.get(corpus[corpus.length - 1].id) !== undefined, 'the big index is loaded');
     const builtInWorker = 'Built the catalog of big-with-missing.jsonl in a background worker';
@@ -125,7 +129,7 @@ describe('Scale: JSON Lines indexes and the index cache', function () {
     assert.ok(built.problems.some((problem) => /No index files match "scale\/nothing-\*\.bib"/.test(problem.message)), JSON.stringify(built.problems));
 
     const cached = await reloadUntil((catalog) => catalog.fromCache, 'a reload reads the index cache');
-    assert.equal(cached.papers.length, built.papers.length);
+    assert.equal(cached.size, built.size);
     assert.deepEqual(cached.sources, built.sources);
     assert.deepEqual(cached.problems, built.problems);
   });

@@ -53,12 +53,12 @@ describe('a .bib read as its author meant', () => {
     assert.equal(parsed.problems.length, 1);
     assert.match(parsed.problems[0].message, /2 entries have no citation key \(line 1, 6\)/);
     const catalog = new PaperCatalog([parsed]);
-    const keys = catalog.papers.map((paper) => paper.key);
+    const keys = [...catalog].map((paper) => paper.key);
     assert.equal(new Set(keys).size, 2);
     assert.ok(keys.every((key) => key !== ''));
     // The copy carries the made key.
-    const copy = await bibliographyEntryFor(catalog.papers[0], catalog.papers[0].key);
-    assert.equal(scanEntry(copy)?.key, catalog.papers[0].key);
+    const copy = await bibliographyEntryFor(catalog.paperAt(0), catalog.paperAt(0).key);
+    assert.equal(scanEntry(copy)?.key, catalog.paperAt(0).key);
     assert.equal((await parseBibEntries(copy))[0].title, 'First keyless');
   });
 
@@ -142,17 +142,17 @@ describe('copying a .bib entry whole', () => {
       { name: 'Bundled papers', location: 'papers.json', papers: [{ id: 'json', title: 'From JSON', abstract: '', year: 2020 }], problems: [] },
       await source('cyr.bib', withPreamble),
     ]);
-    assert.deepEqual(catalog.papers.map((paper) => paper.title), ['From JSON', 'Мир', 'Война', 'Plain']);
-    const file = await bibliographyFileFor(catalog.papers);
+    assert.deepEqual([...catalog].map((paper) => paper.title), ['From JSON', 'Мир', 'Война', 'Plain']);
+    const file = await bibliographyFileFor(catalog);
     assert.equal(file.match(/@preamble/g)?.length, 1, file);
     assert.ok(file.indexOf('@preamble') < file.indexOf('@article{a,'));
-    assert.match(await bibliographyEntryFor(catalog.papers[3], 'c'), /^@article\{c, title = \{Plain\}\}$/);
-    assert.deepEqual((await parseBibEntries(file)).map((entry) => entry.key), [catalog.papers[0].key, 'a', 'b', 'c']);
+    assert.match(await bibliographyEntryFor(catalog.paperAt(3), 'c'), /^@article\{c, title = \{Plain\}\}$/);
+    assert.deepEqual((await parseBibEntries(file)).map((entry) => entry.key), [catalog.paperAt(0).key, 'a', 'b', 'c']);
   });
 
   it('parses back to the same type, key and fields as the original', async () => {
     const catalog = new PaperCatalog([await source('refs.bib', bib)]);
-    const [paper] = catalog.papers;
+    const [paper] = [...catalog];
     assert.equal(paper.key, 'knuth1984');
     const copy = await bibliographyEntryFor(paper, paper.key);
     const [original] = await parseBibEntries(bib);
@@ -182,14 +182,14 @@ describe('own keys in the catalog and in a document’s bibliography', () => {
     const first = await source('a.bib', '@article{vaswani2017, title = {First Paper}}');
     const second = await source('b.bib', '@article{vaswani2017, title = {Second Paper}}');
     const catalog = new PaperCatalog([bundled, first, second], '[auth:lower][year]');
-    const keyOf = (title: string): string | undefined => catalog.papers.find((paper) => paper.title === title)?.key;
+    const keyOf = (title: string): string | undefined => [...catalog].find((paper) => paper.title === title)?.key;
     assert.equal(keyOf('First Paper'), 'vaswani2017');
     assert.equal(keyOf('Second Paper'), 'vaswani2017a');
     assert.equal(keyOf('Attention Is All You Need'), 'vaswani2017b');
     const warning = catalog.problems.find((problem) => problem.file === 'b.bib');
     assert.match(warning?.message ?? '', /Key "vaswani2017" is also used by a paper from a\.bib; "Second Paper" is cited as "vaswani2017a"/);
     // The renamed paper is copied under the key it is cited with.
-    const renamed = catalog.papers.find((paper) => paper.title === 'Second Paper');
+    const renamed = [...catalog].find((paper) => paper.title === 'Second Paper');
     assert.ok(renamed);
     assert.equal(scanEntry(await bibliographyEntryFor(renamed, renamed.key))?.key, 'vaswani2017a');
   });
@@ -197,9 +197,9 @@ describe('own keys in the catalog and in a document’s bibliography', () => {
   it('keeps a .bib key for a paper also bundled, merged into the bundled copy', async () => {
     const own = await source('mine.bib', '@inproceedings{attn, title = {Attention is all you need}, year = 2017}');
     const catalog = new PaperCatalog([bundled, own]);
-    assert.equal(catalog.papers.length, 1);
-    assert.equal(catalog.papers[0].key, 'attn');
-    assert.match(catalog.papers[0].bibtex ?? '', /^@inproceedings\{attn,/);
+    assert.equal(catalog.size, 1);
+    assert.equal(catalog.paperAt(0).key, 'attn');
+    assert.match(catalog.paperAt(0).bibtex ?? '', /^@inproceedings\{attn,/);
   });
 
   it('reads a JSON index paper’s key, and makes one where it is missing or unusable', () => {
@@ -219,17 +219,17 @@ describe('own keys in the catalog and in a document’s bibliography', () => {
     );
     const catalog = new PaperCatalog([bundled, await source('references.bib', bib)]);
     const entries = await parseBibEntries(bib);
-    for (const paper of catalog.papers.filter((loaded) => loaded.bibtex !== undefined)) {
+    for (const paper of [...catalog].filter((loaded) => loaded.bibtex !== undefined)) {
       assert.deepEqual(keyInBibliography(entries, paper), { key: paper.key, inBibliography: true });
     }
     assert.deepEqual(
-      catalog.papers.filter((paper) => paper.bibtex).map((paper) => paper.key),
+      [...catalog].filter((paper) => paper.bibtex).map((paper) => paper.key),
       ['Knuth:1984', 'nokeywords', "O'Hara_1999"],
     );
   });
 
   it('treats the same key in the target as the entry, whatever its letter case, unless its DOI says another paper', async () => {
-    const [paper] = new PaperCatalog([await source('mine.bib', '@article{smith2020, title = {Mine}, doi = {10.1/mine}}')]).papers;
+    const [paper] = [...new PaperCatalog([await source('mine.bib', '@article{smith2020, title = {Mine}, doi = {10.1/mine}}')])];
     const edited = await parseBibEntries('@article{Smith2020, title = {Mine, retitled}}');
     assert.deepEqual(keyInBibliography(edited, paper), { key: 'Smith2020', inBibliography: true });
     const other = await parseBibEntries('@article{smith2020, title = {Theirs}, doi = {10.1/theirs}}');

@@ -13,7 +13,6 @@ import { buildCatalogCache, isOutOfMemory, runCatalogWorker, type CatalogWorkerR
 import { runToEnd } from '../../src/shared/cooperative';
 import { readCatalogCache, stampSources } from '../../src/catalog/indexCache';
 import { parseIndexText } from '../../src/sources/parseIndex';
-import { paperFields } from '../../src/papers/paper';
 import { readSourceFile } from '../../src/sources/sourceFiles';
 
 const root = path.join(__dirname, '..', '..');
@@ -69,10 +68,10 @@ describe('catalog worker', function () {
 
   function observable(catalog: PaperCatalog): unknown {
     return {
-      papers: catalog.papers.map(paperFields),
+      papers: [...catalog],
       problems: catalog.problems,
       sources: catalog.sources,
-      results: ['pointer networks', 'attention', catalog.papers[100].title].map((query) => catalog.search(query, 10).map((hit) => hit.paper.id)),
+      results: ['pointer networks', 'attention', catalog.paperAt(100).title].map((query) => catalog.search(query, 10).map((hit) => hit.paper.id)),
     };
   }
 

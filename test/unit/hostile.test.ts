@@ -355,7 +355,7 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
       it('builds a catalog whose keys, links, citations and panel data are safe', async () => {
         const parsed = await readIndex(file);
         const catalog = new PaperCatalog([catalogBase, { name, location: file, papers: parsed.papers, problems: parsed.problems }]);
-        const loaded = catalog.papers.filter((paper) => paper.source === name);
+        const loaded = [...catalog].filter((paper) => paper.source === name);
         assert.deepEqual(loaded.map((paper) => paper.title), expected.loads);
         for (const paper of loaded) {
           assert.equal(catalog.get(paper.id), paper);
@@ -367,7 +367,7 @@ describe('hostile index corpus (test/fixtures/hostile)', function () {
 
       it('writes BibTeX that reads back with the same titles, authors and years', async () => {
         const parsed = await readIndex(file);
-        const papers = new PaperCatalog([{ name, location: file, papers: parsed.papers, problems: [] }]).papers;
+        const papers = [...new PaperCatalog([{ name, location: file, papers: parsed.papers, problems: [] }])];
         const entries = await parseBibEntries(await toBibtexFile(papers));
         assert.deepEqual(entries.map((entry) => entry.key), papers.map((paper) => paper.key));
         entries.forEach((entry, i) => {
@@ -452,12 +452,12 @@ describe('hostile text is kept as text', () => {
     assert.deepEqual(papers[0].authors, ['\u05d3\u05d5\u05d3 \u05dc\u05d5\u05d9', '\u0645\u062d\u0645\u062f \u0639\u0644\u064a']);
     assert.deepEqual(papers[2].authors, ['Cafe\u0301 Decomposed', 'Caf\u00e9 Composed']);
     const catalog = new PaperCatalog([{ name: 'x', location: 'x', papers, problems: [] }]);
-    for (const paper of catalog.papers) assert.match(paper.key, /^[A-Za-z0-9]+$/);
+    for (const paper of catalog) assert.match(paper.key, /^[A-Za-z0-9]+$/);
     assert.equal(catalog.get('paper-2')?.title, '🤖🤖🤖', 'a title without ASCII letters gets its position as id');
   });
 
   it('writes LaTeX commands from titles as text, so TeX runs none of them', async () => {
-    const papers = new PaperCatalog([{ name: 'x', location: 'x', papers: load('latex-specials.json').papers, problems: [] }]).papers;
+    const papers = [...new PaperCatalog([{ name: 'x', location: 'x', papers: load('latex-specials.json').papers, problems: [] }])];
     const bib = await toBibtexFile(papers);
     assert.doesNotMatch(bib, /\\(?:input|write18|immediate|catcode)\b/);
     // Math stays math (\sqrt, \alpha), as TeX titles need; only TeX that does more than typeset is escaped.
@@ -502,14 +502,14 @@ describe('webview and citation links from hostile urls and identifiers', () => {
   ]);
 
   it('are https only, to arxiv.org, doi.org or the https url given', () => {
-    const hrefs = catalog.papers.flatMap((paper) => toPaperView(paper).links.map((link) => link.href));
+    const hrefs = [...catalog].flatMap((paper) => toPaperView(paper).links.map((link) => link.href));
     for (const href of hrefs) {
       assert.doesNotMatch(href, /^(?:javascript|command|data|http|file|vscode):/i);
       assert.match(new URL(href).host, /^(?:arxiv\.org|doi\.org|example\.org)$/, href);
     }
     assert.ok(hrefs.includes('https://example.org/paper?id=1#abstract'));
     assert.ok(hrefs.includes('https://arxiv.org/abs/javascript%3Aalert(1)'), 'a hostile arXiv id stays inside the arXiv path');
-    for (const paper of catalog.papers) {
+    for (const paper of catalog) {
       const link = paperLink(paper);
       if (link !== undefined) assert.equal(new URL(link).protocol, 'https:', link);
     }
@@ -517,16 +517,16 @@ describe('webview and citation links from hostile urls and identifiers', () => {
 
   it('from .bib and JSON Lines files too: only https urls are kept, and no .bib entry gets another', async () => {
     const sources = await Promise.all(['dangerous-urls.bib', 'dangerous-urls.jsonl'].map(async (name): Promise<IndexSource> => ({ name, location: name, ...(await readIndex(corpusFile(name))) })));
-    const papers = new PaperCatalog(sources).papers;
+    const papers = [...new PaperCatalog(sources)];
     assert.deepEqual(papers.filter((paper) => paper.url !== undefined && !paper.url.startsWith('https://arxiv.org/abs/')).map((paper) => paper.url), ['https://example.org/paper']);
     for (const href of papers.flatMap((paper) => toPaperView(paper).links.map((link) => link.href))) assert.equal(new URL(href).protocol, 'https:', href);
     assert.doesNotMatch(await toBibtexFile(papers), /url = \{(?!https:)/);
   });
 
   it('drop every url that is not https, so none reaches a link or a .bib entry', async () => {
-    const withUrl = catalog.papers.filter((paper) => paper.url !== undefined);
+    const withUrl = [...catalog].filter((paper) => paper.url !== undefined);
     assert.deepEqual(withUrl.map((paper) => paper.url), ['https://example.org/paper?id=1#abstract']);
-    assert.doesNotMatch(await toBibtexFile(catalog.papers), /url = \{(?!https:)/);
+    assert.doesNotMatch(await toBibtexFile([...catalog]), /url = \{(?!https:)/);
   });
 });
 
@@ -608,7 +608,7 @@ describe('hostile inputs generated at test time', function () {
     const parsed = parseIndexText(readFileSync(file, 'utf8'), file);
     assert.equal(parsed.papers[0].title, title);
     assert.ok(parsed.papers[0].id.length <= 80);
-    const [paper] = new PaperCatalog([{ name: 'x', location: file, papers: parsed.papers, problems: [] }]).papers;
+    const [paper] = [...new PaperCatalog([{ name: 'x', location: file, papers: parsed.papers, problems: [] }])];
     assert.equal(paper.key, 'lovelaceVeryLongTitle2020');
     await assertDerivedValuesSafe(paper);
     assert.equal((await parseBibEntries(await toBibtexEntry(paper)))[0].title, title);

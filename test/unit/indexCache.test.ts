@@ -4,7 +4,7 @@
  * exactly — or, when the file is truncated, corrupt, from another version or out of date, refuses it.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateCorpus } from '../../src/bench/corpus';
@@ -21,7 +21,6 @@ import {
   type CacheRead,
 } from '../../src/catalog/indexCache';
 import { parseIndexText } from '../../src/sources/parseIndex';
-import { paperFields } from '../../src/papers/paper';
 
 const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');
 const bundled = parseIndexText(readFileSync(bundledPath, 'utf8'), bundledPath).papers;
@@ -48,12 +47,12 @@ const QUERIES = ['attention is all you need', 'pointer netwroks', synthetic[1234
 /** What a user sees of a catalog: its papers, problems, sources, and search results. */
 function observable(catalog: PaperCatalog): unknown {
   return {
-    papers: catalog.papers.map(paperFields),
+    papers: [...catalog],
     problems: catalog.problems,
     sources: catalog.sources,
     results: QUERIES.map((query) => catalog.search(query, 10).map((hit) => ({ id: hit.paper.id, score: hit.score, matches: hit.matches }))),
     mergedCopy: catalog.get('copy-pointer-networks')?.id,
-    byKey: catalog.getByKey(catalog.papers[1500].key)?.id,
+    byKey: catalog.getByKey(catalog.paperAt(1500).key)?.id,
     byKeyPrefix: ['VAS', 'a', 'zzz'].map((prefix) => catalog.papersByKeyPrefix(prefix, 20).map((paper) => paper.key)),
   };
 }
@@ -93,10 +92,10 @@ describe('catalog loading: the index cache', () => {
     assert.equal(cached.fromCache, true);
     assert.deepEqual(observable(cached), observable(catalog));
     for (const prefix of ['VAS', 'a', 'zzz']) {
-      const expected = catalog.papers.filter((paper) => paper.key.toLowerCase().startsWith(prefix.toLowerCase())).slice(0, 20);
+      const expected = [...catalog].filter((paper) => paper.key.toLowerCase().startsWith(prefix.toLowerCase())).slice(0, 20);
       assert.deepEqual(cached.papersByKeyPrefix(prefix, 20).map((paper) => paper.key), expected.map((paper) => paper.key), prefix);
     }
-    assert.ok(Object.isFrozen(cached.papers[0]));
+    assert.ok(Object.isFrozen(cached.paperAt(0)));
     // Related papers read the paper's own title and abstract, which a cached paper reads from the file.
     for (const id of ['pointer-networks', 'syn-1234']) {
       const related = async (from: PaperCatalog): Promise<string[]> => (await from.relatedPapers(from.get(id)!)).map((paper) => paper.id);
@@ -114,13 +113,39 @@ describe('catalog loading: the index cache', () => {
     // reading the file they were loaded from, not the new one.
     const reversed = new PaperCatalog([{ ...sources[1], papers: [...sources[1].papers].reverse() }]);
     await writeCatalogCache(folder, key, reversed.contents);
-    for (const i of [0, 1, 1500, papers.length - 1]) {
-      assert.equal(papers[i].abstract, catalog.papers[i].abstract);
-      assert.deepEqual(papers[i].authors, catalog.papers[i].authors);
+    for (const i of [0, 1, 1500, papers.size - 1]) {
+      assert.equal(papers.paperAt(i).abstract, catalog.paperAt(i).abstract);
+      assert.deepEqual(papers.paperAt(i).authors, catalog.paperAt(i).authors);
     }
-    assert.deepEqual(paperFields(papers[7]), paperFields(catalog.papers[7]));
-    assert.deepEqual(paperFields(papers[7]), { ...catalog.papers[7] }, 'the fields of a built paper are its own');
+    assert.deepEqual({ ...papers.paperAt(7) }, catalog.paperAt(7), 'the fields of a cached paper are its own');
+    assert.deepEqual({ ...catalog.paperAt(7) }, catalog.paperAt(7), 'the fields of a built paper are its own');
+    papers.close();
     await writeCatalogCache(folder, key, catalog.contents);
+  });
+
+  it('keeps the cache file open until the catalog is disposed, then closes it and refuses to answer', async () => {
+    const openDescriptors = (): number => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    }).length;
+    const before = openDescriptors();
+    const result = read();
+    assert.equal(result.status, 'hit');
+    const cached = new PaperCatalog((result as { contents: CatalogContents }).contents);
+    assert.equal(openDescriptors(), before + 1, 'open while the catalog is in use');
+    const kept = cached.get('pointer-networks')!;
+    cached.dispose();
+    assert.equal(openDescriptors(), before, 'closed by dispose');
+    assert.throws(() => cached.get('pointer-networks'), /disposed/);
+    assert.throws(() => cached.paperAt(0), /disposed/);
+    assert.throws(() => cached.search('pointer networks', 5), /disposed/);
+    assert.throws(() => [...cached], /disposed/);
+    assert.throws(() => cached.papersByKeyPrefix('a', 5), /disposed/);
+    assert.deepEqual(kept, catalog.get('pointer-networks'), 'a paper handed out before stays whole');
+    cached.dispose();
   });
 
   it('says when there is no cache file', () => {

@@ -114,7 +114,7 @@ describe('PaperCatalog merging sources', () => {
         { id: 'other', title: 'Other Paper', abstract: 'B' },
       ]),
     ]);
-    assert.equal(catalog.papers.length, 2);
+    assert.equal(catalog.size, 2);
     const merged = catalog.get('pointer');
     assert.equal(merged?.abstract, 'A');
     assert.equal(merged?.doi, '10.5555/1');
@@ -128,7 +128,7 @@ describe('PaperCatalog merging sources', () => {
       source('a.json', [{ id: 'same', title: 'First', abstract: '' }]),
       source('b.json', [{ id: 'same', title: 'Second', abstract: '' }]),
     ]);
-    assert.deepEqual(catalog.papers.map((paper) => paper.title), ['First']);
+    assert.deepEqual([...catalog].map((paper) => paper.title), ['First']);
     assert.match(catalog.problems[0].message, /already loaded from a\.json/);
   });
 });

@@ -35,7 +35,7 @@ async function load(file: string): Promise<Loaded> {
     { name: file, location: file, papers, problems },
   ];
   const catalog = new PaperCatalog(sources);
-  return { text, catalog, papers: catalog.papers.filter((paper) => paper.bibtex !== undefined) };
+  return { text, catalog, papers: [...catalog].filter((paper) => paper.bibtex !== undefined) };
 }
 
 /** Every field of every entry as BibTeX sees it (macros expanded, LaTeX as written), by the parser Better BibTeX uses. */

@@ -24,7 +24,15 @@ interface FakeSource extends PaperSource {
 }
 
 /** A file source with these papers; `stamp: undefined` cannot be stamped; `file: undefined` is not a file on disk. */
-function fakeSource(name: string, ids: readonly string[], options: { stamp?: SourceStamp | undefined; file?: string | undefined; cancelsWith?: AbortController; bytes?: number } = {}): FakeSource {
+/**
+ * `cancelsWith`: the user cancels while it is read, which the read notices unless `readsWhole` (a file read in one
+ * go, which cannot stop halfway).
+ */
+function fakeSource(
+  name: string,
+  ids: readonly string[],
+  options: { stamp?: SourceStamp | undefined; file?: string | undefined; cancelsWith?: AbortController; readsWhole?: boolean; bytes?: number } = {},
+): FakeSource {
   const location = `/data/${name}`;
   const stamp = 'stamp' in options ? options.stamp : { location, size: options.bytes ?? 100, mtimeMs: 1 };
   const source: FakeSource = {
@@ -38,7 +46,7 @@ function fakeSource(name: string, ids: readonly string[], options: { stamp?: Sou
       readOptions.onBytesRead?.(options.bytes ?? 100);
       if (options.cancelsWith) {
         options.cancelsWith.abort();
-        if (readOptions.isCancelled?.()) return undefined;
+        if (!options.readsWhole && readOptions.isCancelled?.()) return undefined;
       }
       return { name, location, papers: ids.map(paper), problems: [] };
     },
@@ -348,6 +356,14 @@ describe('loadCatalog: the load policy', () => {
     assert.equal(catalog, undefined);
     assert.equal(second.reads, 0, 'no source is read after the cancel');
     assert.deepEqual(cache.written, []);
+  });
+
+  it('gives nothing, and reads no further source, when the load is cancelled while a file is read whole', async () => {
+    const cancel = new AbortController();
+    const [first, second] = [fakeSource('first.json', ['first-1'], { cancelsWith: cancel, readsWhole: true }), fakeSource('second.json', ['second-1'])];
+    const catalog = await loadCatalog({ bundled: bundled(), sources: sized(first, second), keyTemplate: KEY_TEMPLATE }, fakeIo({ cancel }));
+    assert.equal(catalog, undefined);
+    assert.deepEqual([first.reads, second.reads], [1, 0]);
   });
 
   it('gives nothing when the load is cancelled while a source that cannot be stamped is read', async () => {

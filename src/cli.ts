@@ -18,6 +18,7 @@ import type { IndexSource } from './sources/paperSource';
 import { formatProblem } from './sources/parseIndex';
 import { maxFileBytes } from './sources/regularFile';
 import { readSourceFile } from './sources/sourceFiles';
+import { BUNDLED_INDEX_NAME, BUNDLED_INDEX_PATH } from './sources/bundledSource';
 
 const USAGE = `Usage:
   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
@@ -108,7 +109,7 @@ class UnusableIndexes extends Error {}
 async function loadCatalog(io: CliIo, indexFiles: readonly string[], strict: boolean): Promise<PaperCatalog> {
   const userSources: IndexSource[] = [];
   for (const file of indexFiles) userSources.push(await readSource(path.resolve(file)));
-  const catalog = new PaperCatalog([await readSource(io.bundledIndex, 'Bundled papers'), ...userSources]);
+  const catalog = new PaperCatalog([await readSource(io.bundledIndex, BUNDLED_INDEX_NAME), ...userSources]);
   for (const problem of catalog.problems) io.stderr(printable(formatProblem(problem)));
   if (strict && catalog.problems.length > 0) {
     throw new UnusableIndexes(`${catalog.problems.length} index problem${catalog.problems.length > 1 ? 's' : ''} (--strict).`);
@@ -123,7 +124,7 @@ async function loadCatalog(io: CliIo, indexFiles: readonly string[], strict: boo
 }
 
 /**
- * The bundled index, or an --index file in the format its name says (./index/sourceFiles.ts), never cancelled;
+ * The bundled index, or an --index file in the format its name says (./sources/formats.ts), never cancelled;
  * refused, as in the extension, unless it is a regular file within the default size limit.
  */
 async function readSource(file: string, displayName?: string): Promise<IndexSource> {
@@ -169,7 +170,7 @@ if (require.main === module) {
   void runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
-    bundledIndex: path.join(__dirname, '..', 'data', 'papers.json'),
+    bundledIndex: path.join(__dirname, '..', ...BUNDLED_INDEX_PATH),
   }).then((code) => {
     process.exitCode = code;
   });

@@ -22,7 +22,7 @@ export interface CatalogWorkerRequest {
   /** The user's index files, absolute paths, in load order. */
   readonly files: readonly string[];
   readonly keyTemplate: string;
-  /** Index files read whole that are bigger than this are refused (./sourceFiles.ts `limitsFor`). */
+  /** Index files read whole that are bigger than this are refused (../sources/sourceFiles.ts `limitsFor`). */
   readonly maxFileBytes?: number;
   readonly cacheFolder: string;
   /** What the cache is written for; its sources are the bundled file and `files`. */

@@ -12,6 +12,15 @@ import { parseBibEntries, type BibEntry, type BibParser } from '../bibtex/biblio
 import { slugify } from '../papers/slug';
 import { cleanText, computeLineStarts, isArxivCategory, isHttpsLink, positionAt, type IndexProblem, type ParsedIndex } from './parseIndex';
 import { withoutUndefined, type Paper } from '../papers/paper';
+import { wholeText, type SourceFormat } from './sourceFormat';
+
+/** BibTeX files (`.bib`), read whole; their entries are parsed by `parseBib` when given (off the host's thread). */
+export const bibFormat: SourceFormat = {
+  name: 'BibTeX',
+  matches: (fileName) => /\.bib$/i.test(fileName),
+  streamed: false,
+  read: async (file, { parseBib }) => parseBibIndexText(await wholeText(file), file.location, parseBib),
+};
 
 /** `parse` parses the entries; in this thread by default. */
 export async function parseBibIndexText(text: string, file: string, parse: BibParser = parseBibEntries): Promise<ParsedIndex> {

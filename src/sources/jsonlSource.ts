@@ -19,6 +19,41 @@
 import { parseTree, type ParseError } from 'jsonc-parser';
 import { cleanText, describeParseError, isArxivCategory, type IndexProblem, type ParsedIndex } from './parseIndex';
 import type { Paper } from '../papers/paper';
+import type { SourceFormat } from './sourceFormat';
+
+/**
+ * JSON Lines files (`.jsonl`, `.ndjson`), streamed a chunk at a time. Papers read before a read error (a file
+ * truncated or removed while it was read) still load, with a problem that says how far the read got.
+ */
+export const jsonLinesFormat: SourceFormat = {
+  name: 'JSON Lines (arXiv metadata snapshot)',
+  matches: (fileName) => /\.(jsonl|ndjson)$/i.test(fileName),
+  streamed: true,
+  async read(file, { onBytesRead, isCancelled }) {
+    const papers: Paper[] = [];
+    const problems: IndexProblem[] = [];
+    let bytesRead = 0;
+    const counted = async function* (): AsyncGenerator<Uint8Array> {
+      for await (const chunk of file.chunks()) {
+        bytesRead += chunk.byteLength;
+        yield chunk;
+      }
+    };
+    try {
+      for await (const batch of readArxivJsonl(counted(), file.location)) {
+        for (const paper of batch.papers) papers.push(paper);
+        for (const problem of batch.problems) problems.push(problem);
+        onBytesRead?.(bytesRead);
+        // Leaving the loop closes the generators, and with them the read stream.
+        if (isCancelled?.()) return undefined;
+      }
+    } catch (error) {
+      if (papers.length === 0 && problems.length === 0) throw error;
+      problems.push({ severity: 'error', file: file.location, line: 1, column: 1, message: `${file.describeError(error)} (after ${bytesRead} bytes)` });
+    }
+    return { papers, problems };
+  },
+};
 
 /** Why a line is not a paper, and the column (1-based, in the line) where the problem is. */
 export interface LineProblem {

@@ -1,51 +1,50 @@
 /**
- * Reads one index file into an `IndexSource`: VS Code glue over the pure readers in src/sources/sourceFiles.ts.
+ * An index file named by a URI as a `PaperSource`: VS Code glue over the pure readers in src/sources/.
  *
- * Files on disk (`file:` URIs) are read by the pure reader with Node's `fs`, exactly as the catalog worker
- * reads them: only regular files (never a FIFO or a device, also behind a symlink), within the size limit,
- * and JSON Lines streamed, so a multi-gigabyte snapshot never sits in memory whole. For other schemes
- * (virtual workspaces) `workspace.fs` says what the file is and how big before it is read, and can only
- * read it whole, so the limit holds for JSON Lines too, which are then parsed a slice at a time. Between
- * batches the reader reports the bytes read and stops when the load is cancelled.
+ * Files on disk (`file:` URIs) are the pure file sources (src/sources/sourceFiles.ts), read with Node's `fs` exactly
+ * as the catalog worker reads them: only regular files (never a FIFO or a device, also behind a symlink), within the
+ * size limit, streamed formats a chunk at a time, so a multi-gigabyte snapshot never sits in memory whole. For other
+ * schemes (virtual workspaces) `workspace.fs` says what the file is and how big before it is read, and can only read
+ * it whole, so the limit holds for streamed formats too, which are then parsed a slice at a time; such files cannot
+ * be stamped, so they are read on every load and never cached.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BibParser } from '../bibtex/bibliography';
-import type { IndexSource } from '../sources/paperSource';
+import { readFormattedFile } from '../sources/formats';
+import type { FileSourceOptions, PaperSource, SourceReadOptions } from '../sources/paperSource';
 import { yieldToEventLoop } from '../shared/cooperative';
 import { RefusedFileError, tooBigError } from '../sources/regularFile';
-import { CHUNK_BYTES, describeReadError, failedSource, isJsonLinesPath, jsonLinesSource, readSourceFile, sourceFromText } from '../sources/sourceFiles';
-
-export interface ReadOptions {
-  /** Shown instead of the index's own name (the bundled index). */
-  readonly displayName?: string;
-  /** Called with the bytes read so far, as a JSON Lines file is read. */
-  readonly onBytesRead?: (bytes: number) => void;
-  readonly cancellation?: vscode.CancellationToken;
-  /** Files read whole that are bigger than this are refused; no limit when absent. */
-  readonly maxBytes?: number;
-  /** Parses .bib text (off the extension host's thread); in this thread when absent. */
-  readonly parseBib?: BibParser;
-}
+import { CHUNK_BYTES, describeReadError, fileSource } from '../sources/sourceFiles';
 
 /** Where a file is, for messages and cache keys: its path on disk, or the URI for other schemes. */
 export function locationOf(uri: vscode.Uri): string {
   return uri.scheme === 'file' ? uri.fsPath : uri.toString();
 }
 
-/** The source; `undefined` when the load was cancelled while it was being read. */
-export async function readIndexFile(uri: vscode.Uri, options: ReadOptions = {}): Promise<IndexSource | undefined> {
-  const { displayName, onBytesRead, cancellation, maxBytes, parseBib } = options;
-  const isCancelled = (): boolean => cancellation?.isCancellationRequested ?? false;
-  if (uri.scheme === 'file') return readSourceFile(uri.fsPath, { displayName, onBytesRead, isCancelled, maxBytes, parseBib });
+/** The file at `uri` as a paper source. */
+export function indexFileSource(uri: vscode.Uri, options: FileSourceOptions = {}): PaperSource {
+  if (uri.scheme === 'file') return fileSource(uri.fsPath, options);
   const location = locationOf(uri);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readWholeFile(uri, maxBytes);
-  } catch (error) {
-    return failedSource(location, describeWorkspaceReadError(error));
-  }
-  if (isJsonLinesPath(uri.path)) return jsonLinesSource(inSlices(bytes), location, { displayName, onBytesRead, isCancelled }, describeWorkspaceReadError);
-  return sourceFromText(new TextDecoder('utf-8').decode(bytes), location, displayName, parseBib);
+  const fileName = path.posix.basename(uri.path);
+  const bytes = (): Promise<Uint8Array> => readWholeFile(uri, options.maxBytes);
+  return {
+    location,
+    name: options.displayName ?? fileName,
+    stamp: async () => undefined,
+    read: (readOptions: SourceReadOptions = {}) =>
+      readFormattedFile(
+        {
+          location,
+          fileName,
+          bytes,
+          chunks: async function* () {
+            yield* inSlices(await bytes());
+          },
+          describeError: describeWorkspaceReadError,
+        },
+        { ...options, ...readOptions },
+      ),
+  };
 }
 
 /**

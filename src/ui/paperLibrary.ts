@@ -5,36 +5,29 @@
  * status-bar item says how many papers came from where. Problems go to the "Paper Lookup" Output channel
  * in full and to one error notification per load; a broken file never stops the other indexes from loading.
  *
- * The catalog is built in slices (PaperCatalog.build), so the extension host never stalls for long while
- * it loads; until it is ready, searches get the previous catalog. When the index files are big, the built
- * catalog is cached in the extension's global storage (src/catalog/indexCache.ts) and the next load with
- * unchanged files reads it from there; a cache that cannot be used is logged and rebuilt. Big files on
- * disk are built in a worker thread (src/catalog/catalogWorker.ts), which writes the cache that the host
- * then reads: the slices above still let garbage collection block the host for 0.2–0.4 s at 100,000
- * papers. When the worker fails, the host builds the catalog itself.
+ * VS Code glue only: settings and globs become sources, files are watched, progress shows in the status bar or a
+ * cancellable notification, and the result goes to the status bar, the Output channel and notifications. How a
+ * catalog is loaded — from the cache in the extension's global storage, in a worker thread, or in the host — is the
+ * pure policy in src/catalog/loadCatalog.ts.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BibParser } from '../bibtex/bibliography';
 import type { ConfigStore } from '../config';
-import { PaperCatalog, withFailedSources } from '../catalog/catalog';
-import type { IndexSource } from '../sources/paperSource';
-import { isOutOfMemory, runCatalogWorker } from '../catalog/catalogWorker';
-import { runCooperatively } from '../shared/cooperative';
-import { cacheFileFor, readCatalogCache, stampSources, writeCatalogCache, type CacheKey } from '../catalog/indexCache';
+import { PaperCatalog } from '../catalog/catalog';
+import { catalogCacheIn, catalogWorkerRunner, formatBytes, loadCatalog, type SizedSource } from '../catalog/loadCatalog';
+import { BUNDLED_INDEX_NAME, BUNDLED_INDEX_PATH } from '../sources/bundledSource';
+import { missingSource, type IndexSource, type PaperSource } from '../sources/paperSource';
 import { LatestWins } from '../shared/latestWins';
 import { formatProblem, type IndexProblem } from '../sources/parseIndex';
 import { loadSeverity } from '../catalog/sourceReport';
-import { failedSource, limitsFor } from '../sources/sourceFiles';
 import { plainForLabel, plainForMessage, plainLine } from '../shared/untrustedText';
-import { locationOf, readIndexFile, type ReadOptions } from './indexFileReader';
-
-export const BUNDLED_INDEX_NAME = 'Bundled papers';
+import { indexFileSource } from './indexFileReader';
 
 /** Sources bigger than this together load with a cancellable notification instead of a status-bar spinner. */
 const LARGE_SOURCES_BYTES = 8 * 1024 * 1024;
-/** Index files smaller than this together load in well under a second: caching them would gain nothing. */
-const CACHED_SOURCES_BYTES = 1024 * 1024;
+/** How long a catalog that is no longer shown stays usable before it is disposed (see `PaperLibrary.retire`). */
+const RETIRED_CATALOG_GRACE_MS = 2 * 60 * 1000;
 
 export class PaperLibrary implements vscode.Disposable {
   private loading: Promise<PaperCatalog> | undefined;
@@ -42,6 +35,8 @@ export class PaperLibrary implements vscode.Disposable {
   private readonly loads = new LatestWins();
   /** The catalog the status bar and the last notification describe. */
   private shown: PaperCatalog | undefined;
+  /** Catalogs no longer shown, each with the timer that disposes it (see `retire`). */
+  private readonly retiring = new Map<PaperCatalog, ReturnType<typeof setTimeout>>();
   private readonly changeEmitter = new vscode.EventEmitter<PaperCatalog>();
   /** Fires after every (re)load with the new catalog. */
   readonly onDidChange = this.changeEmitter.event;
@@ -94,229 +89,118 @@ export class PaperLibrary implements vscode.Disposable {
     if (loaded) {
       if (isNewest()) {
         this.lastLoadMs = performance.now() - started;
-        this.show(loaded);
+        this.replaceShownCatalog(loaded);
+      } else {
+        // Never shown: only whoever awaited this load asks it anything.
+        this.retire(loaded);
       }
       return loaded;
     }
     if (isNewest()) this.log(`Loading paper indexes was cancelled; ${previous ? 'the previous papers stay loaded' : 'only the bundled papers are loaded'}.`);
     const kept = await (previous ?? PaperCatalog.build([await this.readBundled()], this.config.value.keyTemplate));
     // The kept catalog may be one a superseded load never showed.
-    if (isNewest() && kept !== this.shown) this.show(kept);
+    if (isNewest() && kept !== this.shown) this.replaceShownCatalog(kept);
     return kept;
   }
 
-  private show(catalog: PaperCatalog): void {
+  /**
+   * The one place a catalog replaces the shown one: the catalog `this.shown` held before is out of use from here on
+   * (searches and views get `catalog` through `onDidChange` and `catalog()`), so it is retired.
+   */
+  private replaceShownCatalog(catalog: PaperCatalog): void {
+    const previous = this.shown;
     this.shown = catalog;
+    clearTimeout(this.retiring.get(catalog));
+    this.retiring.delete(catalog);
+    if (previous && previous !== catalog) this.retire(previous);
     this.report(catalog);
     this.changeEmitter.fire(catalog);
   }
 
+  /**
+   * Disposes a catalog no longer shown (closing its cache file) once whatever was still answering with it — a
+   * search under way, a picker open across the reload — has had time to finish: a disposed catalog throws.
+   */
+  private retire(catalog: PaperCatalog): void {
+    if (this.retiring.has(catalog)) return;
+    this.retiring.set(catalog, setTimeout(() => {
+      this.retiring.delete(catalog);
+      if (catalog !== this.shown) catalog.dispose();
+    }, RETIRED_CATALOG_GRACE_MS));
+  }
+
+  private bundledSource(): PaperSource {
+    return indexFileSource(vscode.Uri.joinPath(this.extensionUri, ...BUNDLED_INDEX_PATH), { displayName: BUNDLED_INDEX_NAME });
+  }
+
   private async readBundled(): Promise<IndexSource> {
-    // Never undefined: only JSON Lines reads can be cancelled.
-    return (await readIndexFile(this.bundledUri(), { displayName: BUNDLED_INDEX_NAME }))!;
+    // Never undefined: nothing can cancel this read.
+    return (await this.bundledSource().read())!;
   }
 
-  /** How the user's index files are read in the host: within the size limit, .bib files parsed off its thread. */
-  private readOptions(): Pick<ReadOptions, 'maxBytes' | 'parseBib'> {
-    return { maxBytes: this.config.value.maxFileBytes, parseBib: this.parseBib };
-  }
-
-  /** Reads every source; undefined when the user cancelled. */
+  /** Loads every source (see src/catalog/loadCatalog.ts) with VS Code's progress UI; undefined when the user cancelled. */
   private async load(): Promise<PaperCatalog | undefined> {
-    const entries = this.config.value.indexes;
+    const { indexes: entries, keyTemplate, maxFileBytes } = this.config.value;
     const located = await Promise.all(entries.map((entry) => locateIndexFiles(entry)));
-    this.watch(entries);
-    const files = located.flatMap((result) => ('files' in result ? result.files : []));
-    const sizes = new Map(await Promise.all(files.map(async (uri) => [uri.toString(), await fileSize(uri)] as const)));
-    const totalBytes = [...sizes.values()].reduce((total, size) => total + size, 0);
+    // User files are read within the size limit, .bib files parsed off the host's thread.
+    const options = { maxBytes: maxFileBytes, parseBib: this.parseBib };
+    const sources = await Promise.all(
+      located.flatMap((result, i): Promise<SizedSource>[] =>
+        'problem' in result
+          ? [Promise.resolve({ source: missingSource(entries[i], result.problem), bytes: 0 })]
+          : result.files.map(async (uri) => ({ source: indexFileSource(uri, options), bytes: await fileSize(uri) })),
+      ),
+    );
+    this.watch(entries, sources);
+    const totalBytes = sources.reduce((total, { bytes }) => total + bytes, 0);
     const large = totalBytes > LARGE_SOURCES_BYTES;
+    const cacheFolder = this.cacheFolder?.scheme === 'file' ? this.cacheFolder.fsPath : undefined;
     return vscode.window.withProgress(
       { location: large ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: 'Loading paper indexes', cancellable: large },
       async (progress, token) => {
-        const cacheable = totalBytes >= CACHED_SOURCES_BYTES ? await this.cacheable(files) : undefined;
-        const reportBytes = byteProgress(progress, totalBytes);
-        if (cacheable) {
-          // Entries that name no file and files that cannot be read are reported, and the rest still come
-          // from the cache, or the worker: one missing file must not make every start build in the host.
-          const failed: IndexSource[] = located.flatMap((result, i) => ('problem' in result ? [failedSource(entries[i], result.problem)] : []));
-          for (const uri of cacheable.unreadable) {
-            const source = await readIndexFile(uri, { ...this.readOptions(), cancellation: token });
-            if (!source) return undefined;
-            failed.push(source);
-          }
-          // A file that could not be stamped but reads now (it appeared meanwhile) has papers the cache lacks:
-          // this load reads every file in the host, and the next one can use the cache.
-          if (failed.every((source) => source.papers.length === 0)) {
-            progress.report({ message: 'reading the index cache' });
-            const cached = await this.readCache(cacheable.key, failed);
-            if (cached) return cached;
-            const built = await this.buildInWorker(cacheable.key, cacheable.files, failed, sizes, reportBytes, token);
-            if (built.status === 'cancelled') return undefined;
-            if (built.status === 'built') return built.catalog;
-            if (built.status === 'out of memory') {
-              // Not in the host either: it would run out of memory too, and take every extension down with it.
-              const message = `Not loaded: building the search index of ${cacheable.files.map((uri) => path.basename(uri.path)).join(', ')} (${formatBytes(totalBytes)}) ran out of memory. Use a smaller index file, or fewer.`;
-              const tooBig = cacheable.files.map((uri) => failedSource(locationOf(uri), message));
-              return PaperCatalog.build([await this.readBundled(), ...failed, ...tooBig], this.config.value.keyTemplate);
-            }
-          }
+        const cancelled = new AbortController();
+        const onCancel = token.onCancellationRequested(() => cancelled.abort());
+        try {
+          return await loadCatalog(
+            { bundled: this.bundledSource(), sources, keyTemplate },
+            {
+              cache: cacheFolder === undefined ? undefined : catalogCacheIn(cacheFolder),
+              runWorker:
+                cacheFolder === undefined
+                  ? undefined
+                  : catalogWorkerRunner(vscode.Uri.joinPath(this.extensionUri, 'dist', 'indexWorker.js').fsPath, { cacheFolder, maxFileBytes }),
+              now: () => performance.now(),
+              log: (line) => this.log(line),
+              reportStep: (message) => progress.report({ message: plainForLabel(plainForMessage(message)) }),
+              reportBytes: byteProgress(progress, totalBytes),
+              signal: cancelled.signal,
+            },
+          );
+        } finally {
+          onCancel.dispose();
         }
-        const bundled = await this.readBundled();
-        const userSources: IndexSource[] = [];
-        let bytesBefore = 0;
-        for (const [i, result] of located.entries()) {
-          if ('problem' in result) {
-            userSources.push(failedSource(entries[i], result.problem));
-            continue;
-          }
-          for (const uri of result.files) {
-            if (token.isCancellationRequested) return undefined;
-            const name = path.basename(uri.path);
-            reportBytes(name, bytesBefore);
-            const source = await readIndexFile(uri, { ...this.readOptions(), cancellation: token, onBytesRead: (bytes) => reportBytes(name, bytesBefore + bytes) });
-            if (!source) return undefined;
-            userSources.push(source);
-            bytesBefore += sizes.get(uri.toString()) ?? 0;
-          }
-        }
-        progress.report({ message: 'building the search index' });
-        const catalog = await PaperCatalog.build([bundled, ...userSources], this.config.value.keyTemplate);
-        // Only a catalog of the cacheable files alone is the catalog the cache key names.
-        if (cacheable && cacheable.unreadable.length === 0 && located.every((result) => 'files' in result)) void this.writeCache(cacheable.key, catalog);
-        return catalog;
       },
     );
-  }
-
-  private bundledUri(): vscode.Uri {
-    return vscode.Uri.joinPath(this.extensionUri, 'data', 'papers.json');
-  }
-
-  /**
-   * The files of these that can be cached, and what their cached catalog must have been built from;
-   * `unreadable`: the files that cannot be stamped — missing, not regular files, or over the size limit —, left
-   * out of the cache and the worker and reported when read in the host. Undefined
-   * when nothing can be cached (files that are not on disk, or no cache folder on disk).
-   */
-  private async cacheable(files: readonly vscode.Uri[]): Promise<{ key: CacheKey; files: vscode.Uri[]; unreadable: vscode.Uri[] } | undefined> {
-    const sources = [this.bundledUri(), ...files];
-    if (this.cacheFolder?.scheme !== 'file' || sources.some((uri) => uri.scheme !== 'file')) return undefined;
-    const { maxFileBytes } = this.config.value;
-    const stamps = await Promise.all(sources.map((uri) => stampSources([uri.fsPath], limitsFor(uri.fsPath, maxFileBytes)).then(([stamp]) => stamp, () => undefined)));
-    if (!stamps[0]) return undefined;
-    const readable = files.filter((_, i) => stamps[i + 1] !== undefined);
-    return {
-      key: { keyTemplate: this.config.value.keyTemplate, sources: stamps.filter((stamp) => stamp !== undefined) },
-      files: readable,
-      unreadable: files.filter((_, i) => stamps[i + 1] === undefined),
-    };
-  }
-
-  /**
-   * The catalog cached for `key`, with the `failed` sources added (see `withFailedSources`). `builtNow`: the
-   * cache was written from the index files during this load, by the worker.
-   */
-  private async readCache(key: CacheKey, failed: readonly IndexSource[], builtNow = false): Promise<PaperCatalog | undefined> {
-    const file = cacheFileFor(this.cacheFolder!.fsPath, key);
-    const started = performance.now();
-    const cached = await runCooperatively(readCatalogCache(file, key));
-    if (cached.status === 'hit') {
-      this.log(`Read ${cached.contents.papers.size} papers from the index cache ${file} in ${Math.round(performance.now() - started)} ms.`);
-      return PaperCatalog.fromContents(withFailedSources({ ...cached.contents, fromCache: !builtNow }, failed));
-    }
-    if (cached.status === 'rejected') this.log(`Ignoring the index cache ${file}: ${cached.reason} Rebuilding it from the index files.`);
-    return undefined;
-  }
-
-  /**
-   * Builds the catalog of these files (all on disk) in a worker thread, which writes it to the cache, and
-   * loads it from there. `failed` (logged) leaves the build to the host.
-   */
-  private async buildInWorker(
-    key: CacheKey,
-    files: readonly vscode.Uri[],
-    failed: readonly IndexSource[],
-    sizes: ReadonlyMap<string, number>,
-    reportBytes: (file: string, bytesRead: number) => void,
-    token: vscode.CancellationToken,
-  ): Promise<{ status: 'built'; catalog: PaperCatalog } | { status: 'cancelled' | 'failed' | 'out of memory' }> {
-    // Progress over all files: each file's bytes count after the bytes of the files before it.
-    const bytesBefore = new Map<string, number>();
-    let total = 0;
-    for (const uri of files) {
-      bytesBefore.set(uri.fsPath, total);
-      total += sizes.get(uri.toString()) ?? 0;
-    }
-    const cancelled = new AbortController();
-    const onCancel = token.onCancellationRequested(() => cancelled.abort());
-    const started = performance.now();
-    try {
-      const cacheFile = await runCatalogWorker(
-        vscode.Uri.joinPath(this.extensionUri, 'dist', 'indexWorker.js').fsPath,
-        {
-          bundled: { file: this.bundledUri().fsPath, displayName: BUNDLED_INDEX_NAME },
-          files: files.map((uri) => uri.fsPath),
-          keyTemplate: this.config.value.keyTemplate,
-          maxFileBytes: this.config.value.maxFileBytes,
-          cacheFolder: this.cacheFolder!.fsPath,
-          key,
-        },
-        {
-          onBytesRead: (file, bytesRead) => {
-            const before = bytesBefore.get(file);
-            if (before !== undefined) reportBytes(path.basename(file), before + bytesRead);
-          },
-          signal: cancelled.signal,
-        },
-      );
-      if (cacheFile === undefined) return { status: 'cancelled' };
-      const names = files.map((uri) => path.basename(uri.path)).join(', ');
-      this.log(`Built the catalog of ${names} in a background worker in ${Math.round(performance.now() - started)} ms and wrote it to the index cache ${cacheFile}.`);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      if (isOutOfMemory(error)) {
-        this.log(`Building the catalog in a background worker ran out of memory: ${reason}`);
-        return { status: 'out of memory' };
-      }
-      this.log(`Building the catalog in a background worker failed, so the extension host builds it: ${reason}`);
-      return { status: 'failed' };
-    } finally {
-      onCancel.dispose();
-    }
-    const catalog = await this.readCache(key, failed, true);
-    if (catalog) return { status: 'built', catalog };
-    this.log('The index cache the background worker wrote cannot be read, so the extension host builds the catalog.');
-    return { status: 'failed' };
-  }
-
-  private async writeCache(key: CacheKey, catalog: PaperCatalog): Promise<void> {
-    const started = performance.now();
-    try {
-      const file = await writeCatalogCache(this.cacheFolder!.fsPath, key, catalog.contents);
-      this.log(`Wrote the index cache ${file} in ${Math.round(performance.now() - started)} ms.`);
-    } catch (error) {
-      // Only the next start is slower: not worth bothering the user.
-      this.log(`Could not write the index cache: ${error instanceof Error ? error.message : String(error)}`);
-    }
   }
 
   private log(line: string): void {
     this.output.appendLine(`[${new Date().toISOString()}] ${line}`);
   }
 
-  /** Reload (debounced) when an index file changes, appears or goes away. */
-  private watch(entries: readonly string[]): void {
+  /** Reload (debounced) when an index file changes, appears or goes away, or a source says it changed. */
+  private watch(entries: readonly string[], sources: readonly SizedSource[]): void {
     for (const watcher of this.watchers) watcher.dispose();
+    const scheduleReload = (): void => {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => void this.reload(), 300);
+    };
     this.watchers = entries.flatMap((entry) => {
       const pattern = watchPattern(entry);
       if (!pattern) return [];
       const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-      const scheduleReload = (): void => {
-        clearTimeout(this.reloadTimer);
-        this.reloadTimer = setTimeout(() => void this.reload(), 300);
-      };
       return [watcher, watcher.onDidChange(scheduleReload), watcher.onDidCreate(scheduleReload), watcher.onDidDelete(scheduleReload)];
     });
+    for (const { source } of sources) if (source.onDidChange) this.watchers.push(source.onDidChange(scheduleReload));
   }
 
   private report(catalog: PaperCatalog): void {
@@ -357,6 +241,12 @@ export class PaperLibrary implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.reloadTimer);
     for (const disposable of [...this.disposables, ...this.watchers]) disposable.dispose();
+    for (const [catalog, timer] of this.retiring) {
+      clearTimeout(timer);
+      catalog.dispose();
+    }
+    this.retiring.clear();
+    this.shown?.dispose();
   }
 }
 
@@ -407,10 +297,6 @@ function byteProgress(progress: vscode.Progress<{ message?: string; increment?: 
     });
     reportedPercent = percent;
   };
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
 }
 
 async function fileSize(uri: vscode.Uri): Promise<number> {

@@ -14,6 +14,7 @@ import { BibliographyEntries, registerCitationProviders } from './ui/citationPro
 import { registerCommands } from './ui/commands';
 import type { InsertServices } from './ui/insertCitation';
 import { LivePreview } from './ui/livePreview';
+import { OnlineLookup } from './ui/onlineLookup';
 import { PaperLibrary } from './ui/paperLibrary';
 import { PaperReader } from './ui/paperReader';
 import { PapersView } from './ui/papersView';
@@ -43,17 +44,18 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     const library = new PaperLibrary(context.extensionUri, config, output, context.globalStorageUri, parseBib);
     const bibliographies = new Bibliographies(config, parseBib);
     const readingList = new ReadingList(context.globalState);
+    const online = new OnlineLookup({ globalStorage: context.globalStorageUri, globalState: context.globalState, version: String(context.extension.packageJSON.version), config, library, output });
     // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its
     // paper a recent one.
     const insertServices: InsertServices = { config, bibliographies, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
     const reader = new PaperReader({ ...insertServices, library, readingList });
     const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
-    const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader });
+    const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader, online });
     const livePreview = new LivePreview(papersView, panels, library);
     const sourcesView = new SourcesView();
     context.subscriptions.push(sourcesView, library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
     context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
-    context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output }));
+    context.subscriptions.push(online, ...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output, online }));
     context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
     context.subscriptions.push(...registerCitationProviders({
       library,

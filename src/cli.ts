@@ -106,7 +106,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (rest.length !== 1) throw new UsageError('lookup takes exactly one arXiv id, DOI or paper link');
       const format = LOOKUP_FORMATS[values.format ?? 'bibtex'];
       if (!format) throw new UsageError(`--format must be one of ${Object.keys(LOOKUP_FORMATS).join(', ')}`);
-      return lookup(rest[0], format, io);
+      return await lookup(rest[0], format, io);
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {

@@ -148,7 +148,7 @@ export class PoliteHttp {
       return { body: await readCapped(response, this.options.maxBytes ?? DEFAULT_MAX_BYTES, host) };
     } catch (error) {
       if (error instanceof OnlineError) throw error;
-      if (timedOut) throw new OnlineError('timeout', `${host} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+      if (timedOut) throw new OnlineError('timeout', `${host} did not answer within ${timeoutMs / 1000} s.`);
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       throw new OnlineError('offline', `cannot reach ${host}${cause ? ` (${cause})` : ''}: are you offline?`);
     } finally {

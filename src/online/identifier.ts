@@ -27,13 +27,13 @@ const DOI_URL = /^https?:\/\/(?:dx\.)?doi\.org\/(.+?)\/?$/i;
 const HUGGING_FACE_URL = /^https?:\/\/(?:www\.)?huggingface\.co\/papers\/([^/?#]+)\/?(?:[?#].*)?$/i;
 
 export function parseIdentifier(input: string): PaperIdentifier | undefined {
-  const text = input.trim().replace(/^<(.*)>$/, '$1');
+  const text = input.trim().replace(/^<(.*)>$/, '$1').replace(/^(arxiv|doi):\s+/i, '$1:');
   if (text === '' || /\s/.test(text)) return undefined;
   const arxivUrl = ARXIV_URL.exec(text) ?? HUGGING_FACE_URL.exec(text);
   if (arxivUrl) return parseArxivId(arxivUrl[1]);
   const doiUrl = DOI_URL.exec(text);
   if (doiUrl) return parseDoi(safeDecode(doiUrl[1]));
-  const prefixed = /^(arxiv|doi):\s*(.+)$/i.exec(text);
+  const prefixed = /^(arxiv|doi):(.+)$/i.exec(text);
   if (prefixed) return prefixed[1].toLowerCase() === 'arxiv' ? parseArxivId(prefixed[2]) : parseDoi(prefixed[2]);
   return parseArxivId(text) ?? parseDoi(text);
 }

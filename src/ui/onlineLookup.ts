@@ -69,6 +69,15 @@ export class OnlineLookup implements vscode.Disposable {
 
   /** Looks the paper up, keeps it in the "Online lookups" source, and gives it as loaded; rejects with a one-line message. */
   async lookUp(identifier: PaperIdentifier): Promise<LoadedPaper> {
+    try {
+      return await this.lookUpAndKeep(identifier);
+    } catch (error) {
+      this.log(describeFailure(error));
+      throw error;
+    }
+  }
+
+  private async lookUpAndKeep(identifier: PaperIdentifier): Promise<LoadedPaper> {
     const { config, library } = this.services;
     if (!config.value.online.enabled) throw new Error('Online lookups are off (paperLookup.online.enabled).');
     const { paper, fetchedAt, fromCache } = await lookUpPaper(identifier, this.http, config.value.online.endpoints);
@@ -84,14 +93,21 @@ export class OnlineLookup implements vscode.Disposable {
     try {
       return { status: 'found', paper: await this.lookUp(identifier) };
     } catch (error) {
-      const message = describeFailure(error);
-      this.log(message);
-      return { status: 'failed', message };
+      return { status: 'failed', message: describeFailure(error) };
     }
   }
 
   /** Fetches the trending papers into the "Trending" source; resolves with how many there are. */
   async refreshTrending(): Promise<number> {
+    try {
+      return await this.fetchTrending();
+    } catch (error) {
+      this.log(describeFailure(error));
+      throw error;
+    }
+  }
+
+  private async fetchTrending(): Promise<number> {
     const { config, globalState } = this.services;
     if (!config.value.online.enabled) throw new Error('Online lookups are off (paperLookup.online.enabled).');
     const { papers, fetchedAt, fromCache } = await fetchTrendingPapers(this.http, config.value.online.endpoints);
@@ -108,11 +124,8 @@ export class OnlineLookup implements vscode.Disposable {
     if (!enabled || !trendingAutoRefresh || Date.now() - last < DAY_MS) return;
     // Counted as a refresh even when it fails, so an offline machine does not retry every hour.
     await this.services.globalState.update(LAST_TRENDING_REFRESH_KEY, Date.now());
-    try {
-      await this.refreshTrending();
-    } catch (error) {
-      this.log(`Automatic refresh of the trending papers failed: ${describeFailure(error)}`);
-    }
+    // A failure is logged, and only logged: nobody asked for this refresh.
+    await this.refreshTrending().catch(() => undefined);
   }
 
   /** The stored index files that exist, lookups first. */

@@ -94,7 +94,8 @@ describe('Online lookups', function () {
       if (program === 'bibtex') assert.doesNotMatch(result.stdout, /Warning--|error message/, result.stdout);
     }
     const bbl = readFileSync(path.join(folder, 'main.bbl'), 'utf8');
-    assert.match(bbl, /Multi-Electron Production at High Transverse Momenta/);
+    // The plain style sets titles in sentence case.
+    assert.match(bbl, /Multi-electron production at high transverse momenta in ep collisions\s+at \{HERA\}/);
   });
 
   it('Refresh Trending Papers loads the daily papers into a Trending source', async () => {
@@ -114,5 +115,21 @@ describe('Online lookups', function () {
     assert.deepEqual(server.requests.slice(-2).map((request) => request.path.replace(/\?.*/, '')), ['/crossref/works/10.9999%2Fnothing', '/datacite/dois/10.9999%2Fnothing']);
     const log = await outputChannelText('Paper Lookup', 'neither Crossref nor DataCite');
     assert.match(log, /doi:10\.9999\/nothing: neither Crossref nor DataCite has a record of this DOI\./);
+  });
+});
+
+describe('Online lookups in Restricted Mode', () => {
+  it('in Restricted Mode, a workspace setting cannot redirect lookups to another server', async function () {
+    if (vscode.workspace.isTrusted) this.skip();
+    try {
+      for (const name of [...URL_SETTINGS, 'online.crossrefMailto']) await setSetting(name, 'http://127.0.0.1:9/elsewhere');
+      const settings = vscode.workspace.getConfiguration('paperLookup');
+      assert.deepEqual(
+        [...URL_SETTINGS, 'online.crossrefMailto'].map((name) => settings.get(name)),
+        ['https://export.arxiv.org/api', 'https://api.crossref.org', 'https://api.datacite.org', 'https://huggingface.co', ''],
+      );
+    } finally {
+      for (const name of [...URL_SETTINGS, 'online.crossrefMailto']) await setSetting(name, undefined);
+    }
   });
 });

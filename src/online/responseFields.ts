@@ -58,9 +58,12 @@ export function withoutMarkup(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** The paper id we give a record from a service: stable, so looking it up again replaces the stored copy. */
+/**
+ * The paper id we give a record from a service: `arxiv:2310.19694`, `doi:10.1002/pssc.201200953` (lower case, as
+ * DOIs compare). Stable and one per identifier, so looking a paper up again replaces its stored copy.
+ */
 export function onlinePaperId(kind: 'arxiv' | 'doi', identifier: string): string {
-  return `${kind}-${identifier.toLowerCase().replace(/[^a-z0-9.]+/g, '-')}`;
+  return `${kind}:${kind === 'doi' ? identifier.toLowerCase() : identifier}`;
 }
 
 /** `{ [key]: value }`, or `{}` when the value is absent: optional paper fields stay absent rather than undefined. */

@@ -17,7 +17,7 @@ const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'onl
 const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
 
 const PASTED_LINK = 'https://arxiv.org/abs/hep-ex/0307015v1';
-const PAPER_ID = 'arxiv-hep-ex-0307015';
+const PAPER_ID = 'arxiv:hep-ex/0307015';
 const KEY = 'collaborationMultiElectronProduction2003';
 const URL_SETTINGS = ['online.arxivUrl', 'online.crossrefUrl', 'online.dataciteUrl', 'online.huggingFaceUrl'];
 
@@ -102,7 +102,7 @@ describe('Online lookups', function () {
     const extension = await api();
     assert.equal(await vscode.commands.executeCommand('paperLookup.refreshTrending'), 1);
     const catalog = await extension.catalog();
-    const paper = catalog.get('arxiv-2509.04664');
+    const paper = catalog.get('arxiv:2509.04664');
     assert.ok(paper, 'the trending paper is loaded');
     assert.equal(paper.title, 'Why Language Models Hallucinate');
     assert.ok(catalog.sources.some((source) => source.name === 'Trending' && source.paperCount === 1));

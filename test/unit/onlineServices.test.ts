@@ -85,7 +85,7 @@ describe('online lookups against a local replay server', function () {
       const { paper, fromCache } = await lookUpPaper(identifier('https://arxiv.org/abs/hep-ex/0307015'), http(), endpoints);
       assert.equal(fromCache, false);
       assert.deepEqual(paper, {
-        id: 'arxiv-hep-ex-0307015',
+        id: 'arxiv:hep-ex/0307015',
         title: 'Multi-Electron Production at High Transverse Momenta in ep Collisions at HERA',
         abstract: paper.abstract,
         authors: ['H1 Collaboration'],
@@ -138,7 +138,7 @@ describe('online lookups against a local replay server', function () {
       serve({ [CROSSREF_PATH]: { body: fixture('crossref-10.1002-pssc.201200953.json'), headers: { 'Content-Type': 'application/json' } } });
       const { paper } = await lookUpPaper(identifier('https://doi.org/10.1002/pssc.201200953'), http(), endpoints);
       assert.deepEqual(paper, {
-        id: 'doi-10.1002-pssc.201200953',
+        id: 'doi:10.1002/pssc.201200953',
         title: 'The quantum-confined Stark effect and localization of charge carriers in Al x Ga 1-x N/Al y Ga 1-y N quantum wells with different morphologies',
         abstract: '',
         authors: ['E. A. Shevchenko', 'V. N. Jmerik', 'A. M. Mizerov', 'D. V. Nechaev', 'A. A. Sitnikova', 'S. V. Ivanov', 'A. A. Toropov'],
@@ -158,11 +158,30 @@ describe('online lookups against a local replay server', function () {
       assert.equal(paper.abstract, 'We study Al & GaN wells <5 nm.');
     });
 
+    it('checks and limits what a hostile record holds: one-line text, capped lengths and lists, its own links dropped', async () => {
+      const work = JSON.parse(fixture('crossref-10.1002-pssc.201200953.json'));
+      work.message.title = [`Evil\u0007 title\n[x](command:workbench.action.terminal.new) ${'long '.repeat(1000)}`];
+      work.message.author = Array.from({ length: 5000 }, (_, i) => ({ given: 'A.', family: `Author${i}` }));
+      work.message.abstract = 'x'.repeat(300_000);
+      work.message.URL = 'javascript:alert(1)';
+      work.message.DOI = 'not a doi';
+      work.message.issued = { 'date-parts': [[99999]] };
+      serve({ [CROSSREF_PATH]: { body: JSON.stringify(work) } });
+      const { paper } = await lookUpPaper(identifier('10.1002/pssc.201200953'), http(), endpoints);
+      assert.match(paper.title, /^Evil title \[x\]\(command:workbench\.action\.terminal\.new\) long long/);
+      assert.equal(paper.title.length, 2000);
+      assert.equal(paper.authors?.length, 1000);
+      assert.equal(paper.abstract.length, 100_000);
+      assert.equal(paper.url, 'https://doi.org/10.1002/pssc.201200953');
+      assert.equal(paper.doi, '10.1002/pssc.201200953');
+      assert.equal(paper.year, undefined);
+    });
+
     it('falls back to DataCite for a DOI Crossref does not know', async () => {
       serve({ [DATACITE_PATH]: { body: fixture('datacite-10.21373-100.json'), headers: { 'Content-Type': 'application/vnd.api+json' } } });
       const { paper } = await lookUpPaper(identifier('doi:10.21373/100'), http(), endpoints);
       assert.deepEqual(paper, {
-        id: 'doi-10.21373-100',
+        id: 'doi:10.21373/100',
         title: 'DataCite Metadata Schema Documentation for the Publication and Citation of Research Data v4.0',
         abstract: '',
         authors: ['DataCite Metadata Working Group'],
@@ -328,10 +347,10 @@ describe('online lookups against a local replay server', function () {
       const parsed = parseIndexText(text, 'online-lookups.json');
       assert.deepEqual(parsed.problems, []);
       assert.equal(parsed.name, ONLINE_LOOKUPS_NAME);
-      assert.deepEqual(parsed.papers.map((paper) => paper.id), ['arxiv-hep-ex-0307015', 'doi-10.1002-pssc.201200953']);
+      assert.deepEqual(parsed.papers.map((paper) => paper.id), ['arxiv:hep-ex/0307015', 'doi:10.1002/pssc.201200953']);
       assert.deepEqual(parsed.papers[0], arxiv);
       // A broken file is started afresh rather than failing every later lookup.
-      assert.deepEqual(parseIndexText(withLookup('{ not json', arxiv), 'x.json').papers.map((paper) => paper.id), ['arxiv-hep-ex-0307015']);
+      assert.deepEqual(parseIndexText(withLookup('{ not json', arxiv), 'x.json').papers.map((paper) => paper.id), ['arxiv:hep-ex/0307015']);
       assert.deepEqual(parseIndexText(indexFileText('Trending', [arxiv]), 'trending.json').problems, []);
     });
   });

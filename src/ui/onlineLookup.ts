@@ -13,23 +13,16 @@ import type { ConfigStore } from '../config';
 import { OnlineError, PoliteHttp } from '../online/http';
 import { describeIdentifier, parseIdentifier, type PaperIdentifier } from '../online/identifier';
 import { fetchTrendingPapers, lookUpPaper, userAgent } from '../online/lookup';
+import { QueryLookups, type OnlineRow } from '../online/queryLookups';
 import { DiskResponseCache } from '../online/responseCache';
 import { indexFileText, ONLINE_LOOKUPS_FILE, TRENDING_FILE, TRENDING_NAME, withLookup } from '../online/storedPapers';
 import type { LoadedPaper } from '../papers/paper';
 import type { PaperLibrary } from './paperLibrary';
 
-/** How long typing must pause before an identifier goes online. */
-const DEBOUNCE_MS = 400;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the automatic refresh checks whether a day has passed. */
 const AUTO_REFRESH_CHECK_MS = 60 * 60 * 1000;
 const LAST_TRENDING_REFRESH_KEY = 'paperLookup.trending.lastRefresh';
-
-/** The first row of a search for an identifier: being looked up, found, or why not. */
-export type OnlineRow =
-  | { readonly status: 'looking'; readonly identifier: string }
-  | { readonly status: 'found'; readonly paper: LoadedPaper }
-  | { readonly status: 'failed'; readonly message: string };
 
 export interface OnlineLookupServices {
   readonly globalStorage: vscode.Uri;
@@ -88,13 +81,16 @@ export class OnlineLookup implements vscode.Disposable {
     return loaded;
   }
 
-  /** The row for an identifier: the paper, or the one line that says why not. */
-  async rowFor(identifier: PaperIdentifier): Promise<OnlineRow> {
-    try {
-      return { status: 'found', paper: await this.lookUp(identifier) };
-    } catch (error) {
-      return { status: 'failed', message: describeFailure(error) };
-    }
+  /**
+   * The online row of a search field, for `update` on every change of its query; the field disposes it. Without
+   * online lookups (none given), every query stays local.
+   */
+  static rowsFor(online: OnlineLookup | undefined, onRow: (row: OnlineRow<LoadedPaper> | undefined) => void): QueryLookups<LoadedPaper> {
+    return new QueryLookups({
+      identify: (query) => online?.identifierIn(query),
+      lookUp: (identifier) => (online ? online.lookUp(identifier) : Promise.reject(new Error('Online lookups are off.'))),
+      onRow,
+    });
   }
 
   /** Fetches the trending papers into the "Trending" source; resolves with how many there are. */
@@ -163,40 +159,4 @@ export class OnlineLookup implements vscode.Disposable {
 export function describeFailure(error: unknown): string {
   if (error instanceof OnlineError || error instanceof Error) return error.message;
   return String(error);
-}
-
-/**
- * The online row of one search field (the picker's or the side view's): each change of the query replaces it, an
- * identifier after `DEBOUNCE_MS` without typing; an answer for an older query is dropped.
- */
-export class QueryLookups implements vscode.Disposable {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private generation = 0;
-
-  constructor(
-    private readonly online: OnlineLookup | undefined,
-    private readonly onRow: (row: OnlineRow | undefined) => void,
-  ) {}
-
-  update(query: string): void {
-    clearTimeout(this.timer);
-    const generation = ++this.generation;
-    const identifier = this.online?.identifierIn(query);
-    if (!this.online || !identifier) {
-      this.onRow(undefined);
-      return;
-    }
-    const online = this.online;
-    this.onRow({ status: 'looking', identifier: describeIdentifier(identifier) });
-    this.timer = setTimeout(() => {
-      void online.rowFor(identifier).then((row) => {
-        if (generation === this.generation) this.onRow(row);
-      });
-    }, DEBOUNCE_MS);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.generation++;
-  }
 }

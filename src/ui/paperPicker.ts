@@ -16,7 +16,8 @@ import type { SearchHit } from '../search/search';
 import { readableText } from '../shared/latexText';
 import { describeAuthorsAndYear, readableSnippet } from '../protocol/paperView';
 import { plainForLabel } from '../shared/untrustedText';
-import { QueryLookups, type OnlineLookup, type OnlineRow } from './onlineLookup';
+import type { OnlineRow } from '../online/queryLookups';
+import { OnlineLookup } from './onlineLookup';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
@@ -103,7 +104,7 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   picker.busy = true;
   const buttons = options.itemActions?.map((action) => action.button) ?? [];
   let catalog: PaperCatalog | undefined;
-  let onlineRow: OnlineRow | undefined;
+  let onlineRow: OnlineRow<LoadedPaper> | undefined;
   const refresh = (): void => {
     if (!catalog) return;
     const hits = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []);
@@ -111,7 +112,7 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
     const local = hits.filter((hit) => hit.paper.id !== first?.paper?.id).map((hit) => toItem(hit, buttons));
     picker.items = first ? [first, ...local] : local.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : local;
   };
-  const lookups = new QueryLookups(options.online, (row) => {
+  const lookups = OnlineLookup.rowsFor(options.online, (row) => {
     onlineRow = row;
     picker.busy = catalog === undefined || row?.status === 'looking';
     refresh();
@@ -194,7 +195,7 @@ function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInput
 }
 
 /** The first row for an identifier: the paper found online, or a line saying it is being looked up or why not. */
-function onlineItem(row: OnlineRow, buttons: readonly vscode.QuickInputButton[]): PaperPickItem | OnlineStatusItem {
+function onlineItem(row: OnlineRow<LoadedPaper>, buttons: readonly vscode.QuickInputButton[]): PaperPickItem | OnlineStatusItem {
   switch (row.status) {
     case 'found': {
       const item = toItem({ paper: row.paper, score: 0, matches: [] }, buttons);

@@ -12,7 +12,8 @@ import type { LoadedPaper } from '../papers/paper';
 import { toPaperListItem } from '../protocol/paperView';
 import { isViewMessage, type PaperListSection, type ViewHostMessage, type ViewMessage } from '../protocol/protocol';
 import { plainLine } from '../shared/untrustedText';
-import { QueryLookups, type OnlineLookup, type OnlineRow } from './onlineLookup';
+import type { OnlineRow, QueryLookups } from '../online/queryLookups';
+import { OnlineLookup } from './onlineLookup';
 import type { PaperLibrary } from './paperLibrary';
 import type { PaperReader } from './paperReader';
 import type { ReadingList } from './readingList';
@@ -36,12 +37,12 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
   /** What the webview shows, as far as the host has told it or heard from it. */
   private query = '';
   private shownPaperId: string | undefined;
-  private onlineRow: OnlineRow | undefined;
-  private readonly lookups: QueryLookups;
+  private onlineRow: OnlineRow<LoadedPaper> | undefined;
+  private readonly lookups: QueryLookups<LoadedPaper>;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly services: PapersViewServices) {
-    this.lookups = new QueryLookups(services.online, (row) => {
+    this.lookups = OnlineLookup.rowsFor(services.online, (row) => {
       this.onlineRow = row;
       void this.postResults();
     });

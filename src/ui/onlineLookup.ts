@@ -51,7 +51,14 @@ export class OnlineLookup implements vscode.Disposable {
     });
     services.config.setStoredIndexes(this.storedFiles());
     const autoRefresh = setInterval(() => void this.autoRefreshTrending(), AUTO_REFRESH_CHECK_MS);
-    this.disposables.push({ dispose: () => clearInterval(autoRefresh) }, services.config.onDidChange(() => void this.autoRefreshTrending()));
+    this.disposables.push(
+      { dispose: () => clearInterval(autoRefresh) },
+      services.config.onDidChange(() => {
+        // A stored file deleted by hand leaves the list at the next settings change, rather than being reported missing.
+        services.config.setStoredIndexes(this.storedFiles());
+        void this.autoRefreshTrending();
+      }),
+    );
     void this.autoRefreshTrending();
   }
 

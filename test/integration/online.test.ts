@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startReplayServer, type ReplayServer } from '../fixtures/online/replayServer';
@@ -41,10 +41,15 @@ describe('Online lookups', function () {
 
   after(async () => {
     if (!server) return;
+    // The stored sources go, so that the tests after these load only their own index files.
+    const stored = (await (await api()).catalog()).sources.filter((source) => source.name === 'Online lookups' || source.name === 'Trending');
+    for (const source of stored) rmSync(source.location, { force: true });
     for (const name of URL_SETTINGS) await setSetting(name, undefined);
     await setSetting('citation.addToBibliography', undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await server.close();
+    const sources = (await (await api()).catalog()).sources.map((source) => source.name);
+    assert.ok(!sources.includes('Online lookups') && !sources.includes('Trending'), sources.join(', '));
   });
 
   it('a pasted arXiv link in Search Papers is looked up and listed first; Enter opens its abstract', async () => {

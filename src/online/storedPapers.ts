@@ -16,11 +16,14 @@ export function indexFileText(name: string, papers: readonly Paper[]): string {
 }
 
 /**
- * The stored lookups with `paper` added first, replacing an earlier copy of it (same id). Text that is not one
- * of our index files (a hand edit gone wrong) is started afresh: it holds only copies of online records.
+ * The stored lookups with `paper`: in place of an earlier copy of it (same id), else first. So looking up a stored
+ * paper again, unchanged, gives the same text, and the file need not be written. Text that is not one of our index
+ * files (a hand edit gone wrong) is started afresh: it holds only copies of online records.
  */
 export function withLookup(existingText: string | undefined, paper: Paper): string {
-  return indexFileText(ONLINE_LOOKUPS_NAME, [paper, ...storedPapers(existingText).filter((stored) => stored.id !== paper.id)]);
+  const stored = storedPapers(existingText);
+  const at = stored.findIndex((earlier) => earlier.id === paper.id);
+  return indexFileText(ONLINE_LOOKUPS_NAME, at < 0 ? [paper, ...stored] : stored.map((earlier, i) => (i === at ? paper : earlier)));
 }
 
 function storedPapers(text: string | undefined): Paper[] {

@@ -136,13 +136,16 @@ export class OnlineLookup implements vscode.Disposable {
     return [ONLINE_LOOKUPS_FILE, TRENDING_FILE].map((name) => path.join(this.folder, name)).filter((file) => existsSync(file));
   }
 
-  /** Rewrites one stored index file (written aside and renamed) and reloads the catalog with it. */
+  /** Rewrites one stored index file (written aside and renamed) if its text changes, and reloads the catalog with it. */
   private writeStored(name: string, contents: (existing: string | undefined) => string): Promise<void> {
     const write = this.writes.then(async () => {
       const file = path.join(this.folder, name);
       const existing = await readFile(file, 'utf8').catch(() => undefined);
+      const text = contents(existing);
+      // Unchanged (a paper looked up again): no write, no reload, and the catalog cache stays valid.
+      if (text === existing) return;
       await mkdir(this.folder, { recursive: true });
-      await writeFile(`${file}.partial`, contents(existing));
+      await writeFile(`${file}.partial`, text);
       await rename(`${file}.partial`, file);
       const before = this.services.config.value.indexes;
       this.services.config.setStoredIndexes(this.storedFiles());

@@ -336,19 +336,22 @@ describe('online lookups against a local replay server', function () {
   });
 
   describe('the stored sources', () => {
-    it('keep lookups as a JSON index file that loads without problems, newest first, each paper once', async () => {
+    it('keep lookups as a JSON index file that loads without problems, newest first, each paper once, unchanged by a repeated lookup', async () => {
       serve({
         [ARXIV_PATH]: { body: fixture('arxiv-hep-ex-0307015.xml') },
         [CROSSREF_PATH]: { body: fixture('crossref-10.1002-pssc.201200953.json') },
       });
       const arxiv = (await lookUpPaper(identifier('hep-ex/0307015'), http(), endpoints)).paper;
       const crossref = (await lookUpPaper(identifier('10.1002/pssc.201200953'), http(), endpoints)).paper;
-      const text = withLookup(withLookup(withLookup(undefined, arxiv), crossref), arxiv);
+      const text = withLookup(withLookup(undefined, arxiv), crossref);
+      assert.equal(withLookup(text, arxiv), text);
       const parsed = parseIndexText(text, 'online-lookups.json');
       assert.deepEqual(parsed.problems, []);
       assert.equal(parsed.name, ONLINE_LOOKUPS_NAME);
-      assert.deepEqual(parsed.papers.map((paper) => paper.id), ['arxiv:hep-ex/0307015', 'doi:10.1002/pssc.201200953']);
-      assert.deepEqual(parsed.papers[0], arxiv);
+      assert.deepEqual(parsed.papers.map((paper) => paper.id), ['doi:10.1002/pssc.201200953', 'arxiv:hep-ex/0307015']);
+      assert.deepEqual(parsed.papers[1], arxiv);
+      // A changed record replaces the stored copy where it is.
+      assert.deepEqual(parseIndexText(withLookup(text, { ...arxiv, title: 'Revised' }), 'x.json').papers.map((paper) => paper.title), [crossref.title, 'Revised']);
       // A broken file is started afresh rather than failing every later lookup.
       assert.deepEqual(parseIndexText(withLookup('{ not json', arxiv), 'x.json').papers.map((paper) => paper.id), ['arxiv:hep-ex/0307015']);
       assert.deepEqual(parseIndexText(indexFileText('Trending', [arxiv]), 'trending.json').problems, []);

@@ -38,13 +38,15 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
   private query = '';
   private shownPaperId: string | undefined;
   private onlineRow: OnlineRow<LoadedPaper> | undefined;
+  /** The results posted last: every change of the query, or of its online row, posts them. */
+  private resultsPosted: Promise<void> = Promise.resolve();
   private readonly lookups: QueryLookups<LoadedPaper>;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly services: PapersViewServices) {
     this.lookups = OnlineLookup.rowsFor(services.online, (row) => {
       this.onlineRow = row;
-      void this.postResults();
+      this.resultsPosted = this.postResults();
     });
     this.subscriptions = [
       this.lookups,
@@ -108,6 +110,7 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
         this.query = query;
         this.shownPaperId = paperId;
         this.lookups.update(query);
+        await this.resultsPosted;
         if (paperId === undefined) return;
         const paper = await this.services.reader.getPaper(paperId);
         if (paper) await this.showPaper(paper);
@@ -118,6 +121,7 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
         this.query = message.query;
         // Posts the local results at once; an online answer posts them again.
         this.lookups.update(message.query);
+        await this.resultsPosted;
         return;
       default:
         await this.services.reader.handle(message, (paper) => this.showPaper(paper));

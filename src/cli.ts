@@ -4,11 +4,13 @@
  *   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
  *   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]... [--strict]
  *   paper-lookup bib [--index FILE]... [--strict]
+ *   paper-lookup lookup <identifier> [--format bibtex|markdown|latex|json]
  *
  * Like the extension, it keeps going past a bad index file: every problem is one `file:line:column:` line on
  * stderr and the good entries (and the other files) are used. Exit codes: 0 success, 1 nothing found,
  * 2 bad arguments, no usable paper in any --index file, or (with --strict) any index problem.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bibliographyEntryFor, bibliographyFileFor } from './bibtex/bibEntryCopy';
@@ -19,11 +21,16 @@ import { formatProblem } from './sources/parseIndex';
 import { maxFileBytes } from './sources/regularFile';
 import { readSourceFile } from './sources/sourceFiles';
 import { BUNDLED_INDEX_NAME, BUNDLED_INDEX_PATH } from './sources/bundledSource';
+import { OnlineError, PoliteHttp } from './online/http';
+import { parseIdentifier } from './online/identifier';
+import { DEFAULT_ENDPOINTS, lookUpPaper, userAgent, type OnlineEndpoints } from './online/lookup';
+import { ONLINE_LOOKUPS_NAME } from './online/storedPapers';
 
 const USAGE = `Usage:
   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]... [--strict]
   paper-lookup bib [--index FILE]... [--strict]
+  paper-lookup lookup <identifier> [--format bibtex|markdown|latex|json]
 
 search ranks papers; cite prints one citation (bibtex: its .bib entry); bib prints a .bib with
 an entry for every loaded paper. Papers come from the bundled index plus every --index file:
@@ -31,6 +38,11 @@ a JSON index (schema version 1), a BibTeX .bib, or arXiv JSON Lines (.jsonl, .nd
 A problem in an index file is printed on stderr as file:line:column: and the rest of the file
 and the other files are still used; the exit code is 2 only when no --index file gave a paper.
 --strict exits 2 on any index problem, warnings included, without running the command (for CI).
+lookup fetches one paper online by its arXiv id, DOI, or arxiv.org, doi.org or huggingface.co/papers
+link (arXiv; Crossref, then DataCite) and prints it (default: bibtex). The environment variables
+PAPER_LOOKUP_ARXIV_URL, PAPER_LOOKUP_CROSSREF_URL, PAPER_LOOKUP_DATACITE_URL and
+PAPER_LOOKUP_HUGGINGFACE_URL change the services' addresses; PAPER_LOOKUP_CROSSREF_MAILTO is
+sent to Crossref as its etiquette asks.
 Only regular files are read (not FIFOs or devices, also behind symlinks); JSON and .bib files
 over 200 MB are refused (JSON Lines files are streamed and have no limit).
 
@@ -45,7 +57,12 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Where `data/papers.json` lives. */
   readonly bundledIndex: string;
+  /** For `lookup`: the services' addresses (default: the public ones) and `fetch` (default: Node's). */
+  readonly endpoints?: OnlineEndpoints;
+  readonly fetch?: typeof globalThis.fetch;
 }
+
+const LOOKUP_FORMATS: Readonly<Record<string, CitationStyle | 'bibtex' | 'json'>> = { bibtex: 'bibtex', markdown: 'markdown', latex: 'latex', json: 'json' };
 
 /** Runs the CLI and resolves to its exit code; all output goes through `io` so tests can capture it. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -84,6 +101,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index and --strict');
       io.stdout((await bibliographyFileFor(await catalog())).trimEnd());
       return 0;
+    }
+    if (command === 'lookup') {
+      if (rest.length !== 1) throw new UsageError('lookup takes exactly one arXiv id, DOI or paper link');
+      const format = LOOKUP_FORMATS[values.format ?? 'bibtex'];
+      if (!format) throw new UsageError(`--format must be one of ${Object.keys(LOOKUP_FORMATS).join(', ')}`);
+      return await lookup(rest[0], format, io);
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -164,6 +187,51 @@ async function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle
   }
   io.stdout(style === 'bibtex' ? (await bibliographyEntryFor(paper, paper.key)).trimEnd() : formatCitation(paper, style));
   return 0;
+}
+
+async function lookup(input: string, format: CitationStyle | 'bibtex' | 'json', io: CliIo): Promise<number> {
+  const identifier = parseIdentifier(input);
+  if (!identifier) throw new UsageError(`"${input}" is not an arXiv id, a DOI, or an arxiv.org, doi.org or huggingface.co/papers link`);
+  const http = new PoliteHttp({
+    fetch: io.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    userAgent: userAgent('cli', packageVersion(io.bundledIndex)),
+  });
+  let found;
+  try {
+    found = await lookUpPaper(identifier, http, io.endpoints ?? endpointsFromEnvironment());
+  } catch (error) {
+    if (!(error instanceof OnlineError)) throw error;
+    io.stderr(printable(`paper-lookup: ${error.message}`));
+    return 1;
+  }
+  // Keyed as in the extension: the key template applied to this one paper.
+  const [paper] = new PaperCatalog([{ name: ONLINE_LOOKUPS_NAME, location: 'online', papers: [found.paper], problems: [] }]);
+  if (format === 'json') io.stdout(JSON.stringify(paper, null, 2));
+  else io.stdout(format === 'bibtex' ? (await bibliographyEntryFor(paper, paper.key)).trimEnd() : printable(formatCitation(paper, format)));
+  return 0;
+}
+
+function endpointsFromEnvironment(): OnlineEndpoints {
+  const env = (name: string, fallback: string): string => process.env[name]?.trim() || fallback;
+  return {
+    arxiv: env('PAPER_LOOKUP_ARXIV_URL', DEFAULT_ENDPOINTS.arxiv),
+    crossref: env('PAPER_LOOKUP_CROSSREF_URL', DEFAULT_ENDPOINTS.crossref),
+    datacite: env('PAPER_LOOKUP_DATACITE_URL', DEFAULT_ENDPOINTS.datacite),
+    huggingFace: env('PAPER_LOOKUP_HUGGINGFACE_URL', DEFAULT_ENDPOINTS.huggingFace),
+    crossrefMailto: env('PAPER_LOOKUP_CROSSREF_MAILTO', ''),
+  };
+}
+
+/** The package's version, for the User-Agent: package.json sits one folder above `data/papers.json`. */
+function packageVersion(bundledIndex: string): string {
+  try {
+    const version: unknown = JSON.parse(readFileSync(path.join(path.dirname(bundledIndex), '..', 'package.json'), 'utf8')).version;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 if (require.main === module) {

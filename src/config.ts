@@ -5,12 +5,24 @@
 import * as vscode from 'vscode';
 import { DEFAULT_PLAIN_TEMPLATE, type CitationOptions } from './citation/format';
 import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './papers/keys';
+import { DEFAULT_ENDPOINTS, type OnlineEndpoints } from './online/lookup';
 import { maxFileBytes } from './sources/regularFile';
 
 export type AddToBibliography = 'always' | 'ask' | 'never';
 
+export interface OnlineConfig {
+  /** `paperLookup.online.enabled`: identifiers are looked up online and trending papers can be fetched. */
+  readonly enabled: boolean;
+  readonly endpoints: OnlineEndpoints;
+  /** `paperLookup.trending.autoRefresh`: fetch the trending papers by itself, at most once a day. */
+  readonly trendingAutoRefresh: boolean;
+}
+
 export interface Config {
-  /** Extra index files, workspace-relative or absolute. */
+  /**
+   * Index files, workspace-relative or absolute: the `paperLookup.indexes` setting, then the files the extension
+   * keeps itself in its global storage (online lookups, trending papers; see `ConfigStore.setStoredIndexes`).
+   */
   readonly indexes: readonly string[];
   readonly citation: CitationOptions;
   readonly keyTemplate: string;
@@ -23,11 +35,12 @@ export interface Config {
   readonly maxResults: number;
   /** `paperLookup.maxFileSizeMB` in bytes: index and bibliography files read whole that are bigger are refused. */
   readonly maxFileBytes: number;
+  readonly online: OnlineConfig;
 }
 
 export const CONFIG_SECTION = 'paperLookup';
 
-export function readConfig(): Config {
+export function readConfig(storedIndexes: readonly string[] = []): Config {
   const settings = vscode.workspace.getConfiguration(CONFIG_SECTION);
   const indexes = settings.get<unknown>('indexes');
   const keyTemplate = settings.get<string>('citation.keyTemplate') || DEFAULT_KEY_TEMPLATE;
@@ -35,7 +48,7 @@ export function readConfig(): Config {
   const languages = settings.get<Record<string, unknown>>('citation.languages') ?? {};
   const addToBibliography = settings.get<string>('citation.addToBibliography');
   return Object.freeze({
-    indexes: Object.freeze(Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : []),
+    indexes: Object.freeze([...(Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : []), ...storedIndexes]),
     citation: Object.freeze({
       plainTemplate: settings.get<string>('citation.plainTemplate') || DEFAULT_PLAIN_TEMPLATE,
       latexCommand: (settings.get<string>('citation.latexCommand') || 'cite').replace(/^\\/, ''),
@@ -48,7 +61,24 @@ export function readConfig(): Config {
     reusePanel: settings.get<boolean>('panel.reuse', true),
     maxResults: clamp(settings.get<number>('search.maxResults', 50), 1, 500),
     maxFileBytes: maxFileBytes(settings.get<unknown>('maxFileSizeMB')),
+    online: Object.freeze({
+      enabled: settings.get<boolean>('online.enabled', true),
+      endpoints: Object.freeze({
+        arxiv: httpUrl(settings.get<string>('online.arxivUrl'), DEFAULT_ENDPOINTS.arxiv),
+        crossref: httpUrl(settings.get<string>('online.crossrefUrl'), DEFAULT_ENDPOINTS.crossref),
+        datacite: httpUrl(settings.get<string>('online.dataciteUrl'), DEFAULT_ENDPOINTS.datacite),
+        huggingFace: httpUrl(settings.get<string>('online.huggingFaceUrl'), DEFAULT_ENDPOINTS.huggingFace),
+        crossrefMailto: (settings.get<string>('online.crossrefMailto') ?? '').trim(),
+      }),
+      trendingAutoRefresh: settings.get<boolean>('trending.autoRefresh', false),
+    }),
   });
+}
+
+/** A service's base URL from a setting: an http(s) URL, else the default. */
+function httpUrl(value: string | undefined, fallback: string): string {
+  const trimmed = value?.trim() ?? '';
+  return /^https?:\/\/[^\s]+$/i.test(trimmed) ? trimmed.replace(/\/+$/, '') : fallback;
 }
 
 function clamp(value: number, min: number, max: number): number {
@@ -57,14 +87,23 @@ function clamp(value: number, min: number, max: number): number {
 
 /** Holds the current `Config` and re-reads it whenever a `paperLookup.*` setting changes. */
 export class ConfigStore implements vscode.Disposable {
+  private storedIndexes: readonly string[] = [];
   private current = readConfig();
   private readonly changeEmitter = new vscode.EventEmitter<Config>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly subscription = vscode.workspace.onDidChangeConfiguration((event) => {
     if (!event.affectsConfiguration(CONFIG_SECTION)) return;
-    this.current = readConfig();
+    this.current = readConfig(this.storedIndexes);
     this.changeEmitter.fire(this.current);
   });
+
+  /** The index files the extension keeps itself (absolute paths), loaded after the user's; a change reloads. */
+  setStoredIndexes(files: readonly string[]): void {
+    if (files.length === this.storedIndexes.length && files.every((file, i) => file === this.storedIndexes[i])) return;
+    this.storedIndexes = [...files];
+    this.current = readConfig(this.storedIndexes);
+    this.changeEmitter.fire(this.current);
+  }
 
   get value(): Config {
     return this.current;

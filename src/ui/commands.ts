@@ -10,6 +10,8 @@ import type { AbstractPanels } from './abstractPanel';
 import { copyCitationKey } from './copyCitationKey';
 import { addPaperToBibliography, insertCitation, type InsertServices } from './insertCitation';
 import type { LivePreview } from './livePreview';
+import { describeFailure, type OnlineLookup } from './onlineLookup';
+import { parseIdentifier } from '../online/identifier';
 import type { PaperLibrary } from './paperLibrary';
 import { pickPaper, runItemActionCommand, type PickerOptions } from './paperPicker';
 import { exportReadingList, pickSavedPaper, type ReadingList } from './readingList';
@@ -22,6 +24,8 @@ export interface CommandServices extends InsertServices {
   readonly livePreview: LivePreview;
   /** The "Paper Lookup" Output channel: the full log behind the Sources view. */
   readonly output: vscode.OutputChannel;
+  /** Identifier lookups and trending papers (./onlineLookup.ts). */
+  readonly online?: OnlineLookup;
 }
 
 /** Arguments accepted by `paperLookup.insertCitation` (from links, the panel, and tests). */
@@ -76,7 +80,7 @@ function inOrder(): InOrder {
 }
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const { config, library, panels, readingList, livePreview, output } = services;
+  const { config, library, panels, readingList, livePreview, output, online } = services;
 
   /**
    * The row buttons; `onDidInsert` is told when the quote button (or Alt+I) has inserted a citation. Their inserts
@@ -106,6 +110,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       maxResults: config.value.maxResults,
       familiarIds: readingList.familiarIds,
       onDidChangeActive: (paper) => livePreview.showPickerItem(paper),
+      online,
     });
   };
 
@@ -198,6 +203,45 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
     vscode.commands.registerCommand('paperLookup.exportReadingList', async (target?: unknown) =>
       exportReadingList(readingList, await library.catalog(), target instanceof vscode.Uri ? target : undefined)),
+
+    vscode.commands.registerCommand('paperLookup.addPaperByIdentifier', async (identifierArg?: unknown) => {
+      if (!online || !config.value.online.enabled) {
+        void vscode.window.showWarningMessage('Paper Lookup: online lookups are off (the paperLookup.online.enabled setting).');
+        return undefined;
+      }
+      const input = typeof identifierArg === 'string' ? identifierArg : await vscode.window.showInputBox({
+        title: 'Add Paper by Identifier',
+        prompt: 'An arXiv id, a DOI, or an arxiv.org, doi.org or huggingface.co/papers link',
+        placeHolder: 'arXiv:2310.19694, 10.1145/3292500.3330701, https://arxiv.org/abs/…',
+        ignoreFocusOut: true,
+        validateInput: (value) => (value.trim() === '' || parseIdentifier(value) ? undefined : 'Not an arXiv id, a DOI, or a link to an arXiv, DOI or Hugging Face paper page.'),
+      });
+      const identifier = input === undefined ? undefined : parseIdentifier(input);
+      if (!identifier) return undefined;
+      try {
+        const paper = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Paper Lookup: looking up the paper online' }, () => online.lookUp(identifier));
+        await openPaper(paper);
+        return paper.id;
+      } catch (error) {
+        void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: ${describeFailure(error)}`));
+        return undefined;
+      }
+    }),
+
+    vscode.commands.registerCommand('paperLookup.refreshTrending', async () => {
+      if (!online || !config.value.online.enabled) {
+        void vscode.window.showWarningMessage('Paper Lookup: online lookups are off (the paperLookup.online.enabled setting).');
+        return undefined;
+      }
+      try {
+        const count = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Fetching trending papers' }, () => online.refreshTrending());
+        vscode.window.setStatusBarMessage(plainForLabel(`Paper Lookup: ${count} trending papers`), 3000);
+        return count;
+      } catch (error) {
+        void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: ${describeFailure(error)}`));
+        return undefined;
+      }
+    }),
 
     vscode.commands.registerCommand('paperLookup.reloadIndexes', async () => {
       const catalog = await library.reload();

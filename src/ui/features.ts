@@ -13,6 +13,7 @@ import { BibliographyEntries, citationProviders } from './citationProviders';
 import { registerCommands } from './commands';
 import type { InsertServices } from './insertCitation';
 import { LivePreview } from './livePreview';
+import { OnlineLookup } from './onlineLookup';
 import { PaperLibrary } from './paperLibrary';
 import { PaperReader } from './paperReader';
 import { PapersView } from './papersView';
@@ -56,16 +57,17 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
   const library = new PaperLibrary(context.extensionUri, config, output, context.globalStorageUri, parseBib);
   const bibliographies = new Bibliographies(config, parseBib);
   const readingList = new ReadingList(context.globalState);
+  const online = new OnlineLookup({ globalStorage: context.globalStorageUri, globalState: context.globalState, version: String(context.extension.packageJSON.version), config, library, output });
   // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its
   // paper a recent one.
   const insertServices: InsertServices = { config, bibliographies, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
   const reader = new PaperReader({ ...insertServices, library, readingList });
   const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
-  const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader });
+  const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader, online });
   const livePreview = new LivePreview(papersView, panels, library);
   context.subscriptions.push(library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
   context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
-  context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output }));
+  context.subscriptions.push(online, ...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output, online }));
   context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
   const providers = citationProviders({
     library,

@@ -5,7 +5,8 @@
  * title contains the typed text literally move above the rest. The side view shows our order as it is.
  *
  * A paper that lacks some words of the query says which ("not matched: grafx"). When nothing matches, one
- * row says so, with a hint; accepting it opens the `paperLookup.indexes` setting.
+ * row says so, with a hint; accepting it opens the `paperLookup.indexes` setting. A query that is an identifier
+ * (an arXiv id or link, a DOI) is also looked up online (./onlineLookup.ts): its row comes first.
  */
 import * as vscode from 'vscode';
 import type { PaperCatalog } from '../catalog/catalog';
@@ -15,6 +16,8 @@ import type { SearchHit } from '../search/search';
 import { readableText } from '../shared/latexText';
 import { describeAuthorsAndYear, readableSnippet } from '../protocol/paperView';
 import { plainForLabel } from '../shared/untrustedText';
+import type { OnlineRow } from '../online/queryLookups';
+import { OnlineLookup } from './onlineLookup';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
@@ -23,9 +26,16 @@ export interface PaperPickItem extends vscode.QuickPickItem {
 /** The row shown when no paper matches: accepting it opens the setting that lists index files. */
 interface NoMatchItem extends vscode.QuickPickItem {
   readonly paper?: undefined;
+  readonly online?: undefined;
 }
 
-type PickItem = PaperPickItem | NoMatchItem;
+/** An online lookup being made or failed: accepting it does nothing. */
+interface OnlineStatusItem extends vscode.QuickPickItem {
+  readonly paper?: undefined;
+  readonly online: true;
+}
+
+type PickItem = PaperPickItem | NoMatchItem | OnlineStatusItem;
 
 const INDEXES_SETTING = 'paperLookup.indexes';
 
@@ -76,6 +86,8 @@ export interface PickerOptions {
   readonly familiarIds?: readonly string[];
   /** Called with the highlighted paper as the user arrows through the list: the live preview. */
   readonly onDidChangeActive?: (paper: LoadedPaper) => void;
+  /** Looks up identifier-shaped queries online; absent, every query stays local. */
+  readonly online?: OnlineLookup;
 }
 
 /**
@@ -92,14 +104,23 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   picker.busy = true;
   const buttons = options.itemActions?.map((action) => action.button) ?? [];
   let catalog: PaperCatalog | undefined;
+  let onlineRow: OnlineRow<LoadedPaper> | undefined;
   const refresh = (): void => {
     if (!catalog) return;
     const hits = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []);
-    picker.items = hits.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : hits.map((hit) => toItem(hit, buttons));
+    const first = onlineRow && onlineItem(onlineRow, buttons);
+    const local = hits.filter((hit) => hit.paper.id !== first?.paper?.id).map((hit) => toItem(hit, buttons));
+    picker.items = first ? [first, ...local] : local.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : local;
   };
+  const lookups = OnlineLookup.rowsFor(options.online, (row) => {
+    onlineRow = row;
+    picker.busy = catalog === undefined || row?.status === 'looking';
+    refresh();
+  });
+  lookups.update(picker.value);
   void catalogLoading.then((loaded) => {
     catalog = loaded;
-    picker.busy = false;
+    picker.busy = onlineRow?.status === 'looking';
     refresh();
   });
 
@@ -119,14 +140,17 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
     // active row while the picker closes, and previewing that row would replace the paper just opened.
     let accepted = false;
     const subscriptions = [
-      picker.onDidChangeValue(refresh),
+      picker.onDidChangeValue((value) => {
+        // The local results at once; the online row follows when the lookup answers.
+        lookups.update(value);
+      }),
       picker.onDidChangeActive(([active]) => {
         if (active?.paper && !accepted) options.onDidChangeActive?.(active.paper);
       }),
       picker.onDidTriggerItemButton(({ button, item }) => runItemAction(options.itemActions?.find((action) => action.button === button), item.paper)),
       picker.onDidAccept(() => {
         const [chosen] = picker.selectedItems;
-        if (!chosen) return;
+        if (!chosen || 'online' in chosen) return;
         if (!chosen.paper) {
           void vscode.commands.executeCommand('workbench.action.openSettings', INDEXES_SETTING);
           picker.hide();
@@ -144,6 +168,7 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
           void vscode.commands.executeCommand('setContext', PICKER_OPEN_CONTEXT, false);
         }
         for (const subscription of subscriptions) subscription.dispose();
+        lookups.dispose();
         picker.dispose();
       }),
     ];
@@ -167,4 +192,20 @@ function toItem(hit: SearchHit<LoadedPaper>, buttons: readonly vscode.QuickInput
     alwaysShow: true,
     buttons,
   };
+}
+
+/** The first row for an identifier: the paper found online, or a line saying it is being looked up or why not. */
+function onlineItem(row: OnlineRow<LoadedPaper>, buttons: readonly vscode.QuickInputButton[]): PaperPickItem | OnlineStatusItem {
+  switch (row.status) {
+    case 'found': {
+      const item = toItem({ paper: row.paper, score: 0, matches: [] }, buttons);
+      return { ...item, description: plainForLabel(['online', readableText(describeAuthorsAndYear(row.paper) ?? '')].filter(Boolean).join(' · ')) };
+    }
+    case 'looking':
+      // eslint-disable-next-line no-restricted-syntax -- our own icon before the identifier, which is escaped
+      return { label: `$(globe) Looking up ${plainForLabel(row.identifier)} online…`, alwaysShow: true, online: true };
+    case 'failed':
+      // eslint-disable-next-line no-restricted-syntax -- our own icon before the message, which is escaped
+      return { label: `$(warning) ${plainForLabel(row.message)}`, alwaysShow: true, online: true };
+  }
 }

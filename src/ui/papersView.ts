@@ -12,6 +12,9 @@ import { searchFamiliarFirst } from '../search/familiarRanking';
 import type { LoadedPaper } from '../papers/paper';
 import { toPaperListItem } from '../protocol/paperView';
 import { isViewMessage, type PaperListSection, type ViewHostMessage, type ViewMessage } from '../protocol/protocol';
+import { plainLine } from '../shared/untrustedText';
+import type { OnlineRow, QueryLookups } from '../online/queryLookups';
+import { OnlineLookup } from './onlineLookup';
 import type { PaperLibrary } from './paperLibrary';
 import type { PaperReader } from './paperReader';
 import type { ReadingList } from './readingList';
@@ -23,6 +26,8 @@ export interface PapersViewServices {
   readonly library: PaperLibrary;
   readonly readingList: ReadingList;
   readonly reader: PaperReader;
+  /** Looks up identifier-shaped queries online (the first section); absent, every query stays local. */
+  readonly online?: OnlineLookup;
 }
 
 export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -33,10 +38,19 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
   /** What the webview shows, as far as the host has told it or heard from it. */
   private query = '';
   private shownPaperId: string | undefined;
+  private onlineRow: OnlineRow<LoadedPaper> | undefined;
+  /** The results posted last: every change of the query, or of its online row, posts them. */
+  private resultsPosted: Promise<void> = Promise.resolve();
+  private readonly lookups: QueryLookups<LoadedPaper>;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly services: PapersViewServices) {
+    this.lookups = OnlineLookup.rowsFor(services.online, (row) => {
+      this.onlineRow = row;
+      this.resultsPosted = this.postResults();
+    });
     this.subscriptions = [
+      this.lookups,
       services.readingList.onDidChange(() => {
         // The empty query lists the reading list and the recent papers.
         if (this.query.trim() === '') void this.postResults();
@@ -96,7 +110,8 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
         const { query, paperId } = message.state;
         this.query = query;
         this.shownPaperId = paperId;
-        await this.postResults();
+        this.lookups.update(query);
+        await this.resultsPosted;
         if (paperId === undefined) return;
         const paper = await this.services.reader.getPaper(paperId);
         if (paper) await this.showPaper(paper);
@@ -105,7 +120,9 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
       }
       case 'search':
         this.query = message.query;
-        await this.postResults();
+        // Posts the local results at once; an online answer posts them again.
+        this.lookups.update(message.query);
+        await this.resultsPosted;
         return;
       default:
         await this.services.reader.handle(message, (paper) => this.showPaper(paper));
@@ -131,11 +148,13 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
     const { readingList, config } = this.services;
     if (query.trim() !== '') {
       const hits = searchFamiliarFirst(catalog, query, config.value.maxResults, readingList.familiarIds);
-      const items = hits.map((hit) => {
+      const online = this.onlineSection();
+      const onlineId = online?.items[0]?.id;
+      const items = hits.filter((hit) => hit.paper.id !== onlineId).map((hit) => {
         const item = toPaperListItem(hit.paper, hit.matches);
         return hit.unmatched?.length ? { ...item, unmatched: hit.unmatched } : item;
       });
-      return [{ label: 'Results', items }];
+      return online ? [online, ...(items.length > 0 ? [{ label: 'Results', items }] : [])] : [{ label: 'Results', items }];
     }
     const saved = readingList.saved;
     const listed = (ids: readonly string[]) => ids.flatMap((id) => catalog.get(id) ?? []).map((paper) => toPaperListItem(paper));
@@ -143,6 +162,24 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
       { label: 'Reading list', items: listed(saved) },
       { label: 'Recent', items: listed(readingList.recent.filter((id) => !saved.includes(id))) },
     ].filter((section) => section.items.length > 0);
+  }
+
+  /** The online lookup of an identifier query: the paper, or a label saying it is being looked up or why not. */
+  private onlineSection(): PaperListSection | undefined {
+    const row = this.onlineRow;
+    switch (row?.status) {
+      case undefined:
+        return undefined;
+      case 'found':
+        return { label: 'Online', items: [toPaperListItem(row.paper)] };
+      // The webview sets a section's label as text (src/webview/view.ts): one line, nothing rendered.
+      case 'looking':
+        // eslint-disable-next-line no-restricted-syntax -- set as text in the webview, not a quick pick row
+        return { label: plainLine(`Looking up ${row.identifier} online…`), items: [] };
+      case 'failed':
+        // eslint-disable-next-line no-restricted-syntax -- set as text in the webview, not a quick pick row
+        return { label: plainLine(row.message), items: [] };
+    }
   }
 
   private post(message: ViewHostMessage): void {

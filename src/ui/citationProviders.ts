@@ -39,11 +39,11 @@ export interface CitationCompletedArgs {
   readonly addToBibliography?: AddToBibliographyArgs;
 }
 
-/** Markdown dialects (pandoc citations) and TeX; see `bibliographyLanguage`. */
-const CITATION_LANGUAGES: vscode.DocumentSelector = ['markdown', 'quarto', 'rmd', 'latex', 'tex'];
+/** Markdown dialects (pandoc citations), TeX and Typst; see `bibliographyLanguage`. */
+export const CITATION_LANGUAGES: vscode.DocumentSelector = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'typst'];
 
-/** `\cite{`, `\cite{a,`, `[@`: where a key starts. */
-const TRIGGER_CHARACTERS = ['{', ',', '@'];
+/** `\cite{`, `\cite{a,`, `[@`, Typst's `#cite(<` and `#cite(label("`: where a key starts. */
+const TRIGGER_CHARACTERS = ['{', ',', '@', '<', '"'];
 
 const SHOW_ABSTRACT = 'paperLookup.showAbstract';
 const ADD_TO_BIBLIOGRAPHY = 'paperLookup.addToBibliography';
@@ -231,13 +231,20 @@ const MAX_PROVIDER_BIBLIOGRAPHY_BYTES = 4 * 1024 * 1024;
 export class BibliographyEntries {
   constructor(private readonly bibliographies: Bibliographies) {}
 
-  /** A .bib that is missing or cannot be read or parsed counts as empty: our papers are still offered and shown. */
+  /**
+   * The entries of the target and of the other bibliographies the document declares (a Typst document may declare
+   * several). A .bib that is missing or cannot be read or parsed counts as empty: our papers are still offered and shown.
+   */
   async of(document: vscode.TextDocument): Promise<DocumentBibliography> {
     try {
       const target = await this.bibliographies.targetFor(document);
       if (!target) return { entries: [] };
       try {
-        return { target, entries: await this.bibliographies.entries(target.uri, MAX_PROVIDER_BIBLIOGRAPHY_BYTES) };
+        const [own, beside] = await Promise.all([
+          this.bibliographies.entries(target.uri, MAX_PROVIDER_BIBLIOGRAPHY_BYTES),
+          this.bibliographies.entriesBeside(document, target.uri, MAX_PROVIDER_BIBLIOGRAPHY_BYTES),
+        ]);
+        return { target, entries: [...own, ...beside] };
       } catch {
         return { target, entries: [] };
       }

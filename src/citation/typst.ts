@@ -21,7 +21,8 @@ const REFERENCE_KEY = String.raw`${ID_CONTINUE}(?:${LABEL_CHAR}*${ID_CONTINUE})?
 
 const REFERENCE_KEY_ONLY = new RegExp(String.raw`^${REFERENCE_KEY}$`, 'u');
 const LABEL_LITERAL_ONLY = new RegExp(String.raw`^${ID_CONTINUE}${LABEL_CHAR}*$`, 'u');
-const CONTINUES_LABEL = new RegExp(String.raw`^${LABEL_CHAR}`, 'u');
+/** Text that an `@key` before it would take into its key: label characters that do not all end up given back. */
+const CONTINUES_REFERENCE = new RegExp(String.raw`^[.:]*${ID_CONTINUE}`, 'u');
 
 /**
  * The citation of `key` as written before `next`, the text that follows it. `@key` where Typst reads exactly that
@@ -30,7 +31,7 @@ const CONTINUES_LABEL = new RegExp(String.raw`^${LABEL_CHAR}`, 'u');
  * citation would be read as its supplement or as more arguments, so the call is ended there with `;`.
  */
 export function typstCitation(key: string, next = ''): string {
-  const runsOn = CONTINUES_LABEL.test(next);
+  const runsOn = CONTINUES_REFERENCE.test(next);
   if (REFERENCE_KEY_ONLY.test(key) && !runsOn && !next.startsWith('[')) return `@${key}`;
   const call = LABEL_LITERAL_ONLY.test(key) ? `#cite(<${key}>)` : `#cite(label(${typstString(key)}))`;
   return /^[[(]/.test(next) ? `${call};` : call;

@@ -3,6 +3,8 @@
  * (./typstCompiler.ts): what we write compiles and cites the paper meant, and what we read as cited is what Typst cites.
  */
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { runCli } from '../../src/cli';
 import { citationAt, citedKeyAt, citedKeysIn, completionContext, keyInsertion } from '../../src/citation/citationContext';
 import { bibliographyDeclaration, declaredBibliographies } from '../../src/citation/documentBibliographies';
 import { citationStyleFor, formatCitation } from '../../src/citation/format';
@@ -275,5 +277,25 @@ describe('Hayagriva entries', () => {
     for (const part of ['E. Akyürek', 'J. D. van der Waals', 'Z. C. Lipton', '\\alpha-stable BERT Models: 50% of Über ImageNet & GPT-4 {x}', 'Journal of Hostile Titles & Co.', '2020']) {
       assert.ok(text.includes(part), `${part} in: ${text}`);
     }
+  });
+});
+
+describe('paper-lookup cite --format typst and hayagriva', () => {
+  async function run(...argv: string[]): Promise<{ code: number; stdout: string }> {
+    const stdout: string[] = [];
+    const code = await runCli(argv, { stdout: (text) => stdout.push(text), stderr: () => undefined, bundledIndex: path.join(__dirname, '..', '..', 'data', 'papers.json') });
+    return { code, stdout: stdout.join('\n') };
+  }
+
+  it('prints the Typst citation and the Hayagriva entry, which compile together', async function () {
+    requirePdftotext(this);
+    const typst = await run('cite', 'pointer-networks', '--format', 'typst');
+    assert.deepEqual(typst, { code: 0, stdout: '@vinyalsPointerNetworks2015' });
+    const hayagriva = await run('cite', 'pointer-networks', '--format', 'hayagriva');
+    assert.equal(hayagriva.code, 0);
+    assert.match(hayagriva.stdout, /^vinyalsPointerNetworks2015:\n {2}type: /);
+    const outcome = compileTypst({ 'main.typ': `See ${typst.stdout}.\n#bibliography("refs.yml")\n`, 'refs.yml': hayagriva.stdout + '\n' });
+    assert.deepEqual(outcome.errors, []);
+    assert.match(outcome.text ?? '', /Pointer Networks/);
   });
 });

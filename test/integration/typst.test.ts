@@ -117,4 +117,30 @@ describe('Typst', function () {
     ]);
     assert.match(found[0].message, /refs\.yml/);
   });
+
+  it('a key of ours missing from the .yml is a warning whose quick fix adds its Hayagriva entry', async () => {
+    const { editor, files } = await openTypst(`As @${POINTER_NETWORKS_KEY}$$CURSOR$$ and @knuth show.\n#bibliography("refs.yml")\n`, {
+      'refs.yml': 'knuth:\n  type: book\n  title: The TeXbook\n',
+    });
+    const uri = editor.document.uri;
+    const warnings = async (count: number): Promise<vscode.Diagnostic[]> => {
+      let found: vscode.Diagnostic[] = [];
+      for (let attempt = 0; attempt < 75; attempt++) {
+        found = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Paper Lookup');
+        if (found.length === count) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.equal(found.length, count, JSON.stringify(found.map((diagnostic) => diagnostic.message)));
+      return found;
+    };
+    const [missing] = await warnings(1);
+    assert.equal(missing.code, 'missing-entry');
+    assert.equal(editor.document.getText(missing.range), POINTER_NETWORKS_KEY);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((action) => action.title === `Add "${POINTER_NETWORKS_KEY}" to the bibliography`);
+    assert.ok(fix?.command, actions.map((action) => action.title).join(' | '));
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.match(await diskText(files['refs.yml']), new RegExp(`^${POINTER_NETWORKS_KEY}:\\n  type: `, 'm'));
+    await warnings(0);
+  });
 });

@@ -143,4 +143,16 @@ describe('Typst', function () {
     assert.match(await diskText(files['refs.yml']), new RegExp(`^${POINTER_NETWORKS_KEY}:\\n  type: `, 'm'));
     await warnings(0);
   });
+
+  it('hovers a key of any declared bibliography, naming the file it is in', async () => {
+    const { editor } = await openTypst('As @knu$$CURSOR$$th shows.\n#bibliography(("refs.bib", "more.yml"))\n', {
+      'refs.bib': '',
+      'more.yml': 'knuth:\n  type: book\n  title: The TeXbook\n  author: Knuth, Donald E.\n  date: 1984\n',
+    });
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, editor.selection.active);
+    const text = hovers.flatMap((hover) => hover.contents).map((content) => (typeof content === 'string' ? content : content.value)).join('\n').replace(/\\(.)/g, '$1');
+    assert.match(text, /The TeXbook/);
+    assert.match(text, /Donald E\. Knuth/);
+    assert.match(text, /from more\.yml/);
+  });
 });

@@ -111,9 +111,9 @@ export function parseHayagrivaEntries(text: string): BibEntry[] {
 }
 
 function bibEntryOf(key: string, value: YamlValue): BibEntry {
-  const fields = isMapping(value) ? value : {};
+  const fields: { [key: string]: YamlValue } = isMapping(value) ? value : Object.create(null);
   const serial = fields['serial-number'];
-  const serialNumbers = isMapping(serial) ? serial : {};
+  const serialNumbers: { [key: string]: YamlValue } = isMapping(serial) ? serial : Object.create(null);
   const parent = Array.isArray(fields.parent) ? fields.parent[0] : fields.parent;
   const authors = fields.author === undefined ? [] : Array.isArray(fields.author) ? fields.author : [fields.author];
   const year = /^[+-]?\d{1,4}/.exec(text(fields.date) ?? '')?.[0];
@@ -177,7 +177,7 @@ class YamlReader {
   }
 
   document(): YamlValue {
-    if (this.lines.length === 0) return {};
+    if (this.lines.length === 0) return Object.create(null);
     const value = this.block(this.lines[0].indent);
     if (this.next < this.lines.length) throw this.error(this.lines[this.next], 'unexpected indentation');
     return value;
@@ -190,7 +190,8 @@ class YamlReader {
   }
 
   private mapping(indent: number): { [key: string]: YamlValue } {
-    const result: { [key: string]: YamlValue } = {};
+    // No prototype: a key `__proto__` or `constructor` is an entry like any other.
+    const result: { [key: string]: YamlValue } = Object.create(null);
     while (this.next < this.lines.length && this.lines[this.next].indent === indent) {
       const line = this.lines[this.next];
       const pair = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s"'#](?:[^:]|:(?!\s|$))*?)\s*:(?:\s+(.*))?$/.exec(line.content);
@@ -280,7 +281,7 @@ function flow(source: string, line: YamlLine, reader: YamlReader): YamlValue {
     if (open === '[' || open === '{') {
       position++;
       const items: YamlValue[] = [];
-      const mapping: { [key: string]: YamlValue } = {};
+      const mapping: { [key: string]: YamlValue } = Object.create(null);
       for (;;) {
         skipBlanks();
         if (source[position] === (open === '[' ? ']' : '}')) {

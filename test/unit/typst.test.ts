@@ -3,15 +3,17 @@
  * (./typstCompiler.ts): what we write compiles and cites the paper meant, and what we read as cited is what Typst cites.
  */
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli';
 import { citationAt, citedKeyAt, citedKeysIn, completionContext, keyInsertion } from '../../src/citation/citationContext';
 import { bibliographyDeclaration, declaredBibliographies } from '../../src/citation/documentBibliographies';
 import { citationStyleFor, formatCitation } from '../../src/citation/format';
-import { parseHayagrivaEntries, toHayagrivaEntry, yamlString } from '../../src/citation/hayagriva';
+import { HayagrivaSyntaxError, parseHayagrivaEntries, toHayagrivaEntry, yamlString } from '../../src/citation/hayagriva';
 import { typstCitation } from '../../src/citation/typst';
 import { decideWriteTarget, TYPST_WRITTEN_FORMATS, type WriteTargetEnvironment } from '../../src/citation/writeTarget';
 import type { LoadedPaper } from '../../src/papers/paper';
+import { readableText } from '../../src/shared/latexText';
 import { compileTypst, requirePdftotext } from './typstCompiler';
 
 const CURSOR = '$$CURSOR$$';
@@ -148,6 +150,28 @@ describe('Typst citations', () => {
   });
 });
 
+describe('Typst citations in any text', () => {
+  it('are read without failing, each key where its range says', () => {
+    const typstish = fc.stringMatching(/^[@#<>()"\\/*`$a-z.:[\] \n-]*$/);
+    fc.assert(
+      fc.property(typstish, fc.nat(), (text, at) => {
+        const cursor = at % (text.length + 1);
+        for (const { key, range } of citedKeysIn(text, 'typst')) {
+          assert.ok(range.start >= 0 && range.end <= text.length && range.start <= range.end);
+          // A key in `label("…")` is the string's value: its text in the document differs where it has escapes.
+          if (!text.slice(range.start, range.end).includes('\\')) assert.equal(text.slice(range.start, range.end), key);
+        }
+        const citation = citationAt(text, cursor, 'typst');
+        if (citation) assert.ok(citation.keyOffset >= 0 && citation.keyOffset <= text.length);
+        const typed = completionContext(text, cursor, 'typst');
+        if (typed) assert.equal(text.slice(typed.range.start, typed.range.end), typed.prefix);
+        declaredBibliographies(text, 'typst');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('Typst bibliographies', () => {
   it('reads #bibliography with one file, an array, named arguments and in a show rule', () => {
     assert.deepEqual(declaredBibliographies('Text\n#bibliography("refs.bib")\n', 'typst'), ['refs.bib']);
@@ -267,6 +291,35 @@ describe('Hayagriva entries', () => {
     assert.throws(() => parseHayagrivaEntries('a:\n  title: "unclosed\n'), /line 2: unclosed double quote/);
     assert.throws(() => parseHayagrivaEntries('a:\n  title: x\na:\n  title: y\n'), /line 3: the key "a" appears twice/);
     assert.throws(() => parseHayagrivaEntries('- a\n- b\n'), /a mapping from keys to entries/);
+  });
+
+  it('read back any key, title, names and identifiers they were written with', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.string(), fc.array(fc.string()), fc.string(), (key, title, authors, doi) => {
+        const written: LoadedPaper = { id: 'x', key, source: 's', abstract: '', title, authors, doi };
+        const [entry] = parseHayagrivaEntries(toHayagrivaEntry(written, key));
+        assert.equal(entry.key, key);
+        // Titles are LaTeX-bearing text, written as their text with blanks collapsed; the braces the writer adds
+        // around case-keeping words are dropped again when read.
+        assert.equal(entry.title ?? '', readableText(title).replace(/\s+/g, ' ').trim());
+        assert.equal(entry.doi, doi.trim() || undefined);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('fail on malformed YAML only with a message naming the line', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        try {
+          parseHayagrivaEntries(text);
+        } catch (error) {
+          assert.ok(error instanceof HayagrivaSyntaxError, String(error));
+          assert.match(error.message, /^line \d+: /);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('compile in Typst with the title, names and venue as written', function () {

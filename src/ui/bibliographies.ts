@@ -91,10 +91,9 @@ export class Bibliographies {
    * (`#bibliography(("a.bib", "b.yml"))`), and a key or paper one of them has must not be added to another. A file
    * that is missing or cannot be read counts as empty.
    */
-  async entriesBeside(document: vscode.TextDocument, uri: vscode.Uri, maxBytes = this.config.value.maxFileBytes): Promise<BibEntry[]> {
+  async entriesBeside(document: vscode.TextDocument, uri: vscode.Uri, maxBytes = this.config.value.maxFileBytes): Promise<{ readonly uri: vscode.Uri; readonly entries: BibEntry[] }[]> {
     const others = (await this.declaredFor(document)).filter((other) => other.toString() !== uri.toString());
-    const entries = await Promise.all(others.map((other) => this.entries(other, maxBytes).catch(() => [])));
-    return entries.flat();
+    return Promise.all(others.map(async (other) => ({ uri: other, entries: await this.entries(other, maxBytes).catch((): BibEntry[] => []) })));
   }
 
   /**
@@ -164,7 +163,8 @@ export class Bibliographies {
     const { uri } = target;
     const text = await readText(uri, this.config.value.maxFileBytes);
     const own = text === undefined ? [] : await this.parserFor(uri).entriesOfText(uri.toString(), text);
-    const { key, inBibliography } = keyInBibliography([...own, ...(await this.entriesBeside(document, uri))], paper);
+    const beside = (await this.entriesBeside(document, uri)).flatMap((other) => other.entries);
+    const { key, inBibliography } = keyInBibliography([...own, ...beside], paper);
     const language = bibliographyLanguage(document.languageId);
     const declare = target.undeclared && language ? (documentText: string) => bibliographyDeclaration(documentText, language, path.basename(uri.path)) : undefined;
     const declared = declare?.(document.getText()) !== undefined;

@@ -27,6 +27,20 @@ async function diskText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }
 
+/**
+ * The hover text at the cursor, escapes removed, asked again (for up to 10 s) until it matches `awaited`: the first
+ * hover of a fresh host waits for the papers to load.
+ */
+async function hoverText(editor: vscode.TextEditor, awaited: RegExp): Promise<string> {
+  let text = '';
+  for (let attempt = 0; attempt < 50 && !awaited.test(text); attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, editor.selection.active);
+    text = hovers.flatMap((hover) => hover.contents).map((content) => (typeof content === 'string' ? content : content.value)).join('\n').replace(/\\(.)/g, '$1');
+  }
+  return text;
+}
+
 function labelOf(item: vscode.CompletionItem): string {
   return typeof item.label === 'string' ? item.label : item.label.label;
 }
@@ -62,7 +76,8 @@ describe('Typst', function () {
     editor.selection = new vscode.Selection(beforeHandy, beforeHandy);
     assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'pointer-networks' }), true);
     assert.match(editor.document.getText(), new RegExp(`are #cite\\(<${POINTER_NETWORKS_KEY}>\\)handy\\.`));
-    assert.equal((await diskText(files['refs.bib'])).match(/^@\w+\{/gm)?.length, 2);
+    const bib = await diskText(files['refs.bib']);
+    assert.equal(bib.match(/^@\w+\{/gm)?.length, 2, `${editor.document.getText()}\n---\n${bib}`);
   });
 
   it('Insert Citation writes Hayagriva YAML into the .yml the document declares in an array', async () => {
@@ -95,9 +110,7 @@ describe('Typst', function () {
       assert.ok(marked.includes('poiner') ? keys[0] === POINTER_NETWORKS_KEY : keys.length > 0, `${marked}: ${keys.join(', ')}`);
     }
     const { editor } = await openTypst(`As @${POINTER_NETWORKS_KEY.slice(0, 4)}$$CURSOR$$${POINTER_NETWORKS_KEY.slice(4)} shows.\n`);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, editor.selection.active);
-    const text = hovers.flatMap((hover) => hover.contents).map((content) => (typeof content === 'string' ? content : content.value)).join('\n');
-    assert.match(text, /Pointer Networks/);
+    assert.match(await hoverText(editor, /Pointer Networks/), /Pointer Networks/);
   });
 
   it('warns about a cited key that is in neither the bibliography nor the papers, not about cross-references', async () => {
@@ -149,10 +162,8 @@ describe('Typst', function () {
       'refs.bib': '',
       'more.yml': 'knuth:\n  type: book\n  title: The TeXbook\n  author: Knuth, Donald E.\n  date: 1984\n',
     });
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, editor.selection.active);
-    const text = hovers.flatMap((hover) => hover.contents).map((content) => (typeof content === 'string' ? content : content.value)).join('\n').replace(/\\(.)/g, '$1');
+    const text = await hoverText(editor, /from more\.yml/);
     assert.match(text, /The TeXbook/);
     assert.match(text, /Donald E\. Knuth/);
-    assert.match(text, /from more\.yml/);
   });
 });

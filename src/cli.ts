@@ -2,7 +2,7 @@
  * `paper-lookup`: the command line over the same pure modules the extension uses.
  *
  *   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
- *   paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]... [--strict]
+ *   paper-lookup cite <id-or-key> --format markdown|latex|typst|text|bibtex|hayagriva [--index FILE]... [--strict]
  *   paper-lookup bib [--index FILE]... [--strict]
  *   paper-lookup lookup <identifier> [--format bibtex|markdown|latex|json]
  *
@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bibliographyEntryFor, bibliographyFileFor } from './bibtex/bibEntryCopy';
 import { formatCitation, type CitationStyle } from './citation/format';
+import { toHayagrivaEntry } from './citation/hayagriva';
 import { PaperCatalog } from './catalog/catalog';
 import type { IndexSource } from './sources/paperSource';
 import { formatProblem } from './sources/parseIndex';
@@ -28,11 +29,11 @@ import { ONLINE_LOOKUPS_NAME } from './online/storedPapers';
 
 const USAGE = `Usage:
   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
-  paper-lookup cite <id-or-key> --format markdown|latex|text|bibtex [--index FILE]... [--strict]
+  paper-lookup cite <id-or-key> --format markdown|latex|typst|text|bibtex|hayagriva [--index FILE]... [--strict]
   paper-lookup bib [--index FILE]... [--strict]
   paper-lookup lookup <identifier> [--format bibtex|markdown|latex|json]
 
-search ranks papers; cite prints one citation (bibtex: its .bib entry); bib prints a .bib with
+search ranks papers; cite prints one citation (bibtex, hayagriva: its .bib or Typst .yml entry); bib prints a .bib with
 an entry for every loaded paper. Papers come from the bundled index plus every --index file:
 a JSON index (schema version 1), a BibTeX .bib, or arXiv JSON Lines (.jsonl, .ndjson).
 A problem in an index file is printed on stderr as file:line:column: and the rest of the file
@@ -48,7 +49,10 @@ over 200 MB are refused (JSON Lines files are streamed and have no limit).
 
 Exit codes: 0 success, 1 nothing found, 2 bad arguments or unusable index files.`;
 
-const FORMATS: Readonly<Record<string, CitationStyle | 'bibtex'>> = { markdown: 'markdown', latex: 'latex', text: 'plain', bibtex: 'bibtex' };
+const FORMATS: Readonly<Record<string, CitationStyle | EntryFormat>> = { markdown: 'markdown', latex: 'latex', text: 'plain', bibtex: 'bibtex', typst: 'typst', hayagriva: 'hayagriva' };
+
+/** Formats that print the paper's bibliography entry rather than a citation. */
+type EntryFormat = 'bibtex' | 'hayagriva';
 
 class UsageError extends Error {}
 
@@ -179,13 +183,14 @@ function search(catalog: PaperCatalog, query: string, limit: number, json: boole
   return hits.length > 0 ? 0 : 1;
 }
 
-async function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | 'bibtex', io: CliIo): Promise<number> {
+async function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | EntryFormat, io: CliIo): Promise<number> {
   const paper = catalog.get(idOrKey) ?? catalog.getByKey(idOrKey);
   if (!paper) {
     io.stderr(printable(`paper-lookup: no paper has the id or key "${idOrKey}". Try: paper-lookup search "<words>"`));
     return 1;
   }
-  io.stdout(style === 'bibtex' ? (await bibliographyEntryFor(paper, paper.key)).trimEnd() : formatCitation(paper, style));
+  if (style === 'hayagriva') io.stdout(toHayagrivaEntry(paper, paper.key));
+  else io.stdout(style === 'bibtex' ? (await bibliographyEntryFor(paper, paper.key)).trimEnd() : formatCitation(paper, style));
   return 0;
 }
 

@@ -1,10 +1,12 @@
 /**
- * Where the cursor stands relative to citations in LaTeX and Markdown text: inside an existing citation (so a new
+ * Where the cursor stands relative to citations in LaTeX, Markdown and Typst (./typst.ts) text: inside an existing citation (so a new
  * key extends it) or right where a key is being typed (so completion applies). Pure: no `vscode` import.
  * Offsets are UTF-16 offsets into the document text, which is what VS Code's `offsetAt` and `positionAt` use.
  */
 
-export type CitationLanguage = 'latex' | 'markdown';
+import { typstCitationAt, typstCitedKeyAt, typstCitedKeys, typstCompletionContext } from './typst';
+
+export type CitationLanguage = 'latex' | 'markdown' | 'typst';
 
 export interface OffsetRange {
   readonly start: number;
@@ -25,6 +27,8 @@ export interface ExistingCitation {
   readonly keyOffset: number;
   /** What goes before the new key there: `,` or `; @`, or less where the cursor is in an empty slot. */
   readonly keyPrefix: string;
+  /** How the new key is written there, when not as it is: in Typst, as a citation of its own (`@key`, `#cite(<key>)`). */
+  readonly keyText?: (key: string) => string;
 }
 
 export interface TextInsertion {
@@ -40,6 +44,7 @@ export interface KeyCompletionContext {
 }
 
 export function citationAt(text: string, cursor: number, language: CitationLanguage): ExistingCitation | undefined {
+  if (language === 'typst') return typstCitationAt(text, cursor, paragraphAround(text, cursor));
   return language === 'latex' ? latexCitationAt(text, cursor) : markdownCitationAt(text, cursor);
 }
 
@@ -48,20 +53,22 @@ export function citationAt(text: string, cursor: number, language: CitationLangu
  * `As @key shows`), which is no citation `citationAt` finds since it stands in no brackets.
  */
 export function citedKeyAt(text: string, cursor: number, language: CitationLanguage): CitedKey | undefined {
+  if (language === 'typst') return typstCitedKeyAt(text, cursor, paragraphAround(text, cursor));
   const inCitation = citationAt(text, cursor, language)?.keys.find(({ range }) => range.start <= cursor && cursor <= range.end);
   return inCitation ?? (language === 'markdown' ? markdownInTextKeyAt(text, cursor) : undefined);
 }
 
-/** The edit that adds `key` to an existing citation: `\cite{a}` → `\cite{a,key}`, `[@a]` → `[@a; @key]`. */
+/** The edit that adds `key` to an existing citation: `\cite{a}` → `\cite{a,key}`, `[@a]` → `[@a; @key]`, `@a` → `@a @key`. */
 export function keyInsertion(citation: ExistingCitation, key: string): TextInsertion {
-  return { offset: citation.keyOffset, text: citation.keyPrefix + key };
+  return { offset: citation.keyOffset, text: citation.keyPrefix + (citation.keyText?.(key) ?? key) };
 }
 
 export function completionContext(text: string, cursor: number, language: CitationLanguage): KeyCompletionContext | undefined {
+  if (language === 'typst') return typstCompletionContext(text, cursor);
   return language === 'latex' ? latexCompletionContext(text, cursor) : markdownCompletionContext(text, cursor);
 }
 
-/** A blank line: neither a LaTeX command's argument nor a pandoc citation can span one. */
+/** A blank line: neither a LaTeX command's argument nor a pandoc citation nor a Typst reference can span one. */
 const BLANK_LINE = /\n[ \t]*\r?\n/g;
 
 /** The paragraph around the cursor, which bounds every search here. */
@@ -282,9 +289,11 @@ function markdownCompletionContext(text: string, cursor: number): KeyCompletionC
 /**
  * Every key the document cites, in text order, each with its range: LaTeX `\cite`-like commands outside
  * comments (not `\nocite{*}`'s `*`); in Markdown every pandoc `@key`, bracketed or in-text, outside code,
- * the YAML front matter, HTML comments and link targets, where pandoc would not read one either.
+ * the YAML front matter, HTML comments and link targets, where pandoc would not read one either; in Typst every
+ * reference and `cite` call that is no cross-reference to a label of the document (./typst.ts).
  */
 export function citedKeysIn(text: string, language: CitationLanguage): CitedKey[] {
+  if (language === 'typst') return typstCitedKeys(text);
   return language === 'latex' ? latexCitedKeys(text) : markdownCitedKeys(text);
 }
 

@@ -1,15 +1,18 @@
 /**
- * What a Markdown or LaTeX document says about its bibliography: which .bib files it declares, and what to write so
+ * What a Markdown, LaTeX or Typst document says about its bibliography: which files it declares, and what to write so
  * that it declares one. Pure: no `vscode` import and no file access; callers read the files and resolve the paths.
  */
 import type { CitationLanguage, TextInsertion } from './citationContext';
+import { typstBibliographies, typstBibliographyDeclaration } from './typst';
 
 /**
  * The bibliography files a document declares, as written there (relative paths are relative to the document's
  * folder, or for LaTeX to the root file's). LaTeX: `\bibliography{a,b}` (BibTeX adds `.bib`, so we do too) and
- * `\addbibresource{refs.bib}`. Markdown: `bibliography:` in the YAML front matter, one path or a list.
+ * `\addbibresource{refs.bib}`. Markdown: `bibliography:` in the YAML front matter, one path or a list. Typst:
+ * `#bibliography("refs.bib")` or `#bibliography(("a.bib", "b.yml"))`, also in a show rule.
  */
 export function declaredBibliographies(text: string, language: CitationLanguage): string[] {
+  if (language === 'typst') return typstBibliographies(text);
   return language === 'latex' ? latexBibliographies(text) : markdownBibliographies(text);
 }
 
@@ -97,8 +100,10 @@ function yamlScalar(raw: string): string {
  * - Other LaTeX: `\bibliographystyle{plain}` (`plainnat` under natbib, whose default author-year mode rejects
  *   `plain`) unless the document sets a style, and `\bibliography{…}`, right before `\end{document}`. Without an
  *   `\end{document}` (a chapter file `\input` by a main file) there is nowhere sure to put it.
+ * - Typst: `#bibliography("references.bib")` at the end of the document.
  */
 export function bibliographyDeclaration(text: string, language: CitationLanguage, bibFile: string): TextInsertion | undefined {
+  if (language === 'typst') return typstBibliographyDeclaration(text, bibFile);
   return language === 'latex' ? latexBibliographyDeclaration(text, bibFile) : markdownBibliographyDeclaration(text, bibFile);
 }
 

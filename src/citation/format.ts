@@ -4,8 +4,9 @@
 import type { LoadedPaper } from '../papers/paper';
 import { httpsUrl } from '../protocol/paperView';
 import { isInLineComment, lineCommentToken } from './codeComments';
+import { typstCitation } from './typst';
 
-export type CitationStyle = 'markdown' | 'latex' | 'plain';
+export type CitationStyle = 'markdown' | 'latex' | 'typst' | 'plain';
 
 export interface CitationOptions {
   /**
@@ -42,12 +43,13 @@ const BUILT_IN_LANGUAGES: Readonly<Record<string, string>> = {
   tex: 'latex',
   context: 'latex',
   restructuredtext: ':cite:`${key}`',
+  typst: 'typst',
 };
 
 /** How a language cites: one of the styles, or a template of its own. */
 export function citationStyleFor(languageId: string, options: Pick<CitationOptions, 'languages'> = DEFAULT_CITATION_OPTIONS): CitationStyle | { template: string } {
   const choice = options.languages[languageId] ?? BUILT_IN_LANGUAGES[languageId] ?? 'plain';
-  return choice === 'markdown' || choice === 'latex' || choice === 'plain' ? choice : { template: choice };
+  return choice === 'markdown' || choice === 'latex' || choice === 'typst' || choice === 'plain' ? choice : { template: choice };
 }
 
 /**
@@ -69,6 +71,8 @@ export function formatCitation(
       return `[@${paper.key}]`;
     case 'latex':
       return `\\${options.latexCommand}{${paper.key}}`;
+    case 'typst':
+      return typstCitation(paper.key);
     case 'plain':
       return formatPlainReference(paper, options.plainTemplate, escape);
   }

@@ -3,7 +3,7 @@
  * name any path as "the bibliography", so the path alone decides nothing; the file actually written does:
  *
  * 1. Its name — and the name of the file it really is, behind symlinks — must end in a bibliography extension
- *    whose format we write. Anything else (`~/.bashrc`, `notes.md`) is refused, naming the file.
+ *    whose format we write for that document (`.bib`; also `.yml`/`.yaml` for a Typst document's Hayagriva file). Anything else (`~/.bashrc`, `notes.md`) is refused, naming the file.
  * 2. Its real path (symlinks resolved, `..` normalised; for a file that does not exist yet, its nearest existing
  *    ancestor's real path plus the rest) must be inside a workspace folder's real path — or the user decided on it:
  *    they set it in their user settings, picked it in a save dialog, or agreed to it earlier in this session.
@@ -28,6 +28,12 @@ export type BibliographyFormat = 'bibtex' | 'hayagriva' | 'csl-json';
 
 /** The formats we can write entries in. */
 export const WRITTEN_FORMATS: readonly BibliographyFormat[] = ['bibtex'];
+
+/**
+ * The formats written for a Typst document: also Hayagriva YAML, which Typst reads and which its `#bibliography`
+ * may name. Only there: any other document naming a `.yml` file as its bibliography (a CI config, say) is refused.
+ */
+export const TYPST_WRITTEN_FORMATS: readonly BibliographyFormat[] = ['bibtex', 'hayagriva'];
 
 /** Who named the target: this decides whether a target outside the workspace folders needs a question. */
 export type TargetOrigin =

@@ -19,7 +19,8 @@ import { bibliographyDeclaration, declaredBibliographies, texRootOf } from '../c
 import { bibtexEncodingFor } from '../bibtex/entryWriter';
 import { ParsedBibliographies } from '../citation/parsedBibliographies';
 import type { CitationLanguage, TextInsertion } from '../citation/citationContext';
-import { decideWriteTarget, type TargetOrigin, type WriteTargetDecision } from '../citation/writeTarget';
+import { parseHayagrivaEntries, toHayagrivaEntry } from '../citation/hayagriva';
+import { decideWriteTarget, formatOf, TYPST_WRITTEN_FORMATS, WRITTEN_FORMATS, type BibliographyFormat, type TargetOrigin, type WriteTargetDecision } from '../citation/writeTarget';
 import { CONFIG_SECTION, type ConfigStore } from '../config';
 import type { LoadedPaper } from '../papers/paper';
 import { maxFileBytes, readRegularFile, statRegularFile, tooBigError } from '../sources/regularFile';
@@ -53,6 +54,8 @@ export class Bibliographies {
   private readonly acceptedSiblings = new Set<string>();
 
   private readonly parsed: ParsedBibliographies;
+  /** Hayagriva YAML files (a Typst document's `.yml` bibliography), read by ../citation/hayagriva.ts. */
+  private readonly parsedHayagriva = new ParsedBibliographies(async (text) => parseHayagrivaEntries(text));
 
   /** `parseBib` parses .bib text, off the extension host's thread in the extension (src/sources/bibParseWorker.ts). */
   constructor(
@@ -63,24 +66,45 @@ export class Bibliographies {
   }
 
   /**
+   * The bibliographies a document declares (or its `% !TEX root` file declares), in order. A Typst path starting with
+   * `/` is relative to the project root, here the document's workspace folder.
+   */
+  async declaredFor(document: vscode.TextDocument): Promise<vscode.Uri[]> {
+    const language = bibliographyLanguage(document.languageId);
+    if (!language) return [];
+    const own = declaredBibliographies(document.getText(), language);
+    if (language === 'typst') {
+      const root = vscode.workspace.getWorkspaceFolder(document.uri)?.uri;
+      return own.map((file) => (file.startsWith('/') && root ? vscode.Uri.joinPath(root, file) : besides(document.uri, file)));
+    }
+    if (own.length > 0) return own.map((file) => besides(document.uri, file));
+    const root = language === 'latex' ? texRootOf(document.getText()) : undefined;
+    if (!root) return [];
+    const rootUri = besides(document.uri, root);
+    // A root the file system cannot read (a name too long for it, say) declares nothing.
+    const rootText = await readText(rootUri, this.config.value.maxFileBytes).catch(() => undefined);
+    return rootText === undefined ? [] : declaredBibliographies(rootText, 'latex').map((file) => besides(rootUri, file));
+  }
+
+  /**
+   * The entries of the bibliographies the document declares besides `uri`: a Typst document may declare several
+   * (`#bibliography(("a.bib", "b.yml"))`), and a key or paper one of them has must not be added to another. A file
+   * that is missing or cannot be read counts as empty.
+   */
+  async entriesBeside(document: vscode.TextDocument, uri: vscode.Uri, maxBytes = this.config.value.maxFileBytes): Promise<{ readonly uri: vscode.Uri; readonly entries: BibEntry[] }[]> {
+    const others = (await this.declaredFor(document)).filter((other) => other.toString() !== uri.toString());
+    return Promise.all(others.map(async (other) => ({ uri: other, entries: await this.entries(other, maxBytes).catch((): BibEntry[] => []) })));
+  }
+
+  /**
    * The .bib a document cites into: the first one it declares (or its `% !TEX root` file declares), else the
    * `paperLookup.bibliographyFile` setting, else references.bib beside it (for a document saved on disk);
    * undefined when there is none.
    */
   async targetFor(document: vscode.TextDocument): Promise<BibliographyTarget | undefined> {
     const language = bibliographyLanguage(document.languageId);
-    if (language) {
-      const own = declaredBibliographies(document.getText(), language);
-      if (own.length > 0) return { uri: besides(document.uri, own[0]), origin: 'document' };
-      const root = language === 'latex' ? texRootOf(document.getText()) : undefined;
-      if (root) {
-        const rootUri = besides(document.uri, root);
-        // A root the file system cannot read (a name too long for it, say) declares nothing.
-        const rootText = await readText(rootUri, this.config.value.maxFileBytes).catch(() => undefined);
-        const declared = rootText === undefined ? [] : declaredBibliographies(rootText, 'latex');
-        if (declared.length > 0) return { uri: besides(rootUri, declared[0]), origin: 'document' };
-      }
-    }
+    const declared = await this.declaredFor(document);
+    if (declared.length > 0) return { uri: declared[0], origin: 'document' };
     const configured = this.config.value.bibliographyFile;
     if (configured) {
       const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
@@ -111,7 +135,11 @@ export class Bibliographies {
    */
   async entries(uri: vscode.Uri, maxBytes = this.config.value.maxFileBytes): Promise<BibEntry[]> {
     const stamp = await stampOf(uri);
-    return stamp === undefined ? [] : this.parsed.entries(uri.toString(), stamp, () => readText(uri, maxBytes));
+    return stamp === undefined ? [] : this.parserFor(uri).entries(uri.toString(), stamp, () => readText(uri, maxBytes));
+  }
+
+  private parserFor(uri: vscode.Uri): ParsedBibliographies {
+    return formatOf(uri.path) === 'hayagriva' ? this.parsedHayagriva : this.parsed;
   }
 
   /**
@@ -134,7 +162,9 @@ export class Bibliographies {
   private async citeNow(document: vscode.TextDocument, target: BibliographyTarget, paper: LoadedPaper, writeCitation: CitationWriter): Promise<CiteResult | undefined> {
     const { uri } = target;
     const text = await readText(uri, this.config.value.maxFileBytes);
-    const { key, inBibliography } = keyInBibliography(text === undefined ? [] : await this.parsed.entriesOfText(uri.toString(), text), paper);
+    const own = text === undefined ? [] : await this.parserFor(uri).entriesOfText(uri.toString(), text);
+    const beside = (await this.entriesBeside(document, uri)).flatMap((other) => other.entries);
+    const { key, inBibliography } = keyInBibliography([...own, ...beside], paper);
     const language = bibliographyLanguage(document.languageId);
     const declare = target.undeclared && language ? (documentText: string) => bibliographyDeclaration(documentText, language, path.basename(uri.path)) : undefined;
     const declared = declare?.(document.getText()) !== undefined;
@@ -144,7 +174,7 @@ export class Bibliographies {
       const edit = new vscode.WorkspaceEdit();
       // A biblatex document's .bib takes UTF-8 (biber's convention); classic BibTeX's, LaTeX escapes.
       const encoding = bibliographyLanguage(document.languageId) === 'latex' ? bibtexEncodingFor(document.getText()) : 'latex';
-      const entry = await bibliographyEntryFor(paper, key, text, { encoding });
+      const entry = formatOf(uri.path) === 'hayagriva' ? toHayagrivaEntry(paper, key) : await bibliographyEntryFor(paper, key, text, { encoding });
       let bibDocument: vscode.TextDocument | undefined;
       if (text === undefined) {
         edit.createFile(uri, { contents: new TextEncoder().encode(appendEntryText('', entry)) });
@@ -177,7 +207,7 @@ const approvedOutside = new Set<string>();
  * Whether a bibliography may be written at `uri` (see src/citation/writeTarget.ts). Files of other URI schemes
  * than `file` (virtual workspaces) have no symlinks to resolve: their paths are judged as they are.
  */
-export function decideWrite(uri: vscode.Uri, origin: TargetOrigin): Promise<WriteTargetDecision> {
+export function decideWrite(uri: vscode.Uri, origin: TargetOrigin, formats: readonly BibliographyFormat[] = WRITTEN_FORMATS): Promise<WriteTargetDecision> {
   const local = uri.scheme === 'file';
   const asPath = (file: vscode.Uri): string => (local ? file.fsPath : file.path);
   return decideWriteTarget(asPath(uri), origin, {
@@ -186,6 +216,7 @@ export function decideWrite(uri: vscode.Uri, origin: TargetOrigin): Promise<Writ
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === uri.scheme).map((folder) => asPath(folder.uri)),
     trusted: vscode.workspace.isTrusted,
     approved: approvedOutside,
+    formats,
   });
 }
 
@@ -204,9 +235,15 @@ export async function mayWrite(uri: vscode.Uri, origin: TargetOrigin): Promise<b
   return decision.action === 'write' || (decision.action === 'ask' && (await confirmWrite(decision)));
 }
 
+/** The bibliography formats written for a document in `languageId`: Hayagriva YAML only for Typst. */
+export function writtenFormatsFor(languageId: string): readonly BibliographyFormat[] {
+  return bibliographyLanguage(languageId) === 'typst' ? TYPST_WRITTEN_FORMATS : WRITTEN_FORMATS;
+}
+
 /** The bibliography conventions a language follows, if any. */
 export function bibliographyLanguage(languageId: string): CitationLanguage | undefined {
   if (languageId === 'latex' || languageId === 'tex') return 'latex';
+  if (languageId === 'typst') return 'typst';
   if (languageId === 'markdown' || languageId === 'quarto' || languageId === 'rmd') return 'markdown';
   return undefined;
 }

@@ -1,5 +1,5 @@
 /**
- * Citation diagnostics: every key a Markdown, Quarto or LaTeX document cites is checked against the document's
+ * Citation diagnostics: every key a Markdown, Quarto, LaTeX or Typst document cites is checked against the document's
  * bibliography (../citation/citationCheck.ts), so a citation never lacks its entry without the user seeing it.
  * A key of ours missing from the .bib is a warning with quick fixes "Add … to references.bib" and "Add all
  * missing"; a key found nowhere is a warning "unknown citation key". Checked when a document opens, as it is
@@ -12,6 +12,7 @@ import { citedKeysIn } from '../citation/citationContext';
 import type { PaperLibrary } from './paperLibrary';
 import { bibliographyLanguage } from './bibliographies';
 import type { BibliographyEntries } from './citationProviders';
+import { CITATION_LANGUAGES } from './contributionIds';
 import type { AddToBibliographyArgs } from './commands';
 
 const DIAGNOSTIC_SOURCE = 'Paper Lookup';
@@ -34,7 +35,8 @@ export class CitationDiagnostics implements vscode.Disposable, vscode.CodeAction
     private readonly library: PaperLibrary,
     private readonly bibliographyEntries: BibliographyEntries,
   ) {
-    const bibWatcher = vscode.workspace.createFileSystemWatcher('**/*.bib');
+    // Hayagriva YAML too: a Typst document's bibliography may be one.
+    const bibWatcher = vscode.workspace.createFileSystemWatcher('**/*.{bib,yml,yaml}');
     const recheckAll = (): void => {
       for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
     };
@@ -44,10 +46,10 @@ export class CitationDiagnostics implements vscode.Disposable, vscode.CodeAction
       bibWatcher.onDidCreate(recheckAll),
       bibWatcher.onDidDelete(recheckAll),
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
-      vscode.workspace.onDidChangeTextDocument(({ document }) => (document.languageId === 'bibtex' || document.uri.path.endsWith('.bib') ? recheckAll() : this.schedule(document, CHECK_DELAY_MS))),
+      vscode.workspace.onDidChangeTextDocument(({ document }) => (document.languageId === 'bibtex' || /\.(?:bib|ya?ml)$/i.test(document.uri.path) ? recheckAll() : this.schedule(document, CHECK_DELAY_MS))),
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
       library.onDidChange(recheckAll),
-      vscode.languages.registerCodeActionsProvider(['markdown', 'quarto', 'rmd', 'latex', 'tex'], this, { providedCodeActionKinds: CitationDiagnostics.providedCodeActionKinds }),
+      vscode.languages.registerCodeActionsProvider(CITATION_LANGUAGES, this, { providedCodeActionKinds: CitationDiagnostics.providedCodeActionKinds }),
       vscode.commands.registerCommand(ADD_MISSING_COMMAND, (documentUri?: string) => this.addAllMissing(documentUri)),
     );
     recheckAll();

@@ -173,7 +173,7 @@ async function describeKey(
   const paper = bibEntry ? samePaperAs(bibEntry, catalog) : catalog.getByKey(key);
   if (paper) return new vscode.Hover(trustedMarkdown(paperHover(paper, paperActions(paper, document, bibliography))), range);
   if (bibEntry && bibliography.target) {
-    return new vscode.Hover(untrustedMarkdown(bibEntryHover(bibEntry, path.basename(bibliography.target.uri.path))), range);
+    return new vscode.Hover(untrustedMarkdown(bibEntryHover(bibEntry, bibliography.fileNames.get(bibEntry) ?? path.basename(bibliography.target.uri.path))), range);
   }
   return undefined;
 }
@@ -195,7 +195,8 @@ const SAME_PAPER_CANDIDATES = 10;
 function paperActions(paper: LoadedPaper, document: vscode.TextDocument, bibliography: DocumentBibliography): (CommandLink | string)[] {
   const openAbstract: CommandLink = { label: 'Open abstract', command: SHOW_ABSTRACT, args: [paper.id] };
   const bibKey = bibliography.target && findExistingKey(bibliography.entries, paper);
-  if (bibliography.target && bibKey) return [openAbstract, `in ${path.basename(bibliography.target.uri.path)} as ${bibKey}`];
+  const bibEntry = bibKey === undefined ? undefined : bibliography.entries.find((entry) => entry.key === bibKey);
+  if (bibliography.target && bibEntry) return [openAbstract, `in ${bibliography.fileNames.get(bibEntry) ?? path.basename(bibliography.target.uri.path)} as ${bibEntry.key}`];
   // No mode: clicking the link is the request, so the command adds without asking (the command's default).
   const args: AddToBibliographyArgs = { paperId: paper.id, documentUri: document.uri.toString() };
   return [openAbstract, { label: 'Add to bibliography', command: ADD_TO_BIBLIOGRAPHY, args: [args] }];
@@ -224,6 +225,8 @@ function untrustedMarkdown(markdown: string): vscode.MarkdownString {
 export interface DocumentBibliography {
   readonly target?: BibliographyTarget;
   readonly entries: readonly BibEntry[];
+  /** The name of the file each entry of another declared bibliography than the target is in. */
+  readonly fileNames: ReadonlyMap<BibEntry, string>;
 }
 
 /**
@@ -237,18 +240,22 @@ const MAX_PROVIDER_BIBLIOGRAPHY_BYTES = 4 * 1024 * 1024;
 export class BibliographyEntries {
   constructor(private readonly bibliographies: Bibliographies) {}
 
-  /** A .bib that is missing or cannot be read or parsed counts as empty: our papers are still offered and shown. */
+  /**
+   * The entries of the target and of the other bibliographies the document declares (a Typst document may declare
+   * several). A .bib that is missing or cannot be read or parsed counts as empty: our papers are still offered and shown.
+   */
   async of(document: vscode.TextDocument): Promise<DocumentBibliography> {
     try {
       const target = await this.bibliographies.targetFor(document);
-      if (!target) return { entries: [] };
-      try {
-        return { target, entries: await this.bibliographies.entries(target.uri, MAX_PROVIDER_BIBLIOGRAPHY_BYTES) };
-      } catch {
-        return { target, entries: [] };
-      }
+      if (!target) return { entries: [], fileNames: new Map() };
+      const [own, beside] = await Promise.all([
+        this.bibliographies.entries(target.uri, MAX_PROVIDER_BIBLIOGRAPHY_BYTES).catch((): BibEntry[] => []),
+        this.bibliographies.entriesBeside(document, target.uri, MAX_PROVIDER_BIBLIOGRAPHY_BYTES),
+      ]);
+      const fileNames = new Map(beside.flatMap((other) => other.entries.map((entry): [BibEntry, string] => [entry, path.basename(other.uri.path)])));
+      return { target, entries: [...own, ...fileNames.keys()], fileNames };
     } catch {
-      return { entries: [] };
+      return { entries: [], fileNames: new Map() };
     }
   }
 }

@@ -9,8 +9,8 @@ export const PAPERS_VIEW_ID = 'paperLookup.papersView';
 export const SOURCES_VIEW_ID = 'paperLookup.sourcesView';
 export const ABSTRACT_PANEL_VIEW_TYPE = 'paperLookup.abstract';
 
-/** Markdown dialects (pandoc citations) and TeX; see `bibliographyLanguage`. */
-export const CITATION_LANGUAGES: vscode.DocumentSelector = ['markdown', 'quarto', 'rmd', 'latex', 'tex'];
+/** Markdown dialects (pandoc citations), TeX and Typst; see `bibliographyLanguage`. */
+export const CITATION_LANGUAGES: vscode.DocumentSelector = ['markdown', 'quarto', 'rmd', 'latex', 'tex', 'typst'];
 
-/** `\cite{`, `\cite{a,`, `[@`: where a key starts. */
-export const CITATION_TRIGGER_CHARACTERS = ['{', ',', '@'];
+/** `\cite{`, `\cite{a,`, `[@`, Typst's `#cite(<` and `#cite(label("`: where a key starts. */
+export const CITATION_TRIGGER_CHARACTERS = ['{', ',', '@', '<', '"'];

@@ -12,10 +12,11 @@ import * as vscode from 'vscode';
 import { bibliographyDeclaration } from '../citation/documentBibliographies';
 import { citationAt, keyInsertion, type CitationLanguage, type ExistingCitation, type TextInsertion } from '../citation/citationContext';
 import { citationAtCursor, citationStyleFor, formatCitation } from '../citation/format';
+import { typstCitation } from '../citation/typst';
 import { CONFIG_SECTION, type AddToBibliography, type ConfigStore } from '../config';
 import type { LoadedPaper } from '../papers/paper';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
-import { bibliographyLanguage, confirmWrite, decideWrite, readText, type Bibliographies, type BibliographyTarget, type CitationWriter, type Declare } from './bibliographies';
+import { bibliographyLanguage, confirmWrite, decideWrite, readText, writtenFormatsFor, type Bibliographies, type BibliographyTarget, type CitationWriter, type Declare } from './bibliographies';
 
 export interface InsertServices {
   readonly config: ConfigStore;
@@ -60,7 +61,7 @@ export async function insertCitation(
 
   const config = services.config.value;
   const style = citationStyleFor(document.languageId, config.citation);
-  const language = style === 'markdown' || style === 'latex' ? style : undefined;
+  const language = style === 'markdown' || style === 'latex' || style === 'typst' ? style : undefined;
   const bibliography = language && bibliographyLanguage(document.languageId) ? await chooseBibliography(document, paper, services) : undefined;
 
   /** Writes the citation of the paper under `key` at every cursor, and the .bib's declaration if given, as one edit. */
@@ -76,6 +77,8 @@ export async function insertCitation(
         const extension = selection.isEmpty && language ? citationToExtend(text, document.offsetAt(selection.active), key, language, options) : undefined;
         if (extension === 'already cited') continue;
         if (extension) edit.insert(document.positionAt(extension.offset), extension.text);
+        // Typst: `@key` only where the text after it does not run on into the key (`#cite(<key>)` there).
+        else if (style === 'typst') edit.replace(selection, typstCitation(key, document.lineAt(selection.end).text.slice(selection.end.character)));
         else edit.replace(selection, citationAtCursor(fresh, document.languageId, document.lineAt(selection.start).text.slice(0, selection.start.character), config.citation));
       }
     });
@@ -146,7 +149,7 @@ async function chooseBibliography(
   const target = await services.bibliographies.targetFor(document);
   if (!target) return undefined;
   // Before anything reads the target: a name the file system cannot take is refused in one line, not a modal error.
-  const permission = await decideWrite(target.uri, target.origin);
+  const permission = await decideWrite(target.uri, target.origin, writtenFormatsFor(document.languageId));
   if (permission.action === 'refuse') {
     // The paper is cited under its own key, as for a document without a bibliography.
     if (permission.reason === 'unusable' || mode !== 'never') void vscode.window.showWarningMessage(plainForMessage(permission.message));

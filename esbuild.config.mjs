@@ -32,33 +32,34 @@ const makeExecutable = {
 };
 
 /**
+ * Resolves `import(packageName)` — a dynamic import only — to the package's own bundle `./bundleFile` beside the
+ * importing bundle, so a big dependency is loaded when first used, never at activation.
+ */
+function loadLazily(packageName, bundleFile) {
+  const filter = new RegExp(`^${packageName.replace(/[/.@-]/g, '\\$&')}$`);
+  return {
+    name: `load-${packageName}-lazily`,
+    setup(build) {
+      build.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: `./${bundleFile}`, external: true } : undefined));
+    },
+  };
+}
+
+/**
  * The .bib parser is about 570 KB minified, more than the rest of the extension together. The extension
  * loads it with `import()` only when it reads a .bib file, so it lives in its own bundle beside
  * `dist/extension.js` and activation never pays for it.
  */
-const bibtexParserBundle = 'bibtex-parser.js';
-const loadBibtexParserLazily = {
-  name: 'load-bibtex-parser-lazily',
-  setup(build) {
-    build.onResolve({ filter: /^@retorquere\/bibtex-parser$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: `./${bibtexParserBundle}`, external: true } : undefined,
-    );
-  },
-};
+const loadBibtexParserLazily = loadLazily('@retorquere/bibtex-parser', 'bibtex-parser.js');
 
 /**
  * unicode2latex (the Unicode → LaTeX tables the BibTeX writer uses, about 400 KB) is likewise loaded with `import()`
  * only when an entry is written, from its own bundle.
  */
-const unicode2latexBundle = 'unicode2latex.js';
-const loadUnicode2latexLazily = {
-  name: 'load-unicode2latex-lazily',
-  setup(build) {
-    build.onResolve({ filter: /^unicode2latex$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: `./${unicode2latexBundle}`, external: true } : undefined,
-    );
-  },
-};
+const loadUnicode2latexLazily = loadLazily('unicode2latex', 'unicode2latex.js');
+
+/** citeproc-js (about 1 MB), which formats references in CSL styles, likewise: only when a reference is formatted. */
+const loadCiteprocLazily = loadLazily('citeproc', 'citeproc.js');
 
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
@@ -71,7 +72,15 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily],
+    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadCiteprocLazily],
+  },
+  {
+    ...shared,
+    entryPoints: { citeproc: 'citeproc' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...shared,
@@ -113,7 +122,7 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [makeExecutable],
+    plugins: [makeExecutable, loadCiteprocLazily],
   },
   {
     ...shared,

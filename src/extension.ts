@@ -12,6 +12,7 @@ import { Bibliographies } from './ui/bibliographies';
 import { CitationDiagnostics } from './ui/citationDiagnostics';
 import { BibliographyEntries, registerCitationProviders } from './ui/citationProviders';
 import { registerCommands } from './ui/commands';
+import { FormattedReferences } from './ui/formattedReference';
 import type { InsertServices } from './ui/insertCitation';
 import { LivePreview } from './ui/livePreview';
 import { PaperLibrary } from './ui/paperLibrary';
@@ -45,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     const readingList = new ReadingList(context.globalState);
     // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its
     // paper a recent one.
-    const insertServices: InsertServices = { config, bibliographies, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
+    const references = new FormattedReferences(context.extensionUri, config);
+    const insertServices: InsertServices = { config, bibliographies, references, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
     const reader = new PaperReader({ ...insertServices, library, readingList });
     const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
     const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader });
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
       library,
       config,
       bibliographies,
+      references,
       onDidCite: (paper) => readingList.noteUsed(paper.id),
       recentPaperIds: () => [...readingList.recent, ...readingList.saved],
     }));

@@ -14,6 +14,8 @@ export interface PaperView {
   readonly year?: number;
   readonly venue?: string;
   readonly source: string;
+  /** The paper's formatted reference in the user's CSL style, plain text: shown as text, never as markup. */
+  readonly reference?: string;
   /** Outbound links, already checked by the host to be `https:` URLs. */
   readonly links: readonly { readonly label: string; readonly href: string }[];
 }
@@ -56,7 +58,7 @@ export type ViewHostMessage =
   | { readonly type: 'results'; readonly query: string; readonly sections: readonly PaperListSection[] };
 
 /** What the reader's buttons ask the host to do with a paper (the same in the panel and the view). */
-export const PAPER_ACTIONS = ['insertCitation', 'addToBibliography', 'copyKey', 'copyBibtex', 'saveToReadingList', 'removeFromReadingList'] as const;
+export const PAPER_ACTIONS = ['insertCitation', 'addToBibliography', 'copyKey', 'copyBibtex', 'copyReference', 'saveToReadingList', 'removeFromReadingList'] as const;
 export type PaperAction = (typeof PAPER_ACTIONS)[number];
 
 /** Reader → host, from either webview. Each names the paper the user saw, so a click never acts on another. */

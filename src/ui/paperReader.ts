@@ -8,7 +8,7 @@ import { bibliographyEntryFor } from '../bibtex/bibEntryCopy';
 import type { LoadedPaper } from '../papers/paper';
 import { isPaperLink, toPaperListItem, toPaperView } from '../protocol/paperView';
 import type { HostMessage, ReaderMessage } from '../protocol/protocol';
-import { plainForLabel, plainForMessage } from '../shared/untrustedText';
+import { inertBidi, plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { copyCitationKey } from './copyCitationKey';
 import { insertCitation, type InsertServices } from './insertCitation';
 import type { PaperLibrary } from './paperLibrary';
@@ -33,12 +33,12 @@ export class PaperReader implements vscode.Disposable {
     return (await this.services.library.catalog()).get(paperId);
   }
 
-  /** The reader's `show` message for a paper. */
+  /** The reader's `show` message for a paper, with its formatted reference. */
   async showMessage(paper: LoadedPaper): Promise<HostMessage> {
     const catalog = await this.services.library.catalog();
     return {
       type: 'show',
-      paper: toPaperView(paper),
+      paper: { ...toPaperView(paper), reference: inertBidi(await this.services.references.of(paper)) },
       related: (await catalog.relatedPapers(paper)).map((related) => toPaperListItem(related)),
       saved: this.services.readingList.isSaved(paper.id),
     };
@@ -73,6 +73,9 @@ export class PaperReader implements vscode.Disposable {
         case 'copyBibtex':
           await vscode.env.clipboard.writeText(`${await bibliographyEntryFor(paper, paper.key)}\n`);
           vscode.window.setStatusBarMessage(plainForLabel(`Copied the BibTeX entry for ${paper.key}`), 3000);
+          return;
+        case 'copyReference':
+          await this.services.references.copy(paper);
           return;
         case 'saveToReadingList':
           await readingList.save(paper.id);

@@ -55,6 +55,8 @@ export class Reader {
     const title = element('h1', { id: 'paper-title', tabIndex: -1 });
     title.append(richText(paper.title));
     header.append(title);
+    // The formatted reference is plain text from the host: set as text, never parsed as markup or LaTeX.
+    if (paper.reference) header.append(element('p', { className: 'reference', textContent: paper.reference }));
     if (paper.authors.length > 0) header.append(withText(element('p', { className: 'authors' }), paper.authors.join(', ')));
     const published = [paper.year?.toString(), paper.venue].filter((part): part is string => Boolean(part));
     if (published.length > 0) header.append(withText(element('p', { className: 'published' }), published.join(' · ')));
@@ -122,6 +124,7 @@ export class Reader {
       button('Add to Bibliography', 'addToBibliography', 'Add to the document’s bibliography without citing'),
       button('Copy Key', 'copyKey', `Copy Key ${paper.key} to the clipboard`),
       button('Copy BibTeX', 'copyBibtex', 'Copy the BibTeX entry to the clipboard'),
+      button('Copy Reference', 'copyReference', 'Copy the formatted reference to the clipboard'),
       this.saveButton,
       element('code', { className: 'key', textContent: paper.key }),
     );

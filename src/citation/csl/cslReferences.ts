@@ -39,7 +39,7 @@ export interface CslFiles {
 
 export interface FormattedReference {
   readonly text: string;
-  /** Set when the chosen style could not be used and APA was used instead: what to tell the user. */
+  /** Set when the chosen style could not be used, and `text` is in APA instead: why, naming the file. */
   readonly styleProblem?: string;
 }
 
@@ -50,6 +50,12 @@ export function styleFile(style: string, bundledFolder: string, workspaceFolder?
   if (bundled) return path.join(bundledFolder, bundled);
   const expanded = name.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~');
   return path.isAbsolute(expanded) || workspaceFolder === undefined ? path.resolve(expanded) : path.resolve(workspaceFolder, expanded);
+}
+
+/** Whether `style` names a bundled style or a .csl file (a typo such as "ieeee" is neither). */
+export function isStyleName(style: string): boolean {
+  const name = style.trim();
+  return name === '' || Object.hasOwn(BUNDLED_STYLES, name) || /\.csl$/i.test(name);
 }
 
 interface Engine {
@@ -74,13 +80,13 @@ export class CslReferences {
    * reference in APA and says why in `styleProblem`.
    */
   async reference(paper: Paper, style: string, workspaceFolder?: string): Promise<FormattedReference> {
-    const file = styleFile(style, this.files.bundledFolder, workspaceFolder);
     try {
-      return { text: await this.entry(toCslItem(paper), file) };
+      if (!isStyleName(style)) throw new StyleProblem(`The citation style "${style}" is neither a bundled style (${Object.keys(BUNDLED_STYLES).join(', ')}) nor a .csl file.`);
+      return { text: await this.entry(toCslItem(paper), styleFile(style, this.files.bundledFolder, workspaceFolder)) };
     } catch (error) {
       if (!(error instanceof StyleProblem)) throw error;
       const text = await this.entry(toCslItem(paper), styleFile(DEFAULT_STYLE, this.files.bundledFolder));
-      return { text, styleProblem: `${error.message} Using APA instead.` };
+      return { text, styleProblem: error.message };
     }
   }
 

@@ -11,6 +11,7 @@
  * style is compiled once (compiling Chicago's 170 KB style takes about a second).
  */
 import * as path from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
 import type { Paper } from '../../papers/paper';
 import { toCslItem, type CslItem } from './cslItem';
 
@@ -116,8 +117,21 @@ export class CslReferences {
   }
 }
 
-/** Throws `StyleProblem` when the text is not an independent CSL style with a bibliography. */
+/**
+ * Throws `StyleProblem` when the text is not well-formed XML, or not an independent CSL style with a bibliography:
+ * citeproc-js reads a truncated file without complaint and then formats nothing.
+ */
 function styleShapeProblem(xml: string, file: string): void {
+  const wellFormed = XMLValidator.validate(xml);
+  if (wellFormed !== true) {
+    const { line, col, msg } = wellFormed.err;
+    // The validator reports a file cut short as "Invalid '[ …the open elements… ]' found" at line 1.
+    const open = /^Invalid '(\[[\s\S]*\])' found\.$/.exec(msg)?.[1];
+    const unclosed = open ? (JSON.parse(open) as string[]) : undefined;
+    throw new StyleProblem(unclosed?.length
+      ? `The citation style ${file} is not well-formed XML: it ends before <${unclosed[0]}> is closed (is it complete?).`
+      : `The citation style ${file} is not well-formed XML: line ${line}, column ${col}: ${msg}`);
+  }
   if (!/<style\b[^>]*xmlns="http:\/\/purl\.org\/net\/xbiblio\/csl"/.test(xml)) {
     throw new StyleProblem(`The citation style ${file} is not a CSL style (no <style xmlns="http://purl.org/net/xbiblio/csl"> element).`);
   }
@@ -162,10 +176,17 @@ function compile(citeproc: Citeproc, xml: string, locale: string, file: string):
     entry: (item, withLabel) => {
       // One item at a time, synchronously: the engine asks `retrieveItem` for it during `updateItems`.
       current = item;
-      engine.updateItems([item.id]);
-      const bibliography = engine.makeBibliography();
-      current = undefined;
-      const rendered = bibliography ? (bibliography[1][0] ?? '') : '';
+      let bibliography;
+      try {
+        engine.updateItems([item.id]);
+        bibliography = engine.makeBibliography();
+      } catch (error) {
+        throw new StyleProblem(`The citation style ${file} cannot be used by citeproc-js: ${error instanceof Error ? error.message : String(error)}.`);
+      } finally {
+        current = undefined;
+      }
+      if (!bibliography) throw new StyleProblem(`The citation style ${file} formats no references (citeproc-js found no usable <bibliography>).`);
+      const rendered = bibliography[1][0] ?? '';
       const [label, body] = rendered.includes(LABEL_END) ? rendered.split(LABEL_END, 2) : ['', rendered];
       return oneLine(withLabel && label ? `${label} ${body}` : body);
     },

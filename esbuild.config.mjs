@@ -32,15 +32,16 @@ const makeExecutable = {
 };
 
 /**
- * Resolves `import(packageName)` — a dynamic import only — to the package's own bundle `./bundleFile` beside the
- * importing bundle, so a big dependency is loaded when first used, never at activation.
+ * Resolves `import(moduleName)` — a dynamic import only (or, with kind 'require-call', a `require` inside a function)
+ * — to the module's own bundle `./bundleFile` beside the importing bundle, so a big dependency is loaded when first
+ * used, never at activation.
  */
-function loadLazily(packageName, bundleFile) {
-  const filter = new RegExp(`^${packageName.replace(/[/.@-]/g, '\\$&')}$`);
+function loadLazily(moduleName, bundleFile, kind = 'dynamic-import') {
+  const filter = new RegExp(`^${moduleName.replace(/[/.@-]/g, '\\$&')}$`);
   return {
-    name: `load-${packageName}-lazily`,
+    name: `load-${moduleName}-lazily`,
     setup(build) {
-      build.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: `./${bundleFile}`, external: true } : undefined));
+      build.onResolve({ filter }, (args) => (args.kind === kind ? { path: `./${bundleFile}`, external: true } : undefined));
     },
   };
 }
@@ -58,8 +59,11 @@ const loadBibtexParserLazily = loadLazily('@retorquere/bibtex-parser', 'bibtex-p
  */
 const loadUnicode2latexLazily = loadLazily('unicode2latex', 'unicode2latex.js');
 
-/** citeproc-js (about 1 MB), which formats references in CSL styles, likewise: only when a reference is formatted. */
-const loadCiteprocLazily = loadLazily('citeproc', 'citeproc.js');
+/**
+ * citeproc-js (about 1 MB), which formats references in CSL styles, likewise, with the XML check that goes before it
+ * (src/citation/csl/cslEngine.ts): only when a reference is first formatted.
+ */
+const loadCslEngineLazily = loadLazily('./cslEngine', 'csl-engine.js', 'require-call');
 
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
@@ -72,13 +76,14 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadCiteprocLazily],
+    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadCslEngineLazily],
   },
   {
     ...shared,
-    entryPoints: { citeproc: 'citeproc' },
+    entryPoints: { 'csl-engine': 'src/citation/csl/cslEngine.ts' },
     outdir: 'dist',
     platform: 'node',
+    mainFields: nodeMainFields,
     format: 'cjs',
     target: 'node20',
   },
@@ -122,7 +127,7 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [makeExecutable, loadCiteprocLazily],
+    plugins: [makeExecutable, loadCslEngineLazily],
   },
   {
     ...shared,

@@ -14,8 +14,6 @@ export interface PaperView {
   readonly year?: number;
   readonly venue?: string;
   readonly source: string;
-  /** The paper's formatted reference in the user's CSL style, plain text: shown as text, never as markup. */
-  readonly reference?: string;
   /** Outbound links, already checked by the host to be `https:` URLs. */
   readonly links: readonly { readonly label: string; readonly href: string }[];
 }
@@ -50,7 +48,12 @@ export type HostMessage =
   | { readonly type: 'show'; readonly paper: PaperView; readonly related: readonly PaperListItem[]; readonly saved: boolean }
   | { readonly type: 'notFound'; readonly paperId: string }
   /** The paper was saved to or removed from the reading list. */
-  | { readonly type: 'saved'; readonly paperId: string; readonly saved: boolean };
+  | { readonly type: 'saved'; readonly paperId: string; readonly saved: boolean }
+  /**
+   * The shown paper's formatted reference in the user's CSL style, plain text (shown as text, never as markup). Sent
+   * after `show`, when ready: the first one waits for citeproc-js to compile the style.
+   */
+  | { readonly type: 'reference'; readonly paperId: string; readonly reference: string };
 
 /** Host → side view: the reader's messages, and the list for the search field's query. */
 export type ViewHostMessage =

@@ -33,15 +33,25 @@ export class PaperReader implements vscode.Disposable {
     return (await this.services.library.catalog()).get(paperId);
   }
 
-  /** The reader's `show` message for a paper, with its formatted reference. */
+  /** The reader's `show` message for a paper. */
   async showMessage(paper: LoadedPaper): Promise<HostMessage> {
     const catalog = await this.services.library.catalog();
     return {
       type: 'show',
-      paper: { ...toPaperView(paper), reference: inertBidi(await this.services.references.of(paper)) },
+      paper: toPaperView(paper),
       related: (await catalog.relatedPapers(paper)).map((related) => toPaperListItem(related)),
       saved: this.services.readingList.isSaved(paper.id),
     };
+  }
+
+  /** The reader's `reference` message for a paper, sent after its `show`; undefined if it cannot be formatted. */
+  async referenceMessage(paper: LoadedPaper): Promise<HostMessage | undefined> {
+    try {
+      return { type: 'reference', paperId: paper.id, reference: inertBidi(await this.services.references.of(paper)) };
+    } catch {
+      // The reader shows the paper without it; Copy Formatted Reference reports what went wrong.
+      return undefined;
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-/** The part of citeproc-js (npm `citeproc`, which ships no types) that ./cslReferences.ts uses. */
+/** The part of citeproc-js (npm `citeproc`, which ships no types) that ./cslEngine.ts uses. */
 declare module 'citeproc' {
   interface CiteprocSys {
     retrieveLocale(lang: string): string | undefined;

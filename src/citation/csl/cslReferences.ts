@@ -4,12 +4,12 @@
  *
  * The style is one of the bundled ones by name (`apa`, `ieee`, `chicago-author-date`, `nature`, `vancouver`; the
  * files are in media/csl/, see its README) or the path of a `.csl` file, relative paths against the workspace
- * folder. A style that cannot be used — missing, not CSL, a dependent style, no bibliography — is reported in one
- * message naming the file and the problem, and the reference is written in APA instead.
+ * folder. A style that cannot be used — missing, not well-formed, not CSL, a dependent style, no bibliography — is
+ * reported in one message naming the file and the problem, and the reference is written in APA instead.
  *
- * citeproc-js is about 1 MB of JavaScript: it and the XML check are in ./cslEngine.ts, imported on the first reference
- * (its own bundle, dist/csl-engine.js), never at activation; each style is compiled once (compiling Chicago's 170 KB
- * style takes about a second).
+ * citeproc-js is about 1 MB of JavaScript: it and the XML check are in ./cslEngine.ts, loaded on the first reference
+ * (its own bundle, dist/csl-engine.js), never at activation; each style is compiled once per file and text (the big
+ * ones, APA and Chicago, take seconds: see the README's "Formatted references").
  */
 import * as path from 'node:path';
 import type { Paper } from '../../papers/paper';

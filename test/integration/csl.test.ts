@@ -1,7 +1,8 @@
 /**
  * Formatted references in the real VS Code extension host: Insert Citation into a Python file writes the reference
  * in the `paperLookup.citation.style` style as a comment, in two bundled styles and in a .csl file of the workspace;
- * a style that cannot be used falls back to APA; Copy Formatted Reference copies it; the hover shows it.
+ * a style that cannot be used falls back to APA; Copy Formatted Reference copies it; the hover shows it. The
+ * "in Restricted Mode" test runs in `npm run test:integration:restricted` only.
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
@@ -64,6 +65,17 @@ describe('Formatted references (CSL)', function () {
     await vscode.env.clipboard.writeText('');
     await vscode.commands.executeCommand('paperLookup.copyFormattedReference', 'pointer-networks');
     assert.equal(await vscode.env.clipboard.readText(), IEEE);
+  });
+
+  describe('in Restricted Mode', function () {
+    before(function () {
+      if (vscode.workspace.isTrusted) this.skip();
+    });
+
+    it('the workspace settings’ citation style is not used: the reference is in the user’s (the default, APA)', async () => {
+      await setSetting('citation.style', 'ieee');
+      assert.equal(await insertIntoPython('import torch\n'), `import torch\n# ${APA}`);
+    });
   });
 
   it('the hover on a cited key shows the reference under the title', async () => {

@@ -32,45 +32,44 @@ const makeExecutable = {
 };
 
 /**
+ * Resolves `import(moduleName)` — a dynamic import only (or, with kind 'require-call', a `require` inside a function)
+ * — to the module's own bundle `./bundleFile` beside the importing bundle, so a big dependency is loaded when first
+ * used, never at activation.
+ */
+function loadLazily(moduleName, bundleFile, kind = 'dynamic-import') {
+  const filter = new RegExp(`^${moduleName.replace(/[/.@-]/g, '\\$&')}$`);
+  return {
+    name: `load-${moduleName}-lazily`,
+    setup(build) {
+      build.onResolve({ filter }, (args) => (args.kind === kind ? { path: `./${bundleFile}`, external: true } : undefined));
+    },
+  };
+}
+
+/**
  * The .bib parser is about 570 KB minified, more than the rest of the extension together. The extension
  * loads it with `import()` only when it reads a .bib file, so it lives in its own bundle beside
  * `dist/extension.js` and activation never pays for it.
  */
-const bibtexParserBundle = 'bibtex-parser.js';
-const loadBibtexParserLazily = {
-  name: 'load-bibtex-parser-lazily',
-  setup(build) {
-    build.onResolve({ filter: /^@retorquere\/bibtex-parser$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: `./${bibtexParserBundle}`, external: true } : undefined,
-    );
-  },
-};
+const loadBibtexParserLazily = loadLazily('@retorquere/bibtex-parser', 'bibtex-parser.js');
 
 /**
  * unicode2latex (the Unicode → LaTeX tables the BibTeX writer uses, about 400 KB) is likewise loaded with `import()`
  * only when an entry is written, from its own bundle.
  */
-const unicode2latexBundle = 'unicode2latex.js';
-const loadUnicode2latexLazily = {
-  name: 'load-unicode2latex-lazily',
-  setup(build) {
-    build.onResolve({ filter: /^unicode2latex$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: `./${unicode2latexBundle}`, external: true } : undefined,
-    );
-  },
-};
+const loadUnicode2latexLazily = loadLazily('unicode2latex', 'unicode2latex.js');
+
+/**
+ * citeproc-js (about 1 MB), which formats references in CSL styles, likewise, with the XML check that goes before it
+ * (src/citation/csl/cslEngine.ts): only when a reference is first formatted.
+ */
+const loadCslEngineLazily = loadLazily('./cslEngine', 'csl-engine.js', 'require-call');
 
 /**
  * The features (src/ui/features.ts) are a bundle of their own, which the activation bundle (src/extension.ts)
  * requires on first use: activation loads only the placeholders.
  */
-const featuresBundle = 'features.js';
-const loadFeaturesLazily = {
-  name: 'load-features-lazily',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/features\.js$/ }, (args) => (args.kind === 'require-call' ? { path: `./${featuresBundle}`, external: true } : undefined));
-  },
-};
+const loadFeaturesLazily = loadLazily('./features.js', 'features.js', 'require-call');
 
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
@@ -94,7 +93,16 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily],
+    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadCslEngineLazily],
+  },
+  {
+    ...shared,
+    entryPoints: { 'csl-engine': 'src/citation/csl/cslEngine.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    mainFields: nodeMainFields,
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...shared,
@@ -136,7 +144,7 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [makeExecutable],
+    plugins: [makeExecutable, loadCslEngineLazily],
   },
   {
     ...shared,

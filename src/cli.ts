@@ -2,7 +2,7 @@
  * `paper-lookup`: the command line over the same pure modules the extension uses.
  *
  *   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
- *   paper-lookup cite <id-or-key> --format markdown|latex|typst|text|bibtex|hayagriva [--index FILE]... [--strict]
+ *   paper-lookup cite <id-or-key> --format markdown|latex|typst|text|bibtex|hayagriva [--style STYLE] [--index FILE]... [--strict]
  *   paper-lookup bib [--index FILE]... [--strict]
  *   paper-lookup lookup <identifier> [--format bibtex|markdown|latex|json]
  *
@@ -11,9 +11,11 @@
  * 2 bad arguments, no usable paper in any --index file, or (with --strict) any index problem.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bibliographyEntryFor, bibliographyFileFor } from './bibtex/bibEntryCopy';
+import { CslReferences, DEFAULT_STYLE } from './citation/csl/cslReferences';
 import { formatCitation, type CitationStyle } from './citation/format';
 import { toHayagrivaEntry } from './citation/hayagriva';
 import { PaperCatalog } from './catalog/catalog';
@@ -29,12 +31,13 @@ import { ONLINE_LOOKUPS_NAME } from './online/storedPapers';
 
 const USAGE = `Usage:
   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
-  paper-lookup cite <id-or-key> --format markdown|latex|typst|text|bibtex|hayagriva [--index FILE]... [--strict]
+  paper-lookup cite <id-or-key> --format markdown|latex|typst|text|bibtex|hayagriva [--style STYLE] [--index FILE]... [--strict]
   paper-lookup bib [--index FILE]... [--strict]
   paper-lookup lookup <identifier> [--format bibtex|markdown|latex|json]
 
-search ranks papers; cite prints one citation (bibtex, hayagriva: its .bib or Typst .yml entry); bib prints a .bib with
-an entry for every loaded paper. Papers come from the bundled index plus every --index file:
+search ranks papers; cite prints one citation (bibtex, hayagriva: its .bib or Typst .yml entry; text: its reference
+in a CSL style, --style apa (the default), ieee, chicago-author-date, nature, vancouver, or a .csl file's path);
+bib prints a .bib with an entry for every loaded paper. Papers come from the bundled index plus every --index file:
 a JSON index (schema version 1), a BibTeX .bib, or arXiv JSON Lines (.jsonl, .ndjson).
 A problem in an index file is printed on stderr as file:line:column: and the rest of the file
 and the other files are still used; the exit code is 2 only when no --index file gave a paper.
@@ -79,6 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         limit: { type: 'string', default: '10' },
         json: { type: 'boolean', default: false },
         format: { type: 'string' },
+        style: { type: 'string' },
         strict: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -99,7 +103,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (rest.length !== 1) throw new UsageError('cite takes exactly one paper id or citation key');
       const style = FORMATS[values.format ?? ''];
       if (!style) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}`);
-      return cite(await catalog(), rest[0], style, io);
+      if (values.style !== undefined && style !== 'plain') throw new UsageError('--style goes with --format text');
+      return cite(await catalog(), rest[0], style, values.style ?? DEFAULT_STYLE, io);
     }
     if (command === 'bib') {
       if (rest.length !== 0) throw new UsageError('bib takes no arguments besides --index and --strict');
@@ -183,14 +188,28 @@ function search(catalog: PaperCatalog, query: string, limit: number, json: boole
   return hits.length > 0 ? 0 : 1;
 }
 
-async function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | EntryFormat, io: CliIo): Promise<number> {
+async function cite(catalog: PaperCatalog, idOrKey: string, style: CitationStyle | EntryFormat, cslStyle: string, io: CliIo): Promise<number> {
   const paper = catalog.get(idOrKey) ?? catalog.getByKey(idOrKey);
   if (!paper) {
     io.stderr(printable(`paper-lookup: no paper has the id or key "${idOrKey}". Try: paper-lookup search "<words>"`));
     return 1;
   }
-  if (style === 'hayagriva') io.stdout(toHayagrivaEntry(paper, paper.key));
-  else io.stdout(style === 'bibtex' ? (await bibliographyEntryFor(paper, paper.key)).trimEnd() : formatCitation(paper, style));
+  if (style === 'bibtex') {
+    io.stdout((await bibliographyEntryFor(paper, paper.key)).trimEnd());
+  } else if (style === 'hayagriva') {
+    io.stdout(toHayagrivaEntry(paper, paper.key));
+  } else if (style === 'plain') {
+    // The extension's plain reference with no template set: the formatted reference, a .csl path taken from here.
+    const { text, styleProblem } = await cslReferences(io).reference(paper, cslStyle, process.cwd());
+    // Asked for on the command line, a style that cannot be used is a bad argument, not a reason to print APA.
+    if (styleProblem) {
+      io.stderr(printable(`paper-lookup: ${styleProblem}`));
+      return 2;
+    }
+    io.stdout(printable(text));
+  } else {
+    io.stdout(formatCitation(paper, style));
+  }
   return 0;
 }
 
@@ -237,6 +256,11 @@ function packageVersion(bundledIndex: string): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The bundled styles are in media/csl/ beside the bundled index's data/ folder. */
+function cslReferences(io: CliIo): CslReferences {
+  return new CslReferences({ bundledFolder: path.join(path.dirname(io.bundledIndex), '..', 'media', 'csl'), readFile: (file) => readFile(file, 'utf8') });
 }
 
 if (require.main === module) {

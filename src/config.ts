@@ -3,7 +3,8 @@
  * `getConfiguration` itself, so a feature can be tested with a plain object.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_PLAIN_TEMPLATE, type CitationOptions } from './citation/format';
+import type { CitationOptions } from './citation/format';
+import { DEFAULT_STYLE } from './citation/csl/cslReferences';
 import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './papers/keys';
 import { DEFAULT_ENDPOINTS, type OnlineEndpoints } from './online/lookup';
 import { maxFileBytes } from './sources/regularFile';
@@ -50,7 +51,9 @@ export function readConfig(storedIndexes: readonly string[] = []): Config {
   return Object.freeze({
     indexes: Object.freeze([...(Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : []), ...storedIndexes]),
     citation: Object.freeze({
-      plainTemplate: settings.get<string>('citation.plainTemplate') || DEFAULT_PLAIN_TEMPLATE,
+      // Unset (or empty): plain references are formatted in `style`.
+      ...(settings.get<string>('citation.plainTemplate') ? { plainTemplate: settings.get<string>('citation.plainTemplate') } : {}),
+      style: settings.get<string>('citation.style')?.trim() || DEFAULT_STYLE,
       latexCommand: (settings.get<string>('citation.latexCommand') || 'cite').replace(/^\\/, ''),
       languages: Object.freeze(Object.fromEntries(Object.entries(languages).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''))),
     }),

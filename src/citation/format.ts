@@ -12,8 +12,12 @@ export interface CitationOptions {
   /**
    * Template for plain references in other languages. Placeholders: `${title}`, `${authors}`, `${year}`,
    * `${venue}`, `${link}`, `${key}`. A placeholder with no value is dropped with the punctuation around it.
+   * Unset, a plain reference is the formatted reference in `style` (./csl/), or this module's default template
+   * where none was formatted.
    */
-  readonly plainTemplate: string;
+  readonly plainTemplate?: string;
+  /** The CSL style of formatted references: a bundled style's name (`apa`, `ieee`, …) or a .csl file's path. */
+  readonly style?: string;
   /** The LaTeX citation command without its backslash: `cite`, `citep`, `parencite`, … */
   readonly latexCommand: string;
   /**
@@ -26,7 +30,6 @@ export interface CitationOptions {
 export const DEFAULT_PLAIN_TEMPLATE = '${authors} (${year}). ${title}. ${link}';
 
 export const DEFAULT_CITATION_OPTIONS: CitationOptions = Object.freeze({
-  plainTemplate: DEFAULT_PLAIN_TEMPLATE,
   latexCommand: 'cite',
   languages: Object.freeze({}),
 });
@@ -57,12 +60,14 @@ export function citationStyleFor(languageId: string, options: Pick<CitationOptio
  * paper's text is escaped in a plain reference: in HTML, XML and the like (`isMarkupLanguage`) every value is
  * written as character references where it would be markup, so a title `<script>…</script>` is text there too.
  * A template's own text is the user's and stays as written (`<cite>${title}</cite>` keeps its tags).
+ * `formattedReference`, the paper's reference in the CSL style, is the plain reference unless a template is set.
  */
 export function formatCitation(
   paper: LoadedPaper,
   style: CitationStyle | { template: string },
   options: CitationOptions = DEFAULT_CITATION_OPTIONS,
   languageId?: string,
+  formattedReference?: string,
 ): string {
   const escape = languageId !== undefined && isMarkupLanguage(languageId) ? escapeMarkup : undefined;
   if (typeof style === 'object') return formatPlainReference(paper, style.template, escape);
@@ -74,7 +79,8 @@ export function formatCitation(
     case 'typst':
       return typstCitation(paper.key);
     case 'plain':
-      return formatPlainReference(paper, options.plainTemplate, escape);
+      if (options.plainTemplate === undefined && formattedReference !== undefined) return escape ? escape(formattedReference) : formattedReference;
+      return formatPlainReference(paper, options.plainTemplate ?? DEFAULT_PLAIN_TEMPLATE, escape);
   }
 }
 

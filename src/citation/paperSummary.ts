@@ -41,13 +41,15 @@ export function paperDocumentation(source: Paper): string {
 }
 
 /**
- * A hover on a cited key of ours: bold title, authors, year · venue, the start of the abstract, then the
- * actions: command links, or plain notes (such as which .bib already has the paper), separated by " · ".
+ * A hover on a cited key of ours: bold title, the formatted reference when given, authors, year · venue, the start
+ * of the abstract, then the actions: command links, or plain notes (such as which .bib already has the paper),
+ * separated by " · ".
  */
-export function paperHover(source: Paper, actions: readonly (CommandLink | string)[]): string {
+export function paperHover(source: Paper, actions: readonly (CommandLink | string)[], reference?: string): string {
   const paper = readablePaper(source);
   return paragraphs([
     bold(paper.title),
+    ...(reference ? [escapeMarkdown(reference)] : []),
     escapeMarkdown(authorList(paper.authors ?? [])),
     escapeMarkdown(yearAndVenue(paper)),
     escapeMarkdown(excerpt(paper.abstract, HOVER_ABSTRACT_LENGTH)),

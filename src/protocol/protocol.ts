@@ -48,7 +48,12 @@ export type HostMessage =
   | { readonly type: 'show'; readonly paper: PaperView; readonly related: readonly PaperListItem[]; readonly saved: boolean }
   | { readonly type: 'notFound'; readonly paperId: string }
   /** The paper was saved to or removed from the reading list. */
-  | { readonly type: 'saved'; readonly paperId: string; readonly saved: boolean };
+  | { readonly type: 'saved'; readonly paperId: string; readonly saved: boolean }
+  /**
+   * The shown paper's formatted reference in the user's CSL style, plain text (shown as text, never as markup). Sent
+   * after `show`, when ready: the first one waits for citeproc-js to compile the style.
+   */
+  | { readonly type: 'reference'; readonly paperId: string; readonly reference: string };
 
 /** Host → side view: the reader's messages, and the list for the search field's query. */
 export type ViewHostMessage =
@@ -56,7 +61,7 @@ export type ViewHostMessage =
   | { readonly type: 'results'; readonly query: string; readonly sections: readonly PaperListSection[] };
 
 /** What the reader's buttons ask the host to do with a paper (the same in the panel and the view). */
-export const PAPER_ACTIONS = ['insertCitation', 'addToBibliography', 'copyKey', 'copyBibtex', 'saveToReadingList', 'removeFromReadingList'] as const;
+export const PAPER_ACTIONS = ['insertCitation', 'addToBibliography', 'copyKey', 'copyBibtex', 'copyReference', 'saveToReadingList', 'removeFromReadingList'] as const;
 export type PaperAction = (typeof PAPER_ACTIONS)[number];
 
 /** Reader → host, from either webview. Each names the paper the user saw, so a click never acts on another. */

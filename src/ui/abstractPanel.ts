@@ -201,9 +201,12 @@ class AbstractPanel implements vscode.Disposable {
     const message: Promise<HostMessage> = content.kind === 'paper'
       ? this.owner.reader.showMessage(content.paper)
       : Promise.resolve({ type: 'notFound', paperId: content.paperId });
-    void message.then((ready) => {
+    void message.then(async (ready) => {
       // A newer paper may have been set while this one's related papers were computed.
-      if (this.content === content) void this.webviewPanel.webview.postMessage(ready);
+      if (this.content !== content) return;
+      void this.webviewPanel.webview.postMessage(ready);
+      const reference = content.kind === 'paper' ? await this.owner.reader.referenceMessage(content.paper) : undefined;
+      if (reference && this.content === content) void this.webviewPanel.webview.postMessage(reference);
     });
   }
 

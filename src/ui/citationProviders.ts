@@ -22,12 +22,15 @@ import type { LoadedPaper } from '../papers/paper';
 import { plainForLabel, plainLine } from '../shared/untrustedText';
 import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } from './bibliographies';
 import type { AddToBibliographyArgs } from './commands';
+import type { FormattedReferences } from './formattedReference';
 import type { PaperLibrary } from './paperLibrary';
 
 export interface CitationProviderServices {
   readonly library: PaperLibrary;
   readonly config: ConfigStore;
   readonly bibliographies: Bibliographies;
+  /** The formatted reference shown under the title in the hover. */
+  readonly references: FormattedReferences;
   /** Told of every paper cited by accepting a completion, as the insert commands tell of theirs. */
   readonly onDidCite: (paper: LoadedPaper) => unknown;
   /** Recently cited or opened papers, most recent first, then the reading list: offered first before anything is typed. */
@@ -171,7 +174,7 @@ async function describeKey(
   // A key the .bib has names the .bib's paper, which may be one of ours under another key (same arXiv id, DOI or
   // title; show ours, it has the abstract) but is never our paper that merely has the same key.
   const paper = bibEntry ? samePaperAs(bibEntry, catalog) : catalog.getByKey(key);
-  if (paper) return new vscode.Hover(trustedMarkdown(paperHover(paper, paperActions(paper, document, bibliography))), range);
+  if (paper) return new vscode.Hover(trustedMarkdown(paperHover(paper, paperActions(paper, document, bibliography), await services.references.of(paper))), range);
   if (bibEntry && bibliography.target) {
     return new vscode.Hover(untrustedMarkdown(bibEntryHover(bibEntry, bibliography.fileNames.get(bibEntry) ?? path.basename(bibliography.target.uri.path))), range);
   }

@@ -96,6 +96,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       }),
     },
     { button: { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy Citation Key' }, run: copyCitationKey },
+    { button: { iconPath: new vscode.ThemeIcon('references'), tooltip: 'Copy Formatted Reference' }, run: (paper) => services.references.copy(paper) },
   ];
 
   /** A paper from an id argument, or from the picker; a message when the id is unknown. */
@@ -177,6 +178,11 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     vscode.commands.registerCommand('paperLookup.copyCitationKey', async (paperId?: unknown) => {
       const paper = await resolvePaper(paperId, { title: 'Copy Citation Key', placeholder: 'Search papers' });
       if (paper) await copyCitationKey(paper);
+    }),
+
+    vscode.commands.registerCommand('paperLookup.copyFormattedReference', async (paperId?: unknown) => {
+      const paper = await resolvePaper(paperId, { title: 'Copy Formatted Reference', placeholder: 'Search papers' });
+      if (paper) await services.references.copy(paper);
     }),
 
     vscode.commands.registerCommand(INSERT_AND_CONTINUE_COMMAND, () => runItemActionCommand(INSERT_AND_CONTINUE_COMMAND)),

@@ -11,6 +11,7 @@ import { Bibliographies } from './bibliographies';
 import { CitationDiagnostics } from './citationDiagnostics';
 import { BibliographyEntries, citationProviders } from './citationProviders';
 import { registerCommands } from './commands';
+import { FormattedReferences } from './formattedReference';
 import type { InsertServices } from './insertCitation';
 import { LivePreview } from './livePreview';
 import { OnlineLookup } from './onlineLookup';
@@ -60,7 +61,8 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
   const online = new OnlineLookup({ globalStorage: context.globalStorageUri, globalState: context.globalState, version: String(context.extension.packageJSON.version), config, library, output });
   // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its
   // paper a recent one.
-  const insertServices: InsertServices = { config, bibliographies, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
+  const references = new FormattedReferences(context.extensionUri, config);
+  const insertServices: InsertServices = { config, bibliographies, references, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
   const reader = new PaperReader({ ...insertServices, library, readingList });
   const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
   const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader, online });
@@ -73,6 +75,7 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
     library,
     config,
     bibliographies,
+    references,
     onDidCite: (paper) => readingList.noteUsed(paper.id),
     recentPaperIds: () => [...readingList.recent, ...readingList.saved],
   });

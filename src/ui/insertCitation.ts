@@ -17,10 +17,13 @@ import { CONFIG_SECTION, type AddToBibliography, type ConfigStore } from '../con
 import type { LoadedPaper } from '../papers/paper';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { bibliographyLanguage, confirmWrite, decideWrite, readText, writtenFormatsFor, type Bibliographies, type BibliographyTarget, type CitationWriter, type Declare } from './bibliographies';
+import type { FormattedReferences } from './formattedReference';
 
 export interface InsertServices {
   readonly config: ConfigStore;
   readonly bibliographies: Bibliographies;
+  /** The plain reference written into files that are neither Markdown nor LaTeX, unless a template is set. */
+  readonly references: FormattedReferences;
   /** Told about every paper cited, whichever way: the recent papers list it. */
   readonly onDidInsert?: (paper: LoadedPaper) => unknown;
 }
@@ -63,11 +66,12 @@ export async function insertCitation(
   const style = citationStyleFor(document.languageId, config.citation);
   const language = style === 'markdown' || style === 'latex' || style === 'typst' ? style : undefined;
   const bibliography = language && bibliographyLanguage(document.languageId) ? await chooseBibliography(document, paper, services) : undefined;
+  const formattedReference = style === 'plain' && config.citation.plainTemplate === undefined ? await services.references.of(paper) : undefined;
 
   /** Writes the citation of the paper under `key` at every cursor, and the .bib's declaration if given, as one edit. */
   const writeCitation: CitationWriter = async (key, declare) => {
     const text = document.getText();
-    const fresh = formatCitation({ ...paper, key }, style, config.citation, document.languageId);
+    const fresh = formatCitation({ ...paper, key }, style, config.citation, document.languageId, formattedReference);
     const declaration = declare?.(text);
     // A selection that spans the declaration's place would overlap it in one edit: the declaration then goes in after.
     const apart = declaration !== undefined && editor.selections.some((selection) => document.offsetAt(selection.start) < declaration.offset && declaration.offset < document.offsetAt(selection.end));

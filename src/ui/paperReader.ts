@@ -8,7 +8,7 @@ import { bibliographyEntryFor } from '../bibtex/bibEntryCopy';
 import type { LoadedPaper } from '../papers/paper';
 import { isPaperLink, toPaperListItem, toPaperView } from '../protocol/paperView';
 import type { HostMessage, ReaderMessage } from '../protocol/protocol';
-import { plainForLabel, plainForMessage } from '../shared/untrustedText';
+import { inertBidi, plainForLabel, plainForMessage } from '../shared/untrustedText';
 import { copyCitationKey } from './copyCitationKey';
 import { insertCitation, type InsertServices } from './insertCitation';
 import type { PaperLibrary } from './paperLibrary';
@@ -44,6 +44,16 @@ export class PaperReader implements vscode.Disposable {
     };
   }
 
+  /** The reader's `reference` message for a paper, sent after its `show`; undefined if it cannot be formatted. */
+  async referenceMessage(paper: LoadedPaper): Promise<HostMessage | undefined> {
+    try {
+      return { type: 'reference', paperId: paper.id, reference: inertBidi(await this.services.references.of(paper)) };
+    } catch {
+      // The reader shows the paper without it; Copy Formatted Reference reports what went wrong.
+      return undefined;
+    }
+  }
+
   /**
    * Does what a reader message asks. `open` is the webview host's own way of showing a paper; opening
    * counts as using the paper, so it joins the recent papers.
@@ -73,6 +83,9 @@ export class PaperReader implements vscode.Disposable {
         case 'copyBibtex':
           await vscode.env.clipboard.writeText(`${await bibliographyEntryFor(paper, paper.key)}\n`);
           vscode.window.setStatusBarMessage(plainForLabel(`Copied the BibTeX entry for ${paper.key}`), 3000);
+          return;
+        case 'copyReference':
+          await this.services.references.copy(paper);
           return;
         case 'saveToReadingList':
           await readingList.save(paper.id);

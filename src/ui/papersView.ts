@@ -133,7 +133,10 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
     this.shownPaperId = paper.id;
     const message = await this.services.reader.showMessage(paper);
     // A newer paper may have been shown while this one's related papers were computed.
-    if (this.shownPaperId === paper.id) this.post(message);
+    if (this.shownPaperId !== paper.id) return;
+    this.post(message);
+    const reference = await this.services.reader.referenceMessage(paper);
+    if (reference && this.shownPaperId === paper.id) this.post(reference);
   }
 
   private async postResults(): Promise<void> {

@@ -16,6 +16,8 @@ export class Reader {
   private paperId: string | undefined;
   private saved = false;
   private saveButton: HTMLElement | undefined;
+  /** Where the formatted reference goes when the host sends it: under the title. */
+  private referenceLine: HTMLElement | undefined;
   /** Set when the user opened a related paper here, so its title takes the focus the clicked link had. */
   private focusNextTitle = false;
 
@@ -42,6 +44,13 @@ export class Reader {
       case 'saved':
         if (message.paperId === this.paperId) this.setSaved(message.saved);
         return;
+      case 'reference':
+        // Plain text from the host: set as text, never parsed as markup or LaTeX.
+        if (message.paperId === this.paperId && this.referenceLine) {
+          this.referenceLine.textContent = message.reference;
+          this.referenceLine.hidden = false;
+        }
+        return;
     }
   }
 
@@ -55,6 +64,10 @@ export class Reader {
     const title = element('h1', { id: 'paper-title', tabIndex: -1 });
     title.append(richText(paper.title));
     header.append(title);
+    // Filled in by the host's `reference` message; a re-render of the same paper keeps the one it has.
+    const reference = !isNewPaper && this.referenceLine?.textContent ? this.referenceLine.textContent : '';
+    this.referenceLine = element('p', { className: 'reference', textContent: reference, hidden: reference === '' });
+    header.append(this.referenceLine);
     if (paper.authors.length > 0) header.append(withText(element('p', { className: 'authors' }), paper.authors.join(', ')));
     const published = [paper.year?.toString(), paper.venue].filter((part): part is string => Boolean(part));
     if (published.length > 0) header.append(withText(element('p', { className: 'published' }), published.join(' · ')));
@@ -122,6 +135,7 @@ export class Reader {
       button('Add to Bibliography', 'addToBibliography', 'Add to the document’s bibliography without citing'),
       button('Copy Key', 'copyKey', `Copy Key ${paper.key} to the clipboard`),
       button('Copy BibTeX', 'copyBibtex', 'Copy the BibTeX entry to the clipboard'),
+      button('Copy Reference', 'copyReference', 'Copy the formatted reference to the clipboard'),
       this.saveButton,
       element('code', { className: 'key', textContent: paper.key }),
     );
@@ -159,6 +173,7 @@ export class Reader {
   private renderNotFound(paperId: string): void {
     this.paperId = undefined;
     this.saveButton = undefined;
+    this.referenceLine = undefined;
     const section = element('section', { className: 'not-found' });
     section.setAttribute('role', 'status');
     const explanation = element('p', { textContent: 'No loaded index has a paper with the id ' });

@@ -1,8 +1,8 @@
 // The citing flow as a person meets it, in the real workbench: the abstract panel as a tab over the document in
 // the same editor group still inserts into that document; a cited key missing from the .bib shows as a problem
 // whose quick fix (Ctrl+.) adds the entry; focusing the Papers view puts the cursor in its search field; and
-// "Show Loaded Indexes and Problems" opens the Sources view. Screenshots of the quick fix and the Sources view go
-// to docs/screenshots/. Run by test/e2e/run.mjs.
+// "Show Loaded Indexes and Problems" opens the Sources view; the hover shows the formatted reference. Screenshots of
+// the quick fix, the hover and the Sources view go to docs/screenshots/. Run by test/e2e/run.mjs.
 import { strict as assert } from 'node:assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,6 +72,18 @@ export async function runCitingFlowTests(results, grep) {
     const bibFile = path.join(workbench.workspaceFolder, 'refs.bib');
     await waitUntil(`${POINTER_NETWORKS_KEY} in refs.bib`, async () => (await readFile(bibFile, 'utf8')).includes(`{${POINTER_NETWORKS_KEY},`));
     await waitUntil('the problem to go', async () => (await page.locator('.editor-group-container.active .squiggly-warning').count()) === 0);
+  });
+
+  test('the hover on a cited key shows its formatted reference under the title', async () => {
+    await workbench.openFile(CITING);
+    await page.locator('.editor-group-container.active .view-line', { hasText: POINTER_NETWORKS_KEY }).click();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'Pointer networks [@'.length + 2; i++) await page.keyboard.press('ArrowRight');
+    await workbench.runCommand('Show or Focus Hover');
+    const hover = page.locator('.monaco-hover', { hasText: 'Vinyals, O., Fortunato, M., & Jaitly, N. (2015). Pointer Networks. NIPS 2015.' });
+    await hover.waitFor({ timeout: UI_TIMEOUT_MS });
+    await workbench.screenshot(path.join(SCREENSHOTS_DIR, 'hover-formatted-reference-dark.png'));
+    await page.keyboard.press('Escape');
   });
 
   test('Focus on Papers View puts the cursor in the search field, so typing searches at once', async () => {

@@ -136,7 +136,11 @@ const TESTS = [
       await panel.locator('#paper-title', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
       await panel.locator('.related .paper-link').nth(4).waitFor({ timeout: UI_TIMEOUT_MS });
       const actions = await panel.getByRole('group', { name: 'Actions for this paper' }).locator('vscode-button').allInnerTexts();
-      assert.deepEqual(actions.map((label) => label.trim()), ['Insert Citation', 'Add to Bibliography', 'Copy Key', 'Copy BibTeX', 'Save to Reading List']);
+      assert.deepEqual(actions.map((label) => label.trim()), ['Insert Citation', 'Add to Bibliography', 'Copy Key', 'Copy BibTeX', 'Copy Reference', 'Save to Reading List']);
+      // Under the title, the formatted reference in the default style (APA), as text; it comes after the paper.
+      const reference = 'Vinyals, O., Fortunato, M., & Jaitly, N. (2015). Pointer Networks. NIPS 2015. https://arxiv.org/abs/1506.03134';
+      await panel.locator('header .reference', { hasText: reference }).waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.equal((await panel.locator('header .reference').innerText()).trim(), reference);
       await page.locator('.tabs-container .tab', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
       await workbench.screenshot(path.join(SCREENSHOTS_DIR, `panel-${theme.name}.png`));
     },

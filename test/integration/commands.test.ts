@@ -73,7 +73,8 @@ describe('Papers commands', function () {
   });
 
   it('writes the plain reference into a code file as a line comment, unless the cursor is in one', async () => {
-    const reference = 'Oriol Vinyals, Meire Fortunato, and Navdeep Jaitly (2015). Pointer Networks. https://arxiv.org/abs/1506.03134';
+    // The formatted reference in the default style, APA (see ./csl.test.ts for the others).
+    const reference = 'Vinyals, O., Fortunato, M., & Jaitly, N. (2015). Pointer Networks. NIPS 2015. https://arxiv.org/abs/1506.03134';
     const inComment = await openAtEnd('# ref: ', 'python');
     assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'pointer-networks' }), true);
     assert.equal(inComment.document.getText(), `# ref: ${reference}`);
@@ -92,10 +93,11 @@ describe('Papers commands', function () {
       await vscode.commands.executeCommand('paperLookup.reloadIndexes');
       const html = await openAtEnd('<p>See ', 'html');
       assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'markup-title' }), true);
-      assert.equal(html.document.getText(), '<p>See &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Quotes&quot;.');
+      // The formatted reference (APA: a paper without author and year is "Title. (n.d.)."; straight quotes become “ ”).
+      assert.equal(html.document.getText(), '<p>See &lt;script&gt;alert(1)&lt;/script&gt; &amp; “Quotes.” (n.d.).');
       const plain = await openAtEnd('See ', 'plaintext');
       assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'markup-title' }), true);
-      assert.equal(plain.document.getText(), `See ${title}.`);
+      assert.equal(plain.document.getText(), 'See <script>alert(1)</script> & “Quotes.” (n.d.).');
     } finally {
       await setSetting('indexes', undefined);
       await vscode.workspace.fs.delete(workspaceFile(index));

@@ -151,10 +151,17 @@ async function copyKatexAssets() {
   await Promise.all(fonts.map((name) => copyFile(path.join(from, 'fonts', name), path.join(to, 'fonts', name))));
 }
 
+/** sql.js's SQLite in WebAssembly, which reads Zotero's database (src/sources/zotero/sqlJs.ts loads it from beside the bundle). */
+async function copySqlJsWasm() {
+  await mkdir('dist', { recursive: true });
+  await copyFile(path.join('node_modules', 'sql.js', 'dist', 'sql-wasm.wasm'), path.join('dist', 'sql-wasm.wasm'));
+}
+
 // The test entry runs whatever *.test.js it finds: drop the output of test files deleted since the last build.
 await rm('out/test/integration', { recursive: true, force: true });
 
 await copyKatexAssets();
+await copySqlJsWasm();
 
 if (watch) {
   const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));

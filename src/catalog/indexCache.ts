@@ -28,12 +28,13 @@ import { deserializeIndexSteps, serializeIndexSteps, type ByteReader } from './s
 import type { IndexProblem } from '../sources/parseIndex';
 import type { LoadedPaper } from '../papers/paper';
 import { statRegularFile, type ReadLimits } from '../sources/regularFile';
+import { isZoteroDatabasePath, zoteroSourceStamp } from '../sources/zotero/zoteroSource';
 
 /**
  * Bumped when the metadata, the layout around the index or the papers' stored fields change (3: a .bib paper's own
- * key and entry text).
+ * key and entry text; 4: a Zotero paper's collections, PDF and link).
  */
-export const CACHE_FILE_VERSION = 3;
+export const CACHE_FILE_VERSION = 4;
 const MAGIC = 'PLCC';
 const HEAD_BYTES = 16;
 export const CACHE_FILE_EXTENSION = '.plcache';
@@ -71,7 +72,8 @@ export async function stampSources(locations: readonly string[], limits: ReadLim
   return Promise.all(
     locations.map(async (location) => {
       const stat = await statRegularFile(location, limits);
-      return { location, size: stat.size, mtimeMs: stat.mtimeMs };
+      const stamp = { location, size: stat.size, mtimeMs: stat.mtimeMs };
+      return isZoteroDatabasePath(location) ? zoteroSourceStamp(location, stamp) : stamp;
     }),
   );
 }

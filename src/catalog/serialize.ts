@@ -42,9 +42,11 @@ const ABSENT = 0xffffffff;
  * The text columns read per paper when asked for. `source`, like the citation key, is there only for papers
  * of a catalog (LoadedPaper). Ids and keys, which the catalog's lookups need for every paper, are packed.
  */
-const STRING_FIELDS = ['title', 'abstract', 'authors', 'arxivId', 'arxivCategory', 'doi', 'url', 'venue', 'bibtex', 'source'] as const;
+const STRING_FIELDS = ['title', 'abstract', 'authors', 'arxivId', 'arxivCategory', 'doi', 'url', 'venue', 'bibtex', 'collections', 'pdfFile', 'zoteroLink', 'source'] as const;
 type StringField = (typeof STRING_FIELDS)[number];
-/** Between the authors of one paper. */
+/** Fields that are lists of strings, stored joined by `AUTHOR_SEPARATOR`. */
+type ListField = 'authors' | 'collections';
+/** Between the authors (or collections) of one paper. */
 const AUTHOR_SEPARATOR = '\u001f';
 
 interface SectionInfo {
@@ -457,6 +459,10 @@ const POSITION = Symbol('position');
 function cachedPaperClass(columns: PaperColumns): new (position: number) => StoredPaper {
   const { ids, keys, years } = columns;
   const text = (field: StringField, position: number): string | undefined => columns[field].value(position);
+  const list = (field: ListField, position: number): string[] | undefined => {
+    const joined = text(field, position);
+    return joined === undefined ? undefined : joined === '' ? [] : joined.split(AUTHOR_SEPARATOR);
+  };
   return class CachedPaper implements StoredPaper {
     private readonly [POSITION]: number;
 
@@ -482,8 +488,16 @@ function cachedPaperClass(columns: PaperColumns): new (position: number) => Stor
       return text('abstract', this[POSITION]) ?? '';
     }
     get authors(): string[] | undefined {
-      const names = text('authors', this[POSITION]);
-      return names === undefined ? undefined : names === '' ? [] : names.split(AUTHOR_SEPARATOR);
+      return list('authors', this[POSITION]);
+    }
+    get collections(): string[] | undefined {
+      return list('collections', this[POSITION]);
+    }
+    get pdfFile(): string | undefined {
+      return text('pdfFile', this[POSITION]);
+    }
+    get zoteroLink(): string | undefined {
+      return text('zoteroLink', this[POSITION]);
     }
     get arxivId(): string | undefined {
       return text('arxivId', this[POSITION]);
@@ -510,7 +524,7 @@ function cachedPaperClass(columns: PaperColumns): new (position: number) => Stor
 }
 
 function stringValue(paper: StoredPaper, field: StringField): string | undefined {
-  if (field === 'authors') return paper.authors?.map((name) => name.split(AUTHOR_SEPARATOR).join(' ')).join(AUTHOR_SEPARATOR);
+  if (field === 'authors' || field === 'collections') return paper[field]?.map((name) => name.split(AUTHOR_SEPARATOR).join(' ')).join(AUTHOR_SEPARATOR);
   return paper[field];
 }
 

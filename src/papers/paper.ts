@@ -29,6 +29,12 @@ export interface Paper {
    * fields above.
    */
   readonly bibtex?: string;
+  /** For a paper from a Zotero library: the collections that hold it, each as its path (`Thesis/Chapter 2`). */
+  readonly collections?: readonly string[];
+  /** The absolute path of the paper's PDF (a Zotero attachment), for Open PDF. */
+  readonly pdfFile?: string;
+  /** For a paper from a Zotero library: the `zotero://select/…` link that shows it in Zotero. */
+  readonly zoteroLink?: string;
 }
 
 /** A paper as loaded into the catalog: the index data plus what the loader derived. */
@@ -60,6 +66,6 @@ export function withoutUndefined<T extends object>(object: T): T {
  */
 export function paperFields<P extends Paper>(paper: P): P {
   const { source } = paper as Partial<LoadedPaper>;
-  const { id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, bibtex } = paper;
-  return withoutUndefined({ id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, bibtex, source }) as unknown as P;
+  const { id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, bibtex, collections, pdfFile, zoteroLink } = paper;
+  return withoutUndefined({ id, title, abstract, authors, year, arxivId, arxivCategory, doi, url, venue, key, bibtex, collections, pdfFile, zoteroLink, source }) as unknown as P;
 }

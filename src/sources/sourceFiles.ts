@@ -12,6 +12,7 @@ import { readArxivJsonl } from './jsonlSource';
 import { parseIndexText, type IndexProblem } from './parseIndex';
 import type { Paper } from '../papers/paper';
 import { readRegularFile, RefusedFileError, regularFileChunks, type ReadLimits } from './regularFile';
+import { isZoteroDatabasePath, readZoteroSource } from './zotero/zoteroSource';
 
 export interface SourceReadOptions {
   /** Shown instead of the index's own name (the bundled index). */
@@ -93,6 +94,8 @@ export async function jsonLinesSource(
  */
 export async function readSourceFile(file: string, options: SourceReadOptions = {}): Promise<IndexSource | undefined> {
   if (isJsonLinesPath(file)) return jsonLinesSource(regularFileChunks(file, CHUNK_BYTES), file, options, describeReadError);
+  // A SQLite file is a Zotero library (./zotero/zoteroSource.ts).
+  if (isZoteroDatabasePath(file)) return readZoteroSource(file, limitsFor(file, options.maxBytes), options.displayName);
   let text: string;
   try {
     // Decoded as `workspace.fs` reads are (src/ui/indexFileReader.ts): a byte-order mark is dropped.

@@ -222,10 +222,18 @@ export async function zoteroBibtexEntry(item: ZoteroItem, key: string, title: st
     ['urldate', fields.get('accessDate')?.replace(/\s*T?\d+:\d+:\d+.*/, '') || undefined],
     ['abstract', await text(fields.get('abstractNote'))],
   ];
-  const lines = entries.filter(([, value]) => value).map(([name, value]) => `  ${name} = {${value}}`);
+  const lines = entries.filter(([, value]) => value).map(([name, value]) => `  ${name} = {${withMinusSigns(value!)}}`);
   // A bare month macro, which every style and biblatex define.
   if (month !== undefined) lines.splice(lines.findIndex((line) => line.startsWith('  year =')) + 1, 0, `  month = ${MONTHS[month - 1]}`);
   return `@${type}{${key},\n${lines.join(',\n')}\n}`;
+}
+
+/**
+ * The minus sign (U+2212, common in Zotero titles from chemistry and physics: `La<sub>2−x</sub>`), which the writer
+ * keeps as it is and pdflatex rejects, as a LaTeX minus that works in text and in math.
+ */
+function withMinusSigns(value: string): string {
+  return value.replace(/\u2212/g, '{\\ensuremath{-}}');
 }
 
 /** Where a paper from a Zotero library links back to: `zotero://select/…` opens it in Zotero. */

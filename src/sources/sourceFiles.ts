@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { BibParser } from '../bibtex/bibliography';
 import { parseBibIndexText } from './bibSource';
+import { isCslJsonText, parseCslJsonText } from './cslJson';
 import type { IndexSource } from '../sources/paperSource';
 import { readArxivJsonl } from './jsonlSource';
 import { parseIndexText, type IndexProblem } from './parseIndex';
@@ -48,7 +49,8 @@ export function limitsFor(file: string, maxBytes: number | undefined): ReadLimit
 
 /** A JSON index or .bib file's text as a source. */
 export async function sourceFromText(text: string, location: string, displayName?: string, parseBib?: BibParser): Promise<IndexSource> {
-  const parsed = /\.bib$/i.test(location) ? await parseBibIndexText(text, location, parseBib) : parseIndexText(text, location);
+  // A JSON array is CSL JSON (./cslJson.ts); our own index is an object.
+  const parsed = /\.bib$/i.test(location) ? await parseBibIndexText(text, location, parseBib) : isCslJsonText(text) ? parseCslJsonText(text, location) : parseIndexText(text, location);
   return { name: displayName ?? parsed.name ?? path.basename(location), location, papers: parsed.papers, problems: parsed.problems };
 }
 

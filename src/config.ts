@@ -2,16 +2,22 @@
  * Settings → one frozen, typed object. The rest of the extension reads `Config` and never calls
  * `getConfiguration` itself, so a feature can be tested with a plain object.
  */
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_PLAIN_TEMPLATE, type CitationOptions } from './citation/format';
 import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './papers/keys';
 import { maxFileBytes } from './sources/regularFile';
+import { zoteroDatabasePath } from './sources/zotero/zoteroSource';
 
 export type AddToBibliography = 'always' | 'ask' | 'never';
 
 export interface Config {
-  /** Extra index files, workspace-relative or absolute. */
+  /** Extra index files, workspace-relative or absolute; the Zotero database last when the user chose to use it. */
   readonly indexes: readonly string[];
+  /** The Zotero data directory's database (`paperLookup.zotero.dataDirectory`), whether or not it is used. */
+  readonly zoteroDatabase: string;
+  /** `paperLookup.zotero.enabled`: undefined until the user answers the offer (src/ui/zotero.ts). */
+  readonly zoteroEnabled?: boolean;
   readonly citation: CitationOptions;
   readonly keyTemplate: string;
   /** Set when the configured key template is unusable (the default is used instead). */
@@ -34,8 +40,13 @@ export function readConfig(): Config {
   const problem = keyTemplateProblem(keyTemplate);
   const languages = settings.get<Record<string, unknown>>('citation.languages') ?? {};
   const addToBibliography = settings.get<string>('citation.addToBibliography');
+  const userIndexes = Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : [];
+  const zoteroDatabase = zoteroDatabasePath(settings.get<string>('zotero.dataDirectory') ?? '', homedir());
+  const zoteroEnabled = settings.get<boolean | null>('zotero.enabled') ?? undefined;
   return Object.freeze({
-    indexes: Object.freeze(Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : []),
+    indexes: Object.freeze(zoteroEnabled === true && !userIndexes.includes(zoteroDatabase) ? [...userIndexes, zoteroDatabase] : userIndexes),
+    zoteroDatabase,
+    ...(typeof zoteroEnabled === 'boolean' ? { zoteroEnabled } : {}),
     citation: Object.freeze({
       plainTemplate: settings.get<string>('citation.plainTemplate') || DEFAULT_PLAIN_TEMPLATE,
       latexCommand: (settings.get<string>('citation.latexCommand') || 'cite').replace(/^\\/, ''),

@@ -19,6 +19,7 @@ import { PaperReader } from './ui/paperReader';
 import { PapersView } from './ui/papersView';
 import { SourcesView } from './ui/sourcesView';
 import { ReadingList } from './ui/readingList';
+import { registerZotero } from './ui/zotero';
 
 /** What `activate` returns: used by the integration tests, and by other extensions that want our papers. */
 export interface PaperLookupApi {
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     context.subscriptions.push(sourcesView, library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
     context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
     context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output }));
+    context.subscriptions.push(...registerZotero({ config, library, globalState: context.globalState, output }));
     context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
     context.subscriptions.push(...registerCitationProviders({
       library,

@@ -62,6 +62,7 @@ export class Reader {
     source.append(element('vscode-badge', { textContent: paper.source }));
     header.append(source);
     if (paper.links.length > 0) header.append(this.renderLinks(paper));
+    if (paper.collections?.length) header.append(element('p', { className: 'collections', textContent: `In ${paper.collections.join(' · ')}` }));
 
     const abstractSection = element('section', { className: 'abstract' });
     abstractSection.setAttribute('aria-labelledby', 'abstract-heading');
@@ -122,6 +123,8 @@ export class Reader {
       button('Add to Bibliography', 'addToBibliography', 'Add to the document’s bibliography without citing'),
       button('Copy Key', 'copyKey', `Copy Key ${paper.key} to the clipboard`),
       button('Copy BibTeX', 'copyBibtex', 'Copy the BibTeX entry to the clipboard'),
+      ...(paper.hasPdf ? [button('Open PDF', 'openPdf', 'Open the paper’s PDF')] : []),
+      ...(paper.inZotero ? [button('Show in Zotero', 'showInZotero', 'Show the paper in Zotero')] : []),
       this.saveButton,
       element('code', { className: 'key', textContent: paper.key }),
     );

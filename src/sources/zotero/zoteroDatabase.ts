@@ -111,6 +111,25 @@ export function readZoteroDatabase(SQL: SqlJsStatic, database: Uint8Array, optio
   }
 }
 
+/** The condition on `items` that keeps the regular items of the user's and the groups' libraries, as the module comment says. */
+function regularItems(db: Database): string {
+  const trash = hasTable(db, 'deletedItems') ? 'AND itemID NOT IN (SELECT itemID FROM deletedItems)' : '';
+  const types = `SELECT itemTypeID FROM ${tableOf(db, 'itemTypesCombined', 'itemTypes')} WHERE typeName IN (${NOT_REGULAR_ITEM_TYPES.map((name) => `'${name}'`).join(', ')})`;
+  return `itemTypeID NOT IN (${types}) ${trash} AND libraryID IN (SELECT libraryID FROM libraries WHERE type IN ('user', 'group'))`;
+}
+
+/** How many regular items the database holds, for the offer to use the library; throws when it is not Zotero's. */
+export function countZoteroItems(SQL: SqlJsStatic, database: Uint8Array): number {
+  const db = new SQL.Database(database);
+  try {
+    db.run('PRAGMA query_only = 1');
+    for (const [count] of rows(db, `SELECT COUNT(*) FROM items WHERE ${regularItems(db)}`)) return Number(count);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
 function readContents(SQL: SqlJsStatic, db: Database, options: ZoteroReadOptions): ZoteroContents {
   const warnings: string[] = [];
   const itemTypes = new Map<number, string>();
@@ -138,7 +157,6 @@ function readContents(SQL: SqlJsStatic, db: Database, options: ZoteroReadOptions
     libraries.set(id, type === 'group' ? { libraryID: id, groupID: Number(groupID), name: String(name ?? `Group ${groupID}`), items: [] } : { libraryID: id, name: 'My Library', items: [] });
   }
 
-  const skippedTypeIDs = [...itemTypes].filter(([, name]) => NOT_REGULAR_ITEM_TYPES.includes(name)).map(([id]) => id);
   const hasTrash = hasTable(db, 'deletedItems');
   const notTrashed = (column: string): string => (hasTrash ? `${column} NOT IN (SELECT itemID FROM deletedItems)` : '1');
   interface Building {
@@ -147,7 +165,7 @@ function readContents(SQL: SqlJsStatic, db: Database, options: ZoteroReadOptions
     typeID: number;
   }
   const items = new Map<number, Building>();
-  const itemSql = `SELECT itemID, itemTypeID, libraryID, key FROM items WHERE ${notTrashed('itemID')} AND itemTypeID NOT IN (${skippedTypeIDs.join(', ') || 'NULL'}) ORDER BY itemID`;
+  const itemSql = `SELECT itemID, itemTypeID, libraryID, key FROM items WHERE ${regularItems(db)} ORDER BY itemID`;
   for (const [itemID, typeID, libraryID, key] of rows(db, itemSql)) {
     const itemType = itemTypes.get(Number(typeID));
     if (!libraries.has(Number(libraryID)) || itemType === undefined) continue;

@@ -15,11 +15,20 @@ import type { IndexProblem } from '../parseIndex';
 import type { ReadLimits } from '../regularFile';
 import { readDatabaseSnapshot } from './snapshot';
 import { loadSqlJs } from './sqlJs';
-import { readZoteroDatabase, type ZoteroReadOptions } from './zoteroDatabase';
+import { countZoteroItems, readZoteroDatabase, type ZoteroReadOptions } from './zoteroDatabase';
 import { zoteroPaper } from './zoteroItem';
 
 export const ZOTERO_DATABASE_FILE = 'zotero.sqlite';
 export const BETTER_BIBTEX_DATABASE_FILE = 'better-bibtex.sqlite';
+
+/** Zotero's default data directory, `~/Zotero`, on every platform. */
+export const DEFAULT_ZOTERO_DATA_DIRECTORY = '~/Zotero';
+
+/** The database in a Zotero data directory as the setting gives it (`~/` for `home`; the default when blank). */
+export function zoteroDatabasePath(dataDirectory: string, home: string): string {
+  const folder = (dataDirectory.trim() || DEFAULT_ZOTERO_DATA_DIRECTORY).replace(/^~(?=$|[\\/])/, home);
+  return path.join(folder, ZOTERO_DATABASE_FILE);
+}
 
 /** Whether an index file is read as a Zotero database: any SQLite file by its name (`zotero.sqlite`, a copy of it). */
 export function isZoteroDatabasePath(file: string): boolean {
@@ -93,4 +102,9 @@ export async function zoteroSource(database: Uint8Array, location: string, optio
     problems: parts.flatMap((part) => part.problems),
     parts,
   };
+}
+
+/** How many papers the Zotero database at `file` holds (its regular items); throws when it cannot be read. */
+export async function countZoteroLibrary(file: string): Promise<number> {
+  return countZoteroItems(await loadSqlJs(), await readDatabaseSnapshot(file));
 }

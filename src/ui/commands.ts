@@ -92,6 +92,8 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       }),
     },
     { button: { iconPath: new vscode.ThemeIcon('copy'), tooltip: 'Copy Citation Key' }, run: copyCitationKey },
+    // A Zotero paper's (./zotero.ts).
+    { button: { iconPath: new vscode.ThemeIcon('file-pdf'), tooltip: 'Open PDF' }, appliesTo: (paper) => paper.pdfFile !== undefined, run: (paper) => vscode.commands.executeCommand('paperLookup.openPdf', paper.id) },
   ];
 
   /** A paper from an id argument, or from the picker; a message when the id is unknown. */

@@ -47,6 +47,8 @@ export interface ItemAction {
    * `runItemActionCommand`, with a keybinding whose `when` includes `paperLookup.pickerOpen`.
    */
   readonly command?: string;
+  /** The rows that get the button (a PDF to open); every row when absent. */
+  readonly appliesTo?: (paper: LoadedPaper) => boolean;
   run(paper: LoadedPaper): unknown;
 }
 
@@ -90,12 +92,12 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   picker.matchOnDetail = false;
   picker.value = options.initialQuery ?? '';
   picker.busy = true;
-  const buttons = options.itemActions?.map((action) => action.button) ?? [];
+  const actions = options.itemActions ?? [];
   let catalog: PaperCatalog | undefined;
   const refresh = (): void => {
     if (!catalog) return;
     const hits = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []);
-    picker.items = hits.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : hits.map((hit) => toItem(hit, buttons));
+    picker.items = hits.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : hits.map((hit) => toItem(hit, actions.filter((action) => action.appliesTo?.(hit.paper) ?? true).map((action) => action.button)));
   };
   void catalogLoading.then((loaded) => {
     catalog = loaded;

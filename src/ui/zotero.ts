@@ -37,20 +37,30 @@ export function registerZotero(services: ZoteroServices): vscode.Disposable[] {
   return [
     watch,
     { dispose: () => clearTimeout(offerTimer) },
+    vscode.commands.registerCommand('paperLookup.useZoteroLibrary', () => offerZoteroLibrary(services, true)),
     vscode.commands.registerCommand('paperLookup.openPdf', (paperId?: unknown) => withPaper(services.library, paperId, openPdf)),
     vscode.commands.registerCommand('paperLookup.showInZotero', (paperId?: unknown) => withPaper(services.library, paperId, showInZotero)),
   ];
 }
 
-/** Offers the Zotero library once, if there is one and the user has not answered; resolves with the answer given. */
-export async function offerZoteroLibrary({ config, globalState, output }: ZoteroServices): Promise<boolean | undefined> {
+/**
+ * Offers the Zotero library if there is one and the user has not answered (`askAgain`: whatever the earlier answer, for
+ * the Use Zotero Library command); resolves with the answer given.
+ */
+async function offerZoteroLibrary({ config, globalState, output }: ZoteroServices, askAgain = false): Promise<boolean | undefined> {
   const { zoteroEnabled, zoteroDatabase } = config.value;
-  if (zoteroEnabled !== undefined || globalState.get<boolean>(OFFER_DISMISSED) || !existsSync(zoteroDatabase)) return undefined;
+  if (!askAgain && (zoteroEnabled !== undefined || globalState.get<boolean>(OFFER_DISMISSED))) return undefined;
+  if (!existsSync(zoteroDatabase)) {
+    if (askAgain) void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: no Zotero library at ${zoteroDatabase}. Set paperLookup.zotero.dataDirectory to Zotero's data directory.`));
+    return undefined;
+  }
   let count: number;
   try {
     count = await countZoteroLibrary(zoteroDatabase);
   } catch (error) {
-    output.appendLine(`Not offering the Zotero library ${zoteroDatabase}: ${error instanceof Error ? error.message : String(error)}`);
+    const reason = `The Zotero library ${zoteroDatabase} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+    output.appendLine(reason);
+    if (askAgain) void vscode.window.showErrorMessage(plainForMessage(`Paper Lookup: ${reason}`));
     return undefined;
   }
   const use = 'Use Zotero Library';
@@ -103,13 +113,13 @@ class ZoteroWatch implements vscode.Disposable {
   }
 }
 
-async function withPaper(library: PaperLibrary, paperId: unknown, action: (paper: LoadedPaper) => Thenable<unknown>): Promise<void> {
+async function withPaper<T>(library: PaperLibrary, paperId: unknown, action: (paper: LoadedPaper) => Promise<T>): Promise<T | undefined> {
   const paper = typeof paperId === 'string' ? (await library.catalog()).get(paperId) : undefined;
   if (!paper) {
     void vscode.window.showInformationMessage('Paper Lookup: open a paper from your Zotero library in the abstract panel or the Papers view, then use its Open PDF or Show in Zotero button.');
-    return;
+    return undefined;
   }
-  await action(paper);
+  return action(paper);
 }
 
 /** Whether an installed extension opens PDF files in VS Code (a custom editor for `*.pdf`). */
@@ -120,26 +130,31 @@ function hasPdfViewer(): boolean {
   });
 }
 
-/** Opens the paper's PDF in VS Code when a PDF viewer extension is installed, else with the system's viewer. */
-async function openPdf(paper: LoadedPaper): Promise<void> {
+/**
+ * Opens the paper's PDF in VS Code when a PDF viewer extension is installed, else with the system's viewer; resolves
+ * with the file opened and where, or undefined when there is none.
+ */
+async function openPdf(paper: LoadedPaper): Promise<{ file: string; openedIn: 'editor' | 'system viewer' } | undefined> {
   if (!paper.pdfFile) {
     void vscode.window.showInformationMessage(plainForMessage(`Paper Lookup: "${paper.title}" has no PDF attachment in Zotero.`));
-    return;
+    return undefined;
   }
   if (!existsSync(paper.pdfFile)) {
     void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: the PDF of "${paper.title}" is not at ${paper.pdfFile} (Zotero may not have downloaded it to this computer).`));
-    return;
+    return undefined;
   }
   const uri = vscode.Uri.file(paper.pdfFile);
-  if (hasPdfViewer()) await vscode.commands.executeCommand('vscode.open', uri);
+  const inEditor = hasPdfViewer();
+  if (inEditor) await vscode.commands.executeCommand('vscode.open', uri);
   else await vscode.env.openExternal(uri);
   vscode.window.setStatusBarMessage(plainForLabel(`Opened ${path.basename(paper.pdfFile)}`), 3000);
+  return { file: paper.pdfFile, openedIn: inEditor ? 'editor' : 'system viewer' };
 }
 
-async function showInZotero(paper: LoadedPaper): Promise<void> {
+async function showInZotero(paper: LoadedPaper): Promise<boolean> {
   if (!paper.zoteroLink?.startsWith('zotero://select/')) {
     void vscode.window.showInformationMessage(plainForMessage(`Paper Lookup: "${paper.title}" is not from a Zotero library.`));
-    return;
+    return false;
   }
-  await vscode.env.openExternal(vscode.Uri.parse(paper.zoteroLink, true));
+  return vscode.env.openExternal(vscode.Uri.parse(paper.zoteroLink, true));
 }

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bibliographyFileFor } from '../../src/bibtex/bibEntryCopy';
+import { toPaperView } from '../../src/protocol/paperView';
 import { PaperCatalog } from '../../src/catalog/catalog';
 import type { LoadedPaper } from '../../src/papers/paper';
 import { readSourceFile } from '../../src/sources/sourceFiles';
@@ -102,6 +103,15 @@ for (const schemaVersion of [41, 32] as const) {
       assert.match(catalog.problems.map((problem) => problem.message).join('\n'), /1 PDF attachment is linked relative to Zotero's base directory/);
       assert.equal(attention.zoteroLink, 'zotero://select/library/items/VASWANI1');
       assert.equal(byTitle(catalog, 'Long Short-Term Memory').zoteroLink, 'zotero://select/groups/4242/items/LSTMGRP1');
+    });
+
+    it('tells the reader of the collections, the PDF and the link into Zotero, never the path or the link itself', () => {
+      const view = toPaperView(byTitle(catalog, 'Attention is All you Need'));
+      assert.deepEqual([view.collections, view.hasPdf, view.inZotero], [['Reading'], true, true]);
+      assert.doesNotMatch(JSON.stringify(view), /storage|zotero:/);
+      const bundledLike = toPaperView({ ...byTitle(catalog, 'The TeXbook'), zoteroLink: undefined });
+      assert.equal(bundledLike.hasPdf, undefined);
+      assert.equal(bundledLike.inZotero, undefined);
     });
 
     it('writes entries as Better BibTeX maps Zotero items', () => {

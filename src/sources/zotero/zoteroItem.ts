@@ -220,7 +220,7 @@ export async function zoteroBibtexEntry(item: ZoteroItem, key: string, title: st
     ['eprint', arxivId ? verbatimValue(arxivId) : undefined],
     ['archivePrefix', arxivId ? 'arXiv' : undefined],
     ['urldate', fields.get('accessDate')?.replace(/\s*T?\d+:\d+:\d+.*/, '') || undefined],
-    ['abstract', await text(fields.get('abstractNote'))],
+    // No `abstract`: the catalog shows it, no style prints it, and escaping it was most of the time a library took to load.
   ];
   const lines = entries.filter(([, value]) => value).map(([name, value]) => `  ${name} = {${withMinusSigns(value!)}}`);
   // A bare month macro, which every style and biblatex define.

@@ -44,7 +44,8 @@ export function isJsonLinesPath(file: string): boolean {
  * memory).
  */
 export function limitsFor(file: string, maxBytes: number | undefined): ReadLimits {
-  return isJsonLinesPath(file) || maxBytes === undefined ? {} : { maxBytes };
+  // A Zotero database must be read whole, whatever its size (Zotero's full-text index makes big ones common).
+  return isJsonLinesPath(file) || isZoteroDatabasePath(file) || maxBytes === undefined ? {} : { maxBytes };
 }
 
 /** A JSON index or .bib file's text as a source. */

@@ -60,6 +60,15 @@ const loadUnicode2latexLazily = {
   },
 };
 
+/** sql.js (SQLite in WebAssembly, which reads Zotero's database) likewise, from its own bundle. */
+const sqlJsBundle = 'sql-js.js';
+const loadSqlJsLazily = {
+  name: 'load-sql-js-lazily',
+  setup(build) {
+    build.onResolve({ filter: /^sql\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: `./${sqlJsBundle}`, external: true } : undefined));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
@@ -71,7 +80,16 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily],
+    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadSqlJsLazily],
+  },
+  {
+    ...shared,
+    entryPoints: { 'sql-js': 'sql.js' },
+    outdir: 'dist',
+    platform: 'node',
+    mainFields: nodeMainFields,
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...shared,

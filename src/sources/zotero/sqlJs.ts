@@ -1,10 +1,11 @@
 /**
  * sql.js, SQLite compiled to WebAssembly: one build that runs in every extension host, worker thread and Node version,
- * where a native module is built for one Node ABI. Loaded on first use, once per thread. Pure: no `vscode` import.
+ * where a native module is built for one Node ABI. Loaded on first use, once per thread, with `import()`: the extension
+ * bundles it apart (dist/sql-js.js, see esbuild.config.mjs), so activation never pays for it. Pure: no `vscode` import.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import initSqlJs, { type SqlJsStatic } from 'sql.js';
+import type { SqlJsStatic } from 'sql.js';
 
 let loaded: Promise<SqlJsStatic> | undefined;
 
@@ -18,6 +19,6 @@ function wasmFile(name: string): string {
 }
 
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  loaded ??= initSqlJs({ locateFile: wasmFile });
+  loaded ??= import('sql.js').then(({ default: initSqlJs }) => initSqlJs({ locateFile: wasmFile }));
   return loaded;
 }

@@ -71,6 +71,9 @@ const loadCslEngineLazily = loadLazily('./cslEngine', 'csl-engine.js', 'require-
  */
 const loadFeaturesLazily = loadLazily('./features.js', 'features.js', 'require-call');
 
+/** sql.js (SQLite in WebAssembly, which reads Zotero's database) likewise, from its own bundle. */
+const loadSqlJsLazily = loadLazily('sql.js', 'sql-js.js');
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
@@ -93,11 +96,20 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadCslEngineLazily],
+    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadCslEngineLazily, loadSqlJsLazily],
   },
   {
     ...shared,
     entryPoints: { 'csl-engine': 'src/citation/csl/cslEngine.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    mainFields: nodeMainFields,
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...shared,
+    entryPoints: { 'sql-js': 'sql.js' },
     outdir: 'dist',
     platform: 'node',
     mainFields: nodeMainFields,
@@ -182,10 +194,17 @@ async function copyKatexAssets() {
   await Promise.all(fonts.map((name) => copyFile(path.join(from, 'fonts', name), path.join(to, 'fonts', name))));
 }
 
+/** sql.js's SQLite in WebAssembly, which reads Zotero's database (src/sources/zotero/sqlJs.ts loads it from beside the bundle). */
+async function copySqlJsWasm() {
+  await mkdir('dist', { recursive: true });
+  await copyFile(path.join('node_modules', 'sql.js', 'dist', 'sql-wasm.wasm'), path.join('dist', 'sql-wasm.wasm'));
+}
+
 // The test entry runs whatever *.test.js it finds: drop the output of test files deleted since the last build.
 await rm('out/test/integration', { recursive: true, force: true });
 
 await copyKatexAssets();
+await copySqlJsWasm();
 
 if (watch) {
   const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));

@@ -38,7 +38,8 @@ const USAGE = `Usage:
 search ranks papers; cite prints one citation (bibtex, hayagriva: its .bib or Typst .yml entry; text: its reference
 in a CSL style, --style apa (the default), ieee, chicago-author-date, nature, vancouver, or a .csl file's path);
 bib prints a .bib with an entry for every loaded paper. Papers come from the bundled index plus every --index file:
-a JSON index (schema version 1), a BibTeX .bib, or arXiv JSON Lines (.jsonl, .ndjson).
+a JSON index (schema version 1) or CSL JSON (a JSON array), a BibTeX .bib, arXiv JSON Lines (.jsonl, .ndjson), or
+a Zotero library's zotero.sqlite (read safely while Zotero runs).
 A problem in an index file is printed on stderr as file:line:column: and the rest of the file
 and the other files are still used; the exit code is 2 only when no --index file gave a paper.
 --strict exits 2 on any index problem, warnings included, without running the command (for CI).

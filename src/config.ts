@@ -2,12 +2,14 @@
  * Settings → one frozen, typed object. The rest of the extension reads `Config` and never calls
  * `getConfiguration` itself, so a feature can be tested with a plain object.
  */
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { CitationOptions } from './citation/format';
 import { DEFAULT_STYLE } from './citation/csl/cslReferences';
 import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './papers/keys';
 import { DEFAULT_ENDPOINTS, type OnlineEndpoints } from './online/lookup';
 import { maxFileBytes } from './sources/regularFile';
+import { zoteroDatabasePath } from './sources/zotero/zoteroSource';
 
 export type AddToBibliography = 'always' | 'ask' | 'never';
 
@@ -21,10 +23,15 @@ export interface OnlineConfig {
 
 export interface Config {
   /**
-   * Index files, workspace-relative or absolute: the `paperLookup.indexes` setting, then the files the extension
-   * keeps itself in its global storage (online lookups, trending papers; see `ConfigStore.setStoredIndexes`).
+   * Index files, workspace-relative or absolute: the `paperLookup.indexes` setting, the Zotero database when the user
+   * chose to use it, then the files the extension keeps itself in its global storage (online lookups, trending
+   * papers; see `ConfigStore.setStoredIndexes`).
    */
   readonly indexes: readonly string[];
+  /** The Zotero data directory's database (`paperLookup.zotero.dataDirectory`), whether or not it is used. */
+  readonly zoteroDatabase: string;
+  /** `paperLookup.zotero.enabled`: undefined until the user answers the offer (src/ui/zotero.ts). */
+  readonly zoteroEnabled?: boolean;
   readonly citation: CitationOptions;
   readonly keyTemplate: string;
   /** Set when the configured key template is unusable (the default is used instead). */
@@ -48,8 +55,13 @@ export function readConfig(storedIndexes: readonly string[] = []): Config {
   const problem = keyTemplateProblem(keyTemplate);
   const languages = settings.get<Record<string, unknown>>('citation.languages') ?? {};
   const addToBibliography = settings.get<string>('citation.addToBibliography');
+  const userIndexes = Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : [];
+  const zoteroDatabase = zoteroDatabasePath(settings.get<string>('zotero.dataDirectory') ?? '', homedir());
+  const zoteroEnabled = settings.get<boolean | null>('zotero.enabled') ?? undefined;
   return Object.freeze({
-    indexes: Object.freeze([...(Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : []), ...storedIndexes]),
+    indexes: Object.freeze([...(zoteroEnabled === true && !userIndexes.includes(zoteroDatabase) ? [...userIndexes, zoteroDatabase] : userIndexes), ...storedIndexes]),
+    zoteroDatabase,
+    ...(typeof zoteroEnabled === 'boolean' ? { zoteroEnabled } : {}),
     citation: Object.freeze({
       // Unset (or empty): plain references are formatted in `style`.
       ...(settings.get<string>('citation.plainTemplate') ? { plainTemplate: settings.get<string>('citation.plainTemplate') } : {}),

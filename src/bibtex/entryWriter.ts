@@ -295,7 +295,7 @@ function cleanText(text: string): string {
  * Field text with no case protection and no math: names and venues (BibTeX styles do not change a journal's or
  * booktitle's case, and a `$` in a name is a dollar sign).
  */
-async function fieldText(text: string, encoding: BibtexEncoding, extraEscapes: Readonly<Record<string, string>> = {}): Promise<string> {
+export async function fieldText(text: string, encoding: BibtexEncoding, extraEscapes: Readonly<Record<string, string>> = {}): Promise<string> {
   const latex = await loadConverter();
   const clean = cleanText(text);
   return encodeText(clean, { ...TEX_ESCAPES, ...braceEscapes(clean), ...extraEscapes }, encoding, latex);
@@ -408,7 +408,7 @@ function properNounsOf(abstract: string): Set<string> {
  * Why not the whole title in double braces: lower-case words stay free, so a style can still change their case; and
  * biblatex ignores a title wrapped whole.
  */
-async function titleText(title: string, abstract: string, encoding: BibtexEncoding): Promise<string> {
+export async function titleText(title: string, abstract: string, encoding: BibtexEncoding): Promise<string> {
   const latex = await loadConverter();
   const atoms = splitMath(cleanText(title));
   const escapes = { ...TEX_ESCAPES, ...braceEscapes(atoms.map((atom) => ('text' in atom ? atom.text : '')).join('')) };
@@ -459,7 +459,7 @@ async function authorName(name: string, encoding: BibtexEncoding): Promise<strin
  * would break the field is percent-encoded — braces, which BibTeX counts, `\`, and whitespace, which no URL or
  * identifier holds literally.
  */
-function verbatimValue(value: string): string {
+export function verbatimValue(value: string): string {
   return value.trim().replace(/[{}\\\s]/g, (char) => '%' + char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 }
 

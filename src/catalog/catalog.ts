@@ -226,7 +226,8 @@ function* lookupSteps(contents: CatalogContents): Steps<Lookups> {
 }
 
 /** Merges the sources, assigns citation keys and builds the search index; see `PaperCatalog`. */
-export function* catalogSteps(sources: readonly IndexSource[], keyTemplate: string): Steps<CatalogContents> {
+export function* catalogSteps(files: readonly IndexSource[], keyTemplate: string): Steps<CatalogContents> {
+  const sources = files.flatMap((source) => source.parts ?? [source]);
   const problems: IndexProblem[] = sources.flatMap((source) => source.problems);
   const accepted: { paper: Paper; sourceNames: string[]; source: IndexSource }[] = [];
   const mergedIds: [string, number][] = [];

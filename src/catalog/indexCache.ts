@@ -32,9 +32,10 @@ import { deserializeIndexSteps, serializeIndexSteps, type ByteReader } from './s
 import type { IndexProblem } from '../sources/parseIndex';
 import type { PaperStore } from './paperStore';
 import { statRegularFile, type ReadLimits } from '../sources/regularFile';
+import { isZoteroDatabasePath, zoteroSourceStamp } from '../sources/zotero/zoteroSource';
 
 /** Bumped when the metadata, the layout around the index or the papers' stored fields or layout change. */
-export const CACHE_FILE_VERSION = 4;
+export const CACHE_FILE_VERSION = 5;
 const MAGIC = 'PLCC';
 const HEAD_BYTES = 16;
 export const CACHE_FILE_EXTENSION = '.plcache';
@@ -72,7 +73,8 @@ export async function stampSources(locations: readonly string[], limits: ReadLim
   return Promise.all(
     locations.map(async (location) => {
       const stat = await statRegularFile(location, limits);
-      return { location, size: stat.size, mtimeMs: stat.mtimeMs };
+      const stamp = { location, size: stat.size, mtimeMs: stat.mtimeMs };
+      return isZoteroDatabasePath(location) ? zoteroSourceStamp(location, stamp) : stamp;
     }),
   );
 }

@@ -49,11 +49,11 @@ export function disposedError(): Error {
 export type StoredPaper = Paper & Partial<Pick<LoadedPaper, 'key' | 'source'>>;
 
 /** The fields in a record, in this order. */
-const RECORD_FIELDS = ['title', 'abstract', 'authors', 'arxivId', 'arxivCategory', 'doi', 'url', 'venue', 'bibtex', 'source'] as const;
+const RECORD_FIELDS = ['title', 'abstract', 'authors', 'arxivId', 'arxivCategory', 'doi', 'url', 'venue', 'bibtex', 'collections', 'pdfFile', 'zoteroLink', 'source'] as const;
 type RecordField = (typeof RECORD_FIELDS)[number];
 const HEADER_BYTES = 4 * RECORD_FIELDS.length;
 const ABSENT = 0xffffffff;
-/** Between the authors of one paper. */
+/** Between the authors (or the collections) of one paper. */
 const AUTHOR_SEPARATOR = '\u001f';
 /** Papers encoded between pauses. */
 const PAPERS_PER_STEP = 1024;
@@ -120,7 +120,7 @@ function grown(bytes: Uint8Array, used: number, atLeast: number): Uint8Array {
 }
 
 function fieldText(paper: StoredPaper, field: RecordField): string | undefined {
-  if (field === 'authors') return paper.authors?.map((name) => name.split(AUTHOR_SEPARATOR).join(' ')).join(AUTHOR_SEPARATOR);
+  if (field === 'authors' || field === 'collections') return paper[field]?.map((name) => name.split(AUTHOR_SEPARATOR).join(' ')).join(AUTHOR_SEPARATOR);
   return paper[field];
 }
 
@@ -235,10 +235,12 @@ export class CachedPaperStore implements PaperList<StoredPaper> {
     const year = years[position];
     const paper: { -readonly [F in keyof StoredPaper]: StoredPaper[F] } = { id: ids.at(position), title: text.title ?? '', abstract: text.abstract ?? '' };
     if (text.authors !== undefined) paper.authors = text.authors === '' ? [] : text.authors.split(AUTHOR_SEPARATOR);
+    if (text.collections !== undefined) paper.collections = text.collections === '' ? [] : text.collections.split(AUTHOR_SEPARATOR);
     if (!Number.isNaN(year)) paper.year = year;
     for (const field of ['arxivId', 'arxivCategory', 'doi', 'url', 'venue'] as const) if (text[field] !== undefined) paper[field] = text[field];
     if (keys.lengthOf(position) > 0) paper.key = keys.at(position);
     if (text.bibtex !== undefined) paper.bibtex = text.bibtex;
+    for (const field of ['pdfFile', 'zoteroLink'] as const) if (text[field] !== undefined) paper[field] = text[field];
     if (text.source !== undefined) paper.source = text.source;
     return frozenPaper(paper);
   }

@@ -29,6 +29,12 @@ export interface Paper {
    * fields above.
    */
   readonly bibtex?: string;
+  /** For a paper from a Zotero library: the collections that hold it, each as its path (`Thesis/Chapter 2`). */
+  readonly collections?: readonly string[];
+  /** The absolute path of the paper's PDF (a Zotero attachment), for Open PDF. */
+  readonly pdfFile?: string;
+  /** For a paper from a Zotero library: the `zotero://select/…` link that shows it in Zotero. */
+  readonly zoteroLink?: string;
 }
 
 /** A paper as loaded into the catalog: the index data plus what the loader derived. */
@@ -85,5 +91,6 @@ export function asPaperList<P extends Paper>(papers: readonly P[] | PaperList<P>
 /** The paper frozen, its authors too: what a catalog hands out may be kept and shared, never changed. */
 export function frozenPaper<P extends Paper>(paper: P): P {
   if (paper.authors) Object.freeze(paper.authors);
+  if (paper.collections) Object.freeze(paper.collections);
   return Object.freeze(paper);
 }

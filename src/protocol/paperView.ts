@@ -26,6 +26,9 @@ export function toPaperView(paper: LoadedPaper): PaperView {
     ...(paper.venue ? { venue: inertBidi(paper.venue) } : {}),
     source: inertBidi(paper.source),
     links: paperLinks(paper),
+    ...(paper.collections?.length ? { collections: paper.collections.map(inertBidi) } : {}),
+    ...(paper.pdfFile ? { hasPdf: true } : {}),
+    ...(paper.zoteroLink ? { inZotero: true } : {}),
   };
 }
 

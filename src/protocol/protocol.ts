@@ -16,6 +16,12 @@ export interface PaperView {
   readonly source: string;
   /** Outbound links, already checked by the host to be `https:` URLs. */
   readonly links: readonly { readonly label: string; readonly href: string }[];
+  /** The Zotero collections that hold the paper, each as its path. */
+  readonly collections?: readonly string[];
+  /** Whether the paper has a PDF to open (`openPdf`). */
+  readonly hasPdf?: boolean;
+  /** Whether the paper is in a Zotero library (`showInZotero`). */
+  readonly inZotero?: boolean;
 }
 
 /** Text with parts to highlight (the words a search matched). */
@@ -61,7 +67,7 @@ export type ViewHostMessage =
   | { readonly type: 'results'; readonly query: string; readonly sections: readonly PaperListSection[] };
 
 /** What the reader's buttons ask the host to do with a paper (the same in the panel and the view). */
-export const PAPER_ACTIONS = ['insertCitation', 'addToBibliography', 'copyKey', 'copyBibtex', 'copyReference', 'saveToReadingList', 'removeFromReadingList'] as const;
+export const PAPER_ACTIONS = ['insertCitation', 'addToBibliography', 'copyKey', 'copyBibtex', 'copyReference', 'saveToReadingList', 'removeFromReadingList', 'openPdf', 'showInZotero'] as const;
 export type PaperAction = (typeof PAPER_ACTIONS)[number];
 
 /** Reader → host, from either webview. Each names the paper the user saw, so a click never acts on another. */

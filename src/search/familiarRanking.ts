@@ -3,6 +3,7 @@
  * when the query says too little to rank by. Pure: no `vscode` import.
  */
 import type { Paper } from '../papers/paper';
+import { searchInCollection, splitCollectionFilter } from './collectionFilter';
 import type { SearchHit } from './search';
 
 /**
@@ -15,6 +16,8 @@ export const SHORT_QUERY_MAX_LENGTH = 3;
 export interface SearchableCatalog<P extends Paper> {
   search(query: string, limit: number): SearchHit<P>[];
   get(id: string): P | undefined;
+  /** Every paper, for a `collection:` query with no other words (./collectionFilter.ts). */
+  readonly papers?: readonly P[];
 }
 
 /**
@@ -29,6 +32,8 @@ export function searchFamiliarFirst<P extends Paper>(
   limit: number,
   familiarIds: readonly string[],
 ): SearchHit<P>[] {
+  const { rest, collection } = splitCollectionFilter(query);
+  if (collection !== undefined) return searchInCollection(catalog, rest, collection, limit);
   const hits = catalog.search(query, limit);
   const length = query.trim().length;
   if (length > SHORT_QUERY_MAX_LENGTH || familiarIds.length === 0) return hits;

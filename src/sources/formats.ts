@@ -7,10 +7,10 @@ import * as path from 'node:path';
 import { bibFormat } from './bibSource';
 import { jsonLinesFormat } from './jsonlSource';
 import { failedSource, type IndexSource } from './paperSource';
-import { jsonFormat } from './parseIndex';
+import { jsonFormat } from './cslJson';
 import type { FormatReadOptions, SourceFile, SourceFormat } from './sourceFormat';
 
-/** Our JSON schema matches every name, so it stays last: a file of no other format is read as one of ours. */
+/** JSON (ours, or CSL JSON) matches every name, so it stays last: a file of no other format is read as JSON. */
 export const SOURCE_FORMATS: readonly SourceFormat[] = [bibFormat, jsonLinesFormat, jsonFormat];
 
 export function formatOf(fileName: string): SourceFormat {

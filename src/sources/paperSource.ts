@@ -21,6 +21,11 @@ export interface IndexSource {
   readonly location: string;
   readonly papers: readonly Paper[];
   readonly problems: readonly IndexProblem[];
+  /**
+   * For a file that holds several sources — a Zotero database: the user's library and each group library —, each of
+   * them, together holding `papers` and `problems`: the catalog loads them as sources of their own, each named.
+   */
+  readonly parts?: readonly IndexSource[];
 }
 
 /** What a source looked like when it was read: the same stamp means the same papers. */

@@ -7,7 +7,6 @@
 import { type Node, type ParseError, parseTree, printParseErrorCode, getNodeValue } from 'jsonc-parser';
 import { INDEX_SCHEMA_VERSION, withoutUndefined, type Paper } from '../papers/paper';
 import { slugify } from '../papers/slug';
-import { wholeText, type SourceFormat } from './sourceFormat';
 
 export interface IndexProblem {
   readonly severity: 'error' | 'warning';
@@ -24,14 +23,6 @@ export interface ParsedIndex {
   readonly papers: readonly Paper[];
   readonly problems: readonly IndexProblem[];
 }
-
-/** Our JSON index files: any file no other format claims (see ./formats.ts). */
-export const jsonFormat: SourceFormat = {
-  name: 'Paper Lookup JSON index',
-  matches: () => true,
-  streamed: false,
-  read: async (file) => parseIndexText(await wholeText(file), file.location),
-};
 
 /** Parses the text of an index file. `file` names the file in problem messages. */
 export function parseIndexText(text: string, file: string): ParsedIndex {

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { formatOf, readFormattedFile } from './formats';
+import { isZoteroDatabasePath, readZoteroSource, zoteroSourceStamp } from './zotero/zoteroSource';
 import type { FileSourceOptions, IndexSource, PaperSource, SourceReadOptions } from './paperSource';
 import { readRegularFile, RefusedFileError, regularFileChunks, statRegularFile, type ReadLimits } from './regularFile';
 import type { SourceFile } from './sourceFormat';
@@ -18,12 +19,18 @@ export const CHUNK_BYTES = 256 * 1024;
  * a chunk (the catalog worker reports a file too big for memory).
  */
 export function limitsFor(file: string, maxBytes: number | undefined): ReadLimits {
-  return formatOf(path.basename(file)).streamed || maxBytes === undefined ? {} : { maxBytes };
+  // A Zotero database is read whole, whatever its size (Zotero's full-text index makes big ones common).
+  return formatOf(path.basename(file)).streamed || isZoteroDatabasePath(file) || maxBytes === undefined ? {} : { maxBytes };
 }
 
-/** A file on disk (an absolute path) as a paper source, stamped by its size and modification time. */
+/**
+ * A file on disk (an absolute path) as a paper source, stamped by its size and modification time. A SQLite file is a
+ * Zotero library (./zotero/zoteroSource.ts): read with its write-ahead log and Better BibTeX's database beside it, so
+ * it is on disk only, and those files count in its stamp.
+ */
 export function fileSource(file: string, options: FileSourceOptions = {}): PaperSource {
   const limits = limitsFor(file, options.maxBytes);
+  if (isZoteroDatabasePath(file)) return zoteroFileSource(file, options, limits);
   return {
     location: file,
     name: options.displayName ?? path.basename(file),
@@ -38,6 +45,23 @@ export function fileSource(file: string, options: FileSourceOptions = {}): Paper
       }
     },
     read: (readOptions: SourceReadOptions = {}) => readFormattedFile(diskFile(file, limits), { ...options, ...readOptions }),
+  };
+}
+
+function zoteroFileSource(file: string, options: FileSourceOptions, limits: ReadLimits): PaperSource {
+  return {
+    location: file,
+    name: options.displayName ?? path.basename(file),
+    file,
+    async stamp() {
+      try {
+        const stats = await statRegularFile(file, limits);
+        return await zoteroSourceStamp(file, { location: file, size: stats.size, mtimeMs: stats.mtimeMs });
+      } catch {
+        return undefined;
+      }
+    },
+    read: () => readZoteroSource(file, limits, options.displayName),
   };
 }
 

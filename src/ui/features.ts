@@ -20,6 +20,7 @@ import { PaperReader } from './paperReader';
 import { PapersView } from './papersView';
 import type { SourcesView } from './sourcesView';
 import { ReadingList } from './readingList';
+import { registerZotero } from './zotero';
 
 /** What `activate` returns: used by the integration tests, and by other extensions that want our papers. */
 export interface PaperLookupApi {
@@ -70,6 +71,7 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
   context.subscriptions.push(library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
   context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
   context.subscriptions.push(online, ...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output, online }));
+  context.subscriptions.push(...registerZotero({ config, library, globalState: context.globalState, output }));
   context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
   const providers = citationProviders({
     library,

@@ -57,6 +57,8 @@ export interface ItemAction {
    * `runItemActionCommand`, with a keybinding whose `when` includes `paperLookup.pickerOpen`.
    */
   readonly command?: string;
+  /** The rows that get the button (a PDF to open); every row when absent. */
+  readonly appliesTo?: (paper: LoadedPaper) => boolean;
   run(paper: LoadedPaper): unknown;
 }
 
@@ -102,14 +104,17 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   picker.matchOnDetail = false;
   picker.value = options.initialQuery ?? '';
   picker.busy = true;
-  const buttons = options.itemActions?.map((action) => action.button) ?? [];
+  const actions = options.itemActions ?? [];
+  /** The buttons of the actions that apply to `paper` (an Open PDF only where there is a PDF). */
+  const buttonsFor = (paper: LoadedPaper | undefined): vscode.QuickInputButton[] =>
+    actions.filter((action) => paper === undefined || (action.appliesTo?.(paper) ?? true)).map((action) => action.button);
   let catalog: PaperCatalog | undefined;
   let onlineRow: OnlineRow<LoadedPaper> | undefined;
   const refresh = (): void => {
     if (!catalog) return;
     const hits = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []);
-    const first = onlineRow && onlineItem(onlineRow, buttons);
-    const local = hits.filter((hit) => hit.paper.id !== first?.paper?.id).map((hit) => toItem(hit, buttons));
+    const first = onlineRow && onlineItem(onlineRow, buttonsFor(onlineRow.status === 'found' ? onlineRow.paper : undefined));
+    const local = hits.filter((hit) => hit.paper.id !== first?.paper?.id).map((hit) => toItem(hit, buttonsFor(hit.paper)));
     picker.items = first ? [first, ...local] : local.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : local;
   };
   const lookups = OnlineLookup.rowsFor(options.online, (row) => {

@@ -93,6 +93,11 @@ export class PaperReader implements vscode.Disposable {
         case 'removeFromReadingList':
           await readingList.remove(paper.id);
           return;
+        case 'openPdf':
+        case 'showInZotero':
+          // Commands of their own (./zotero.ts), also reachable from the picker and the palette.
+          await vscode.commands.executeCommand(message.type === 'openPdf' ? 'paperLookup.openPdf' : 'paperLookup.showInZotero', paper.id);
+          return;
         case 'openLink':
           // Only the https links built for this very paper: the webview shows index text and is not trusted.
           if (isPaperLink(paper, message.href)) await vscode.env.openExternal(vscode.Uri.parse(message.href, true));

@@ -75,6 +75,7 @@ export class Reader {
     source.append(element('vscode-badge', { textContent: paper.source }));
     header.append(source);
     if (paper.links.length > 0) header.append(this.renderLinks(paper));
+    if (paper.collections?.length) header.append(element('p', { className: 'collections', textContent: `In ${paper.collections.join(' · ')}` }));
 
     const abstractSection = element('section', { className: 'abstract' });
     abstractSection.setAttribute('aria-labelledby', 'abstract-heading');
@@ -136,6 +137,8 @@ export class Reader {
       button('Copy Key', 'copyKey', `Copy Key ${paper.key} to the clipboard`),
       button('Copy BibTeX', 'copyBibtex', 'Copy the BibTeX entry to the clipboard'),
       button('Copy Reference', 'copyReference', 'Copy the formatted reference to the clipboard'),
+      ...(paper.hasPdf ? [button('Open PDF', 'openPdf', 'Open the paper’s PDF')] : []),
+      ...(paper.inZotero ? [button('Show in Zotero', 'showInZotero', 'Show the paper in Zotero')] : []),
       this.saveButton,
       element('code', { className: 'key', textContent: paper.key }),
     );

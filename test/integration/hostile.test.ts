@@ -12,6 +12,7 @@ import { parseBibIndexText } from '../../src/sources/bibSource';
 import { PaperCatalog, type PublicCatalog } from '../../src/catalog/catalog';
 import type { IndexSource } from '../../src/sources/paperSource';
 import { parseArxivJsonl } from '../../src/sources/jsonlSource';
+import { isCslJsonText, parseCslJsonText } from '../../src/sources/cslJson';
 import { formatProblem, isHttpsLink, parseIndexText, type ParsedIndex } from '../../src/sources/parseIndex';
 import { api, outputChannelText, setSetting, workspaceFile } from './helpers';
 
@@ -34,7 +35,7 @@ async function parseLikeTheExtension(file: string, text: string): Promise<Parsed
       yield text;
     })(), file);
   }
-  return /\.bib$/.test(file) ? parseBibIndexText(text, file) : parseIndexText(text, file);
+  return /\.bib$/.test(file) ? parseBibIndexText(text, file) : isCslJsonText(text) ? parseCslJsonText(text, file) : parseIndexText(text, file);
 }
 
 /** Polls the catalog until `check` holds (index reloads are debounced and asynchronous). */

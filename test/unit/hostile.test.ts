@@ -21,6 +21,7 @@ import { PaperCatalog } from '../../src/catalog/catalog';
 import type { IndexSource } from '../../src/sources/paperSource';
 import { parseArxivJsonl, readArxivJsonl } from '../../src/sources/jsonlSource';
 import type { LoadedPaper } from '../../src/papers/paper';
+import { isCslJsonText, parseCslJsonText } from '../../src/sources/cslJson';
 import { formatProblem, isHttpsLink, parseIndexText, type IndexProblem, type ParsedIndex } from '../../src/sources/parseIndex';
 import { isPaperLink, panelTitle, toPaperListItem, toPaperView } from '../../src/protocol/paperView';
 
@@ -171,7 +172,8 @@ const CORPUS: Readonly<Record<string, Expectation>> = {
     ],
   },
   'wrong-type-papers.json': { loads: [], problems: [['3:13', 'error', /^Expected "papers" to be an array of papers\.$/]] },
-  'wrong-type-top-level.json': { loads: [], problems: [['1:1', 'error', /^Expected a JSON object \{ "version": 1, "papers": \[\.\.\.\] \} at the top level\.$/]] },
+  // A top-level array is CSL JSON (src/sources/cslJson.ts): its item with a title loads.
+  'wrong-type-top-level.json': { loads: ['Inside A Top-Level Array'], problems: [] },
   'wrong-type-version.json': { loads: [], problems: [['2:14', 'error', /^Unsupported "version" "1"; this release reads version 1\.$/]] },
 
   // arXiv JSON Lines: a problem is at its line, column 1, or for invalid JSON where the JSON goes wrong.
@@ -244,7 +246,7 @@ const CORPUS: Readonly<Record<string, Expectation>> = {
 async function readIndex(file: string): Promise<ParsedIndex> {
   if (file.endsWith('.jsonl')) return parseArxivJsonl(createReadStream(file), file);
   const text = readFileSync(file, 'utf8');
-  return file.endsWith('.bib') ? parseBibIndexText(text, file) : parseIndexText(text, file);
+  return file.endsWith('.bib') ? parseBibIndexText(text, file) : isCslJsonText(text) ? parseCslJsonText(text, file) : parseIndexText(text, file);
 }
 
 /** The corpus entry that is a folder, not a file. */

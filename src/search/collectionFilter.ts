@@ -31,14 +31,15 @@ export function isInCollection(paper: Pick<Paper, 'collections'>, name: string):
 
 /** The hits of `rest` (or, with no words, every paper in `papers`' order) in the collection, at most `limit`. */
 export function searchInCollection<P extends Paper>(
-  catalog: { search(query: string, limit: number): SearchHit<P>[]; readonly papers?: readonly P[] },
+  catalog: { search(query: string, limit: number): SearchHit<P>[]; [Symbol.iterator]?(): Iterator<P> },
   rest: string,
   collection: string,
   limit: number,
 ): SearchHit<P>[] {
   if (rest.trim() !== '') return catalog.search(rest, SEARCHED_FOR_COLLECTION).filter((hit) => isInCollection(hit.paper, collection)).slice(0, limit);
   const hits: SearchHit<P>[] = [];
-  for (const paper of catalog.papers ?? []) {
+  const papers: Iterable<P> = catalog[Symbol.iterator] ? (catalog as Iterable<P>) : [];
+  for (const paper of papers) {
     if (hits.length >= limit) break;
     if (collection === '' ? paper.collections !== undefined : isInCollection(paper, collection)) hits.push({ paper, score: 1, matches: [] });
   }

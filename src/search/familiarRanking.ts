@@ -17,7 +17,7 @@ export interface SearchableCatalog<P extends Paper> {
   search(query: string, limit: number): SearchHit<P>[];
   get(id: string): P | undefined;
   /** Every paper, for a `collection:` query with no other words (./collectionFilter.ts). */
-  readonly papers?: readonly P[];
+  [Symbol.iterator]?(): Iterator<P>;
 }
 
 /**

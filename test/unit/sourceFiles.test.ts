@@ -25,7 +25,7 @@ describe('paper sources from files', () => {
   it('chooses the format by the file name, our JSON for any other name', () => {
     assert.deepEqual(
       ['refs.bib', 'REFS.BIB', 'arxiv.jsonl', 'dump.NDJSON', 'papers.json', 'papers', 'notes.txt'].map((name) => formatOf(name).name),
-      ['BibTeX', 'BibTeX', 'JSON Lines (arXiv metadata snapshot)', 'JSON Lines (arXiv metadata snapshot)', 'Paper Lookup JSON index', 'Paper Lookup JSON index', 'Paper Lookup JSON index'],
+      ['BibTeX', 'BibTeX', 'JSON Lines (arXiv metadata snapshot)', 'JSON Lines (arXiv metadata snapshot)', 'Paper Lookup JSON index or CSL JSON', 'Paper Lookup JSON index or CSL JSON', 'Paper Lookup JSON index or CSL JSON'],
     );
   });
 

@@ -2,7 +2,7 @@
  * The catalog: every loaded paper from every index source, with unique ids and citation keys, and one
  * search over all of them. Pure: no `vscode` import; the extension and the CLI both build it.
  *
- * Building one for 100 000 papers takes seconds, so the work is a generator of steps (./cooperative.ts):
+ * Building one for 100 000 papers takes seconds, so the work is a generator of steps (../shared/cooperative.ts):
  * the extension runs it in slices that keep the extension host responsive, or reads the finished parts
  * from the on-disk cache (./indexCache.ts) instead.
  *

@@ -141,8 +141,11 @@ export interface CachedPaperColumns {
   readonly starts: Float64Array;
 }
 
-/** Papers made and kept, most recently asked for last: a search's rows and the paper being read. */
-const KEPT_PAPERS = 256;
+/**
+ * Papers made and kept, most recently asked for last: the hits of the last several keystrokes (a search asks for
+ * 50) and the paper being read, about 2 KB each.
+ */
+const KEPT_PAPERS = 1024;
 /** Records read at a time when iterating. */
 const WINDOW_BYTES = 256 << 10;
 

@@ -71,12 +71,13 @@ export function startView(root: HTMLElement, vscode: VsCodeApi<ViewMessage, Pape
   window.addEventListener('pointerdown', () => {
     lastPointerDown = performance.now();
   }, true);
-  window.addEventListener('focus', () => {
-    setTimeout(() => {
-      const byClick = performance.now() - lastPointerDown < CLICK_FOCUS_MS;
-      if (!byClick && (document.activeElement === null || document.activeElement === document.body)) search.focus();
-    }, 0);
-  });
+  const focusSearchUnlessClicked = (): void => {
+    const byClick = performance.now() - lastPointerDown < CLICK_FOCUS_MS;
+    if (!byClick && (document.activeElement === null || document.activeElement === document.body)) search.focus();
+  };
+  window.addEventListener('focus', () => setTimeout(focusSearchUnlessClicked, 0));
+  // The view may have been focused before this script ran, its focus event gone by.
+  if (document.hasFocus()) focusSearchUnlessClicked();
 
   window.addEventListener('message', (event: MessageEvent<ViewHostMessage>) => {
     const message = event.data;

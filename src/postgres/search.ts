@@ -135,11 +135,11 @@ export class PostgresCatalog {
     const values = [tsQueryText(words), query, limit];
     let rows: SearchRow[] | undefined;
     try {
-      rows = await this.run<SearchRow>(client, SEARCH_SQL, values);
+      rows = await this.run<SearchRow>(client, SEARCH_SQL, values, 'paper_lookup_search');
     } catch (error) {
       // A cancel request meant for the previous search can arrive after it ended and stop this one: run it again.
       if ((error as { code?: string }).code !== '57014') throw error;
-      rows = await this.run<SearchRow>(client, SEARCH_SQL, values);
+      rows = await this.run<SearchRow>(client, SEARCH_SQL, values, 'paper_lookup_search');
     }
     if (rows === undefined) return undefined;
     return rows.map((row) => this.hit(row, words));
@@ -181,12 +181,12 @@ export class PostgresCatalog {
   }
 
   /** The rows, or undefined when cancelled for a newer search. */
-  private run<R>(client: Client, text: string, values: unknown[]): Promise<R[] | undefined> {
+  private run<R>(client: Client, text: string, values: unknown[], name?: string): Promise<R[] | undefined> {
     return new Promise<R[] | undefined>((resolve, reject) => {
       const running = {
         client,
         cancelled: false,
-        query: new Query({ text, values }, (error: Error | undefined, result: { rows: unknown[] }) => {
+        query: new Query({ text, values, ...(name ? { name } : {}) }, (error: Error | undefined, result: { rows: unknown[] }) => {
           if (this.running === running) this.running = undefined;
           if (error) {
             if (running.cancelled && (error as { code?: string }).code === '57014') resolve(undefined);

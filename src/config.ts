@@ -6,12 +6,15 @@ import * as vscode from 'vscode';
 import { DEFAULT_PLAIN_TEMPLATE, type CitationOptions } from './citation/format';
 import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './papers/keys';
 import { maxFileBytes } from './sources/regularFile';
+import { isPostgresUrl } from './postgres/connection';
 
 export type AddToBibliography = 'always' | 'ask' | 'never';
 
 export interface Config {
   /** Extra index files, workspace-relative or absolute. */
   readonly indexes: readonly string[];
+  /** The `postgresql://` entries of `paperLookup.indexes`: shared catalogs searched as the user types (src/ui/postgresSource.ts). */
+  readonly catalogServers: readonly string[];
   readonly citation: CitationOptions;
   readonly keyTemplate: string;
   /** Set when the configured key template is unusable (the default is used instead). */
@@ -29,13 +32,15 @@ export const CONFIG_SECTION = 'paperLookup';
 
 export function readConfig(): Config {
   const settings = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const indexes = settings.get<unknown>('indexes');
+  const entries = settings.get<unknown>('indexes');
+  const indexes = Array.isArray(entries) ? entries.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : [];
   const keyTemplate = settings.get<string>('citation.keyTemplate') || DEFAULT_KEY_TEMPLATE;
   const problem = keyTemplateProblem(keyTemplate);
   const languages = settings.get<Record<string, unknown>>('citation.languages') ?? {};
   const addToBibliography = settings.get<string>('citation.addToBibliography');
   return Object.freeze({
-    indexes: Object.freeze(Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : []),
+    indexes: Object.freeze(indexes.filter((entry) => !isPostgresUrl(entry))),
+    catalogServers: Object.freeze(indexes.filter(isPostgresUrl).map((entry) => entry.trim())),
     citation: Object.freeze({
       plainTemplate: settings.get<string>('citation.plainTemplate') || DEFAULT_PLAIN_TEMPLATE,
       latexCommand: (settings.get<string>('citation.latexCommand') || 'cite').replace(/^\\/, ''),

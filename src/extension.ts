@@ -17,6 +17,7 @@ import { LivePreview } from './ui/livePreview';
 import { PaperLibrary } from './ui/paperLibrary';
 import { PaperReader } from './ui/paperReader';
 import { PapersView } from './ui/papersView';
+import { PostgresSource } from './ui/postgresSource';
 import { SourcesView } from './ui/sourcesView';
 import { ReadingList } from './ui/readingList';
 
@@ -46,14 +47,17 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
     // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its
     // paper a recent one.
     const insertServices: InsertServices = { config, bibliographies, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
-    const reader = new PaperReader({ ...insertServices, library, readingList });
+    // Shared catalogs on PostgreSQL (`postgresql://` entries of paperLookup.indexes), searched beside the local papers.
+    const serverSearch = new PostgresSource(config, context.secrets, output);
+    context.subscriptions.push(serverSearch);
+    const reader = new PaperReader({ ...insertServices, library, readingList, serverSearch });
     const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
-    const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader });
+    const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader, serverSearch });
     const livePreview = new LivePreview(papersView, panels, library);
     const sourcesView = new SourcesView();
     context.subscriptions.push(sourcesView, library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
     context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
-    context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output }));
+    context.subscriptions.push(...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output, serverSearch }));
     context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
     context.subscriptions.push(...registerCitationProviders({
       library,

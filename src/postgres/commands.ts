@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import type { LoadedPaper } from '../papers/paper';
 import { formatProblem } from '../sources/parseIndex';
 import type { SearchHit } from '../search/search';
-import { clientConfig, connect, describeConnectionError, describeServer } from './connection';
+import { clientConfig, describeConnectionError, describeServer } from './connection';
 import { loadFiles } from './loader';
 import { ensureSchema, SchemaError } from './schema';
-import { PostgresCatalog } from './search';
+import { connect, PostgresCatalog } from './search';
 
 export interface CommandOutput {
   readonly stdout: (text: string) => void;

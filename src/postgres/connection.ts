@@ -4,9 +4,10 @@
  *
  * The URL's TLS parameters (`sslmode`, `sslrootcert`, `sslcert`, `sslkey`) go to node-postgres as they are. A
  * password is never part of what is shown: messages name the server by `describeServer`, and the extension keeps
- * passwords in VS Code's SecretStorage, keyed by `passwordKey`, never in settings.
+ * passwords in VS Code's SecretStorage, keyed by `passwordKey`, never in settings. Only types come from
+ * node-postgres here, so the extension reads its settings without loading it (half a second on a busy machine).
  */
-import { Client, type ClientConfig } from 'pg';
+import type { ClientConfig } from 'pg';
 
 export function isPostgresUrl(entry: string): boolean {
   return /^postgres(?:ql)?:\/\//i.test(entry.trim());
@@ -56,18 +57,6 @@ export function clientConfig(url: string, password?: () => Promise<string>, { st
     statement_timeout: statementTimeoutMs,
     application_name: 'paper-lookup',
   };
-}
-
-export async function connect(config: ClientConfig): Promise<Client> {
-  const client = new Client(config);
-  try {
-    await client.connect();
-  } catch (error) {
-    // A failed connect may leave the socket open; `end` closes it, and its own error says nothing new.
-    await client.end().catch(() => undefined);
-    throw error;
-  }
-  return client;
 }
 
 /** What went wrong, in words a user can act on; the server's own message (localised by it) follows. */

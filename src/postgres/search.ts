@@ -15,14 +15,26 @@
  * fast typist's keystrokes do not queue up on the server; the cancelled search resolves to `undefined`.
  */
 import * as net from 'node:net';
-import { Query, type Client, type ClientConfig } from 'pg';
+import { Client, Query, type ClientConfig } from 'pg';
 import { baseCitationKey, DEFAULT_KEY_TEMPLATE } from '../papers/keys';
 import { withoutUndefined, type LoadedPaper, type Paper } from '../papers/paper';
 import { forEachWord, STOP_WORDS } from '../search/engine/tokens';
 import { matchesIn } from '../search/scaledSearch';
 import type { SearchHit } from '../search/search';
-import { connect } from './connection';
 import { PAPERS_TABLE, SCHEMA } from './schema';
+
+/** A connected client; a failed connect is closed. */
+export async function connect(config: ClientConfig): Promise<Client> {
+  const client = new Client(config);
+  try {
+    await client.connect();
+  } catch (error) {
+    // A failed connect may leave the socket open; `end` closes it, and its own error says nothing new.
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return client;
+}
 
 /** A word of the query: as typed and folded (for the server and for marking matches). */
 export interface QueryWord {

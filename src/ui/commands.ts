@@ -12,6 +12,7 @@ import { addPaperToBibliography, insertCitation, type InsertServices } from './i
 import type { LivePreview } from './livePreview';
 import type { PaperLibrary } from './paperLibrary';
 import { pickPaper, runItemActionCommand, type PickerOptions } from './paperPicker';
+import type { ServerSearch } from './postgresSource';
 import { exportReadingList, pickSavedPaper, type ReadingList } from './readingList';
 import { SOURCES_VIEW_ID } from './sourcesView';
 
@@ -22,6 +23,8 @@ export interface CommandServices extends InsertServices {
   readonly livePreview: LivePreview;
   /** The "Paper Lookup" Output channel: the full log behind the Sources view. */
   readonly output: vscode.OutputChannel;
+  /** Shared catalogs searched beside the local papers. */
+  readonly serverSearch?: ServerSearch;
 }
 
 /** Arguments accepted by `paperLookup.insertCitation` (from links, the panel, and tests). */
@@ -97,7 +100,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
   /** A paper from an id argument, or from the picker; a message when the id is unknown. */
   const resolvePaper = async (paperId: unknown, picker: Omit<PickerOptions, 'maxResults'>): Promise<LoadedPaper | undefined> => {
     if (typeof paperId === 'string' && paperId !== '') {
-      const paper = (await library.catalog()).get(paperId);
+      const paper = (await library.catalog()).get(paperId) ?? services.serverSearch?.get(paperId);
       if (!paper) void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: no loaded paper has the id "${paperId}".`));
       return paper;
     }
@@ -106,6 +109,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       maxResults: config.value.maxResults,
       familiarIds: readingList.familiarIds,
       onDidChangeActive: (paper) => livePreview.showPickerItem(paper),
+      serverSearch: services.serverSearch,
     });
   };
 

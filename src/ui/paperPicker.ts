@@ -15,6 +15,8 @@ import type { SearchHit } from '../search/search';
 import { readableText } from '../shared/latexText';
 import { describeAuthorsAndYear, readableSnippet } from '../protocol/paperView';
 import { plainForLabel } from '../shared/untrustedText';
+import { mergeHits } from '../postgres/merge';
+import type { ServerSearch } from './postgresSource';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
@@ -76,6 +78,8 @@ export interface PickerOptions {
   readonly familiarIds?: readonly string[];
   /** Called with the highlighted paper as the user arrows through the list: the live preview. */
   readonly onDidChangeActive?: (paper: LoadedPaper) => void;
+  /** Shared catalogs: their rows join the local ones when they come. */
+  readonly serverSearch?: ServerSearch;
 }
 
 /**
@@ -94,8 +98,13 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   let catalog: PaperCatalog | undefined;
   const refresh = (): void => {
     if (!catalog) return;
-    const hits = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []);
-    picker.items = hits.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : hits.map((hit) => toItem(hit, buttons));
+    const query = picker.value;
+    const hits = searchFamiliarFirst(catalog, query, options.maxResults, options.familiarIds ?? []);
+    picker.items = hits.length === 0 && query.trim() !== '' ? [noMatchItem(query)] : hits.map((hit) => toItem(hit, buttons));
+    void options.serverSearch?.search(query, options.maxResults).then((serverHits) => {
+      if (!serverHits?.length || picker.value !== query) return;
+      picker.items = mergeHits(hits, serverHits, options.maxResults).map((hit) => toItem(hit, buttons));
+    });
   };
   void catalogLoading.then((loaded) => {
     catalog = loaded;

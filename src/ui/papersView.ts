@@ -15,6 +15,9 @@ import type { PaperLibrary } from './paperLibrary';
 import type { PaperReader } from './paperReader';
 import type { ReadingList } from './readingList';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { mergeHits } from '../postgres/merge';
+import type { SearchHit } from '../search/search';
+import type { ServerSearch } from './postgresSource';
 
 export interface PapersViewServices {
   readonly extensionUri: vscode.Uri;
@@ -22,6 +25,8 @@ export interface PapersViewServices {
   readonly library: PaperLibrary;
   readonly readingList: ReadingList;
   readonly reader: PaperReader;
+  /** Shared catalogs: their rows join the local ones when they come. */
+  readonly serverSearch?: ServerSearch;
 }
 
 export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -123,13 +128,15 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
     const query = this.query;
     const catalog = await this.services.library.catalog();
     this.post({ type: 'results', query, sections: this.sections(catalog, query) });
+    const serverHits = await this.services.serverSearch?.search(query, this.services.config.value.maxResults);
+    if (serverHits?.length && this.query === query) this.post({ type: 'results', query, sections: this.sections(catalog, query, serverHits) });
   }
 
   /** The search results for a query; for an empty one, the reading list and the recent papers. */
-  private sections(catalog: PaperCatalog, query: string): PaperListSection[] {
+  private sections(catalog: PaperCatalog, query: string, serverHits: readonly SearchHit<LoadedPaper>[] = []): PaperListSection[] {
     const { readingList, config } = this.services;
     if (query.trim() !== '') {
-      const hits = searchFamiliarFirst(catalog, query, config.value.maxResults, readingList.familiarIds);
+      const hits = mergeHits(searchFamiliarFirst(catalog, query, config.value.maxResults, readingList.familiarIds), serverHits, config.value.maxResults);
       const items = hits.map((hit) => {
         const item = toPaperListItem(hit.paper, hit.matches);
         return hit.unmatched?.length ? { ...item, unmatched: hit.unmatched } : item;

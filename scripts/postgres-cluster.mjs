@@ -101,19 +101,19 @@ export async function startCluster({ database = 'paperlookup', settings = {} } =
     fs.chownSync(passwordFile, account.uid, account.gid);
   }
   const port = await freePort();
+  const options = {
+    listen_addresses: '127.0.0.1',
+    port: String(port),
+    unix_socket_directories: dataDir,
+    fsync: 'off',
+    full_page_writes: 'off',
+    synchronous_commit: 'off',
+    ...settings,
+  };
+  const flags = Object.entries(options).map(([name, value]) => `-c ${name}=${value}`).join(' ');
   try {
     await run(program('initdb'), ['-D', clusterDir, '-U', 'postgres', '--pwfile', passwordFile, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], account);
     fs.rmSync(passwordFile);
-    const options = {
-      listen_addresses: '127.0.0.1',
-      port: String(port),
-      unix_socket_directories: dataDir,
-      fsync: 'off',
-      full_page_writes: 'off',
-      synchronous_commit: 'off',
-      ...settings,
-    };
-    const flags = Object.entries(options).map(([name, value]) => `-c ${name}=${value}`).join(' ');
     await run(program('pg_ctl'), ['-D', clusterDir, '-l', path.join(dataDir, 'server.log'), '-w', '-t', '60', '-o', flags, 'start'], account);
     await run(program('psql'), ['-h', dataDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', `CREATE DATABASE "${database}"`], account);
   } catch (error) {
@@ -130,10 +130,10 @@ export async function startCluster({ database = 'paperlookup', settings = {} } =
     database,
     dataDir,
     /** Runs SQL as the superuser through the local socket (psql), for test setup. */
-    psql: (sql) => run(program('psql'), ['-h', dataDir, '-p', String(port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], account),
+    psql: async (sql) => (await run(program('psql'), ['-h', dataDir, '-p', String(port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], account)).replace(/\n$/, ''),
     /** Stops the server (a fast shutdown: connections are closed) and keeps the directory, to start it again. */
     pause: () => run(program('pg_ctl'), ['-D', clusterDir, '-m', 'fast', '-w', 'stop'], account),
-    resume: () => run(program('pg_ctl'), ['-D', clusterDir, '-l', path.join(dataDir, 'server.log'), '-w', '-t', '60', 'start'], account),
+    resume: () => run(program('pg_ctl'), ['-D', clusterDir, '-l', path.join(dataDir, 'server.log'), '-w', '-t', '60', '-o', flags, 'start'], account),
     stop: () => stopCluster(dataDir),
   };
 }

@@ -144,7 +144,8 @@ export class PostgresCatalog {
     if (words.length === 0) return [];
     const client = await this.connection();
     if (this.running) await this.cancel(this.running);
-    const values = [tsQueryText(words), query, limit];
+    // NUL is the one character no PostgreSQL text can hold.
+    const values = [tsQueryText(words), query.replaceAll('\u0000', ' '), limit];
     let rows: SearchRow[] | undefined;
     try {
       rows = await this.run<SearchRow>(client, SEARCH_SQL, values, 'paper_lookup_search');
@@ -159,6 +160,7 @@ export class PostgresCatalog {
 
   /** The paper with this id, if the catalog has it. */
   async get(id: string): Promise<LoadedPaper | undefined> {
+    if (id.includes('\u0000')) return undefined;
     const rows = await this.run<PaperRow>(await this.connection(), BY_ID_SQL, [id]);
     return rows?.[0] && this.paper(rows[0]);
   }

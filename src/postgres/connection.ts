@@ -84,6 +84,8 @@ export function describeConnectionError(url: string, error: unknown): string {
     case '42501':
       return `${server}: permission denied (${message}). Editors need SELECT on paper_lookup.papers and USAGE on the schema paper_lookup.`;
   }
+  // node-postgres's words when the server wants a password and none was given.
+  if (/client password must be a string|password authentication failed/i.test(message)) return `${server} asks for a password, and none was given (or it was wrong): put it in PGPASSWORD, ~/.pgpass or the URL.`;
   if (/timeout/i.test(message)) return `Cannot reach ${server}: the connection timed out.`;
   return `${server}: ${message}`;
 }

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { workerBibParser } from './sources/bibParseWorker';
 import { ConfigStore } from './config';
 import type { PaperCatalog } from './catalog/catalog';
+import type { LoadedPaper } from './papers/paper';
+import type { SearchHit } from './search/search';
 import { plainForMessage } from './shared/untrustedText';
 import { AbstractPanels } from './ui/abstractPanel';
 import { Bibliographies } from './ui/bibliographies';
@@ -30,6 +32,8 @@ export interface PaperLookupApi {
   papersView(): { readonly html: string; readonly paperId?: string } | undefined;
   /** Saved paper ids, most recently saved first, and recently opened or cited ones, most recent first. */
   readingList(): { readonly saved: readonly string[]; readonly recent: readonly string[] };
+  /** The shared catalogs' hits for a query, as the picker gets them (src/ui/postgresSource.ts). */
+  sharedCatalogSearch(query: string, limit: number): Promise<readonly SearchHit<LoadedPaper>[] | undefined>;
 }
 
 export function activate(context: vscode.ExtensionContext): PaperLookupApi | undefined {
@@ -71,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi | und
       abstractPanel: () => panels.current,
       papersView: () => papersView.current,
       readingList: () => ({ saved: readingList.saved, recent: readingList.recent }),
+      sharedCatalogSearch: (query, limit) => serverSearch.search(query, limit),
     };
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

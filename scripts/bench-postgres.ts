@@ -2,7 +2,10 @@
  * `npm run bench:postgres`: the shared catalog (src/postgres/) on a real PostgreSQL, on 127.0.0.1, against the
  * local engine, on the search benchmark's synthetic corpus (src/bench/corpus.ts) and known-item queries.
  *
- *   npm run bench:postgres [-- --sizes 1000000,2500000] [-- --no-local]
+ *   npm run bench:postgres [-- --sizes 1000000,2500000] [-- --no-local] [-- --corpus FILE.jsonl]
+ *
+ * `--corpus` loads a JSON Lines file written by an earlier run (the generator takes minutes at a million papers)
+ * instead of generating one; the local engine then searches the papers read back from it.
  *
  * Per size, in a throwaway cluster (scripts/postgres-cluster.mjs) given more memory than the default:
  * - load: the corpus written as an arXiv JSON Lines file, loaded by the loader the CLI runs (read, COPY, upsert,
@@ -26,11 +29,15 @@ import { ensureSchema, PAPERS_TABLE } from '../src/postgres/schema';
 import { connect, PostgresCatalog } from '../src/postgres/search';
 import { createScaledSearch } from '../src/search/scaledSearch';
 import { parseIndexText } from '../src/sources/parseIndex';
+import { parseArxivJsonl } from '../src/sources/jsonlSource';
+import { regularFileChunks } from '../src/sources/regularFile';
+import { CHUNK_BYTES } from '../src/sources/sourceFiles';
+import type { Paper } from '../src/papers/paper';
 import { KNOWN_ITEMS } from '../test/fixtures/knownItems';
 
 const LIMIT = 50;
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000000' }, 'no-local': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000000' }, 'no-local': { type: 'boolean', default: false }, corpus: { type: 'string' } } });
 const sizes = (values.sizes ?? '').split(',').map(Number);
 if (sizes.some((size) => !Number.isInteger(size) || size < 1)) {
   process.stderr.write(`bench:postgres: --sizes must be positive integers separated by commas, got "${values.sizes}"\n`);
@@ -89,13 +96,17 @@ async function main(): Promise<void> {
     const cluster = await startCluster({ settings: { shared_buffers: '2GB', maintenance_work_mem: '1GB', work_mem: '64MB', max_wal_size: '8GB', effective_cache_size: '8GB' } });
     try {
       let t = performance.now();
-      let papers = generateCorpus(seed, size).papers;
-      const file = path.join(folder, 'corpus.jsonl');
-      const out = createWriteStream(file);
-      for (const paper of papers) if (!out.write(arxivJsonlLine(paper))) await once(out, 'drain');
-      out.end();
-      await once(out, 'finish');
-      log(`  corpus generated and written in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      let papers: readonly Paper[] = [];
+      let file = values.corpus ?? '';
+      if (!values.corpus) {
+        papers = generateCorpus(seed, size).papers;
+        file = path.join(folder, 'corpus.jsonl');
+        const out = createWriteStream(file);
+        for (const paper of papers) if (!out.write(arxivJsonlLine(paper))) await once(out, 'drain');
+        out.end();
+        await once(out, 'finish');
+        log(`  corpus generated and written in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      }
 
       const client = await connect(clientConfig(cluster.url, undefined, { statementTimeoutMs: 0 }));
       await ensureSchema(client);
@@ -127,6 +138,7 @@ async function main(): Promise<void> {
       log(`  PostgreSQL: per keystroke p50 ${formatMs(server.p50)} ms, p95 ${formatMs(server.p95)} ms; top-5 ${(server.top5 * 100).toFixed(0)} % (${server.byKind})`);
 
       if (!values['no-local']) {
+        if (values.corpus) papers = (await parseArxivJsonl(regularFileChunks(values.corpus, CHUNK_BYTES), values.corpus)).papers;
         t = performance.now();
         const local = createScaledSearch(papers);
         log(`  local engine: index built in ${((performance.now() - t) / 1000).toFixed(0)} s`);

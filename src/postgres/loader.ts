@@ -27,7 +27,7 @@ import { readArxivJsonl } from '../sources/jsonlSource';
 import type { IndexProblem } from '../sources/parseIndex';
 import { regularFileChunks } from '../sources/regularFile';
 import { CHUNK_BYTES, describeReadError, isJsonLinesPath, readSourceFile } from '../sources/sourceFiles';
-import { ensureSchema, PAPERS_TABLE, SCHEMA, SEARCH_INDEXES } from './schema';
+import { ensureSchema, PAPERS_TABLE, SCHEMA, SEARCH_INDEXES, WORDS_TABLE } from './schema';
 
 export interface LoadProgress {
   readonly file: string;
@@ -120,6 +120,8 @@ export async function loadFiles(client: ClientBase, files: readonly string[], op
     await flush();
   }
   if (deferIndexes) await ensureSchema(client);
+  // The vocabulary for typo correction: words of titles and names (kept when their papers go: a stray word costs nothing).
+  await client.query(`INSERT INTO ${WORDS_TABLE} (word) SELECT word FROM ts_stat('SELECT heading FROM ${PAPERS_TABLE}') ON CONFLICT DO NOTHING`);
   return counts;
 }
 

@@ -8,15 +8,20 @@
  *   its schema, because generated columns and indexes accept only immutable functions and must not depend on
  *   the caller's search_path.
  * - `document` is a generated tsvector over the folded title (weight A), authors (B) and abstract (D), so a title
- *   match outranks the same words in an abstract; the GIN index over it answers full-text queries.
- * - `title_folded` and `authors_folded`, with pg_trgm GIN indexes, answer typo-tolerant queries (`<%`,
- *   word_similarity) on titles and names.
+ *   match outranks the same words in an abstract; the GIN index over it answers full-text queries. `heading` is the
+ *   same without the abstract: small enough to be stored inline, so the papers whose title or names match are
+ *   found without reading any abstract's vector (./search.ts).
+ * - `title_folded` and `authors_folded` have pg_trgm GIN indexes, for similarity queries on titles and names;
+ *   `words` holds every word of the titles and names with a pg_trgm GiST index: a query's misspelt word is
+ *   replaced by its nearest words there.
  * - Papers are keyed by `id`: loading the same paper again updates it (see ./loader.ts).
  */
 import type { ClientBase } from 'pg';
 
 export const SCHEMA = 'paper_lookup';
 export const PAPERS_TABLE = `${SCHEMA}.papers`;
+/** Every word of the titles and names, for correcting a query's typos (./search.ts); refreshed by each load. */
+export const WORDS_TABLE = `${SCHEMA}.words`;
 const EXTENSIONS = ['pg_trgm', 'unaccent'] as const;
 
 /** A catalog that cannot be created here, with what is missing in words an administrator can act on. */
@@ -52,11 +57,18 @@ function schemaStatements(ext: Readonly<Record<(typeof EXTENSIONS)[number], stri
        document tsvector GENERATED ALWAYS AS (
          setweight(to_tsvector('simple'::regconfig, ${SCHEMA}.fold(title)), 'A') ||
          setweight(to_tsvector('simple'::regconfig, ${SCHEMA}.fold(${SCHEMA}.authors_text(authors))), 'B') ||
-         setweight(to_tsvector('simple'::regconfig, ${SCHEMA}.fold(abstract)), 'D')) STORED
+         setweight(to_tsvector('simple'::regconfig, ${SCHEMA}.fold(abstract)), 'D')) STORED,
+       heading tsvector GENERATED ALWAYS AS (
+         setweight(to_tsvector('simple'::regconfig, ${SCHEMA}.fold(title)), 'A') ||
+         setweight(to_tsvector('simple'::regconfig, ${SCHEMA}.fold(${SCHEMA}.authors_text(authors))), 'B')) STORED
      )`,
     `CREATE INDEX IF NOT EXISTS papers_document ON ${PAPERS_TABLE} USING gin (document)`,
+    `CREATE INDEX IF NOT EXISTS papers_heading ON ${PAPERS_TABLE} USING gin (heading)`,
     `CREATE INDEX IF NOT EXISTS papers_title_trgm ON ${PAPERS_TABLE} USING gin (title_folded ${ext.pg_trgm}.gin_trgm_ops)`,
     `CREATE INDEX IF NOT EXISTS papers_authors_trgm ON ${PAPERS_TABLE} USING gin (authors_folded ${ext.pg_trgm}.gin_trgm_ops)`,
+    `CREATE TABLE IF NOT EXISTS ${WORDS_TABLE} (word text PRIMARY KEY)`,
+    `CREATE INDEX IF NOT EXISTS words_trgm ON ${WORDS_TABLE} USING gist (word ${ext.pg_trgm}.gist_trgm_ops)`,
+    `CREATE INDEX IF NOT EXISTS words_prefix ON ${WORDS_TABLE} (word text_pattern_ops)`,
     `CREATE INDEX IF NOT EXISTS papers_doi ON ${PAPERS_TABLE} (lower(doi)) WHERE doi IS NOT NULL`,
     `CREATE INDEX IF NOT EXISTS papers_arxiv_id ON ${PAPERS_TABLE} (arxiv_id) WHERE arxiv_id IS NOT NULL`,
   ];
@@ -67,7 +79,7 @@ function schemaStatements(ext: Readonly<Record<(typeof EXTENSIONS)[number], stri
  * indexes take every row's words; building them from the whole table sorts once): ./loader.ts drops them for such a
  * load and `ensureSchema` creates them again.
  */
-export const SEARCH_INDEXES = ['papers_document', 'papers_title_trgm', 'papers_authors_trgm'] as const;
+export const SEARCH_INDEXES = ['papers_document', 'papers_heading', 'papers_title_trgm', 'papers_authors_trgm'] as const;
 
 /**
  * Creates the extensions, schema, table and indexes that are missing (all of it is `IF NOT EXISTS`, so running it

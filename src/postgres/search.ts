@@ -4,10 +4,13 @@
  *
  * One parameterized statement per keystroke (the query's words are values, never SQL text):
  * 1. full text: every word of the query, each word of 3+ letters and the last one (being typed) as a prefix
- *    (`graph:*`), against the weighted tsvector, ranked by ts_rank (title A > authors B > abstract D);
- * 2. only when that finds fewer papers than asked: trigram word similarity of the folded query to the folded
- *    title or authors (pg_trgm's `<%`, through its GIN indexes), which finds "poiner netwroks".
- * Papers of the first kind come first, as the local engine lists papers with every word first. The words are
+ *    (`graph:*`): papers with every word in their title or names first, ranked by ts_rank (title A > authors B),
+ *    then papers with them elsewhere too, ranked on the whole text (abstract D), each among a bounded number of
+ *    candidates (`HEADING_CANDIDATES`, `DOCUMENT_CANDIDATES`);
+ * 2. only when that finds fewer papers than asked: each word of 4+ letters that no title or name word starts with
+ *    is looked up in the vocabulary of title and name words by trigram distance (pg_trgm, a GiST index), and the
+ *    search runs again with its three closest words as alternatives: "poiner netwroks" → Pointer Networks. The
+ *    papers found so are listed after the others. The words are
  * folded here the way the local engine folds them (src/search/engine/tokens.ts) and stop words dropped; the
  * server folds the text it indexes with `fold` (unaccent), which spells out the same letters.
  *
@@ -21,7 +24,7 @@ import { withoutUndefined, type LoadedPaper, type Paper } from '../papers/paper'
 import { forEachWord, STOP_WORDS } from '../search/engine/tokens';
 import { matchesIn } from '../search/scaledSearch';
 import type { SearchHit } from '../search/search';
-import { PAPERS_TABLE, SCHEMA } from './schema';
+import { PAPERS_TABLE, WORDS_TABLE } from './schema';
 
 /** A connected client; a failed connect is closed. */
 export async function connect(config: ClientConfig): Promise<Client> {
@@ -58,42 +61,68 @@ export function queryWords(query: string): QueryWord[] {
  * The words as tsquery text: `'graph':* & 'neural':*`. Folded words hold only letters, digits and marks, and are
  * quoted besides, so no operator of the tsquery syntax can come from the query.
  */
-export function tsQueryText(words: readonly QueryWord[]): string {
-  return words.map((word) => `'${word.term.replaceAll("'", "''")}'${word.prefix ? ':*' : ''}`).join(' & ');
+export function tsQueryText(words: readonly QueryWord[], corrections: ReadonlyMap<number, readonly string[]> = new Map()): string {
+  const lexeme = (text: string): string => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  return words
+    .map((word, i) => {
+      const typed = `${lexeme(word.term)}${word.prefix ? ':*' : ''}`;
+      const alternatives = corrections.get(i) ?? [];
+      return alternatives.length === 0 ? typed : `(${[typed, ...alternatives.map(lexeme)].join(' | ')})`;
+    })
+    .join(' & ');
 }
 
 const PAPER_COLUMNS = 'p.id, p.key, p.title, p.authors, p.year, p.venue, p.doi, p.arxiv_id, p.arxiv_category, p.url, p.abstract, p.bibtex';
 
-/** $1 tsquery text, $2 the query as typed (folded by the server), $3 the limit. */
+/**
+ * How many papers matching in their title or names, and how many matching elsewhere, are ranked. Ranking reads a
+ * paper's tsvector; `heading` (title and names) is small and stored in the row, but `document` (with the abstract) is
+ * compressed out of line, and reading it for every match of a common word or a one-letter prefix took 300 ms at
+ * 20,000 papers. So title and name matches, ranked on `heading`, come first, and only a few papers that match
+ * elsewhere are ranked on `document`.
+ */
+export const HEADING_CANDIDATES = 2000;
+export const DOCUMENT_CANDIDATES = 200;
+
+/** $1 tsquery text, $2 the limit. */
 export const SEARCH_SQL = `WITH q AS (
-  SELECT to_tsquery('simple', $1) AS tsq, ${SCHEMA}.fold($2) AS folded
-), full_text AS (
-  SELECT p.id, ts_rank(p.document, q.tsq) AS rank
-  FROM ${PAPERS_TABLE} p, q
-  WHERE p.document @@ q.tsq
-  ORDER BY rank DESC, p.id
-  LIMIT $3
-), typo AS (
-  SELECT p.id, greatest(word_similarity(q.folded, p.title_folded), word_similarity(q.folded, p.authors_folded)) AS rank
-  FROM ${PAPERS_TABLE} p, q
-  WHERE (SELECT count(*) FROM full_text) < $3
-    AND (q.folded <% p.title_folded OR q.folded <% p.authors_folded)
-  ORDER BY rank DESC, p.id
-  LIMIT $3
+  SELECT to_tsquery('simple', $1) AS tsq
+), heading_hits AS (
+  SELECT c.id, 1 AS tier, ts_rank(c.heading, q.tsq) AS rank
+  FROM (SELECT p.id, p.heading FROM ${PAPERS_TABLE} p, q WHERE p.heading @@ q.tsq LIMIT ${HEADING_CANDIDATES}) c, q
+  ORDER BY rank DESC, c.id
+  LIMIT $2
+), document_hits AS (
+  SELECT c.id, 2 AS tier, ts_rank(c.document, q.tsq) AS rank
+  FROM (SELECT p.id, p.document FROM ${PAPERS_TABLE} p, q WHERE p.document @@ q.tsq AND NOT p.heading @@ q.tsq LIMIT ${DOCUMENT_CANDIDATES}) c, q
+  WHERE (SELECT count(*) FROM heading_hits) < $2
+  ORDER BY rank DESC, c.id
+  LIMIT $2
 ), ranked AS (
-  SELECT id, 1 AS tier, rank FROM full_text
-  UNION ALL
-  SELECT id, 2 AS tier, rank FROM typo WHERE id NOT IN (SELECT id FROM full_text)
+  SELECT * FROM heading_hits UNION ALL SELECT * FROM document_hits
 )
-SELECT ${PAPER_COLUMNS}, r.tier, r.rank
+SELECT ${PAPER_COLUMNS}, r.rank
 FROM ranked r JOIN ${PAPERS_TABLE} p ON p.id = r.id
 ORDER BY r.tier, r.rank DESC, p.id
-LIMIT $3`;
+LIMIT $2`;
+
+/**
+ * For each word of 4+ letters that no title or name word starts with ($1, folded): up to three title and name words
+ * closest to it by trigrams (pg_trgm's `<->` on the vocabulary's GiST index). "poiner" → pointer.
+ */
+export const CORRECTIONS_SQL = `SELECT q.ord::int AS ord, c.word
+FROM unnest($1::text[]) WITH ORDINALITY AS q(term, ord)
+CROSS JOIN LATERAL (
+  SELECT w.word FROM ${WORDS_TABLE} w
+  WHERE length(q.term) >= 4
+    AND NOT EXISTS (SELECT 1 FROM ${WORDS_TABLE} x WHERE x.word LIKE q.term || '%')
+    AND similarity(w.word, q.term) >= 0.3
+  ORDER BY w.word <-> q.term
+  LIMIT 3
+) c`;
 
 const BY_ID_SQL = `SELECT ${PAPER_COLUMNS} FROM ${PAPERS_TABLE} p WHERE p.id = $1`;
 
-/** How close the typo-tolerant part must be (pg_trgm's default, 0.6, misses two typos in a short title). */
-const WORD_SIMILARITY_THRESHOLD = 0.45;
 
 interface PaperRow {
   id: string;
@@ -111,7 +140,6 @@ interface PaperRow {
 }
 
 interface SearchRow extends PaperRow {
-  tier: number;
   rank: number;
 }
 
@@ -144,17 +172,22 @@ export class PostgresCatalog {
     if (words.length === 0) return [];
     const client = await this.connection();
     if (this.running) await this.cancel(this.running);
-    // NUL is the one character no PostgreSQL text can hold.
-    const values = [tsQueryText(words), query.replaceAll('\u0000', ' '), limit];
-    let rows: SearchRow[] | undefined;
-    try {
-      rows = await this.run<SearchRow>(client, SEARCH_SQL, values, 'paper_lookup_search');
-    } catch (error) {
-      // A cancel request meant for the previous search can arrive after it ended and stop this one: run it again.
-      if ((error as { code?: string }).code !== '57014') throw error;
-      rows = await this.run<SearchRow>(client, SEARCH_SQL, values, 'paper_lookup_search');
-    }
+    const search = (tsquery: string): Promise<SearchRow[] | undefined> => this.runRetryingOnStrayCancel<SearchRow>(client, SEARCH_SQL, [tsquery, limit], 'paper_lookup_search');
+    let rows = await search(tsQueryText(words));
     if (rows === undefined) return undefined;
+    if (rows.length < limit) {
+      // Fewer papers than asked: the words no title or name has may be typos; search again with their closest words.
+      const found = await this.runRetryingOnStrayCancel<{ ord: number; word: string }>(client, CORRECTIONS_SQL, [words.map((word) => word.term)], 'paper_lookup_corrections');
+      if (found === undefined) return undefined;
+      if (found.length > 0) {
+        const corrections = new Map<number, string[]>();
+        for (const { ord, word } of found) corrections.set(ord - 1, [...(corrections.get(ord - 1) ?? []), word]);
+        const corrected = await search(tsQueryText(words, corrections));
+        if (corrected === undefined) return undefined;
+        const seen = new Set(rows.map((row) => row.id));
+        rows = [...rows, ...corrected.filter((row) => !seen.has(row.id))].slice(0, limit);
+      }
+    }
     return rows.map((row) => this.hit(row, words));
   }
 
@@ -178,7 +211,6 @@ export class PostgresCatalog {
       // and the next search connects again.
       client.on('error', () => this.forget(client));
       client.on('end', () => this.forget(client));
-      await client.query(`SET pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
       return client;
     })();
     const pending = this.client;
@@ -192,6 +224,16 @@ export class PostgresCatalog {
     void this.client?.then((current) => {
       if (current === client) this.client = undefined;
     }, () => undefined);
+  }
+
+  /** Like `run`; a cancel request meant for the previous search that arrives after it ended stops this one: run it again. */
+  private async runRetryingOnStrayCancel<R>(client: Client, text: string, values: unknown[], name: string): Promise<R[] | undefined> {
+    try {
+      return await this.run<R>(client, text, values, name);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '57014') throw error;
+      return this.run<R>(client, text, values, name);
+    }
   }
 
   /** The rows, or undefined when cancelled for a newer search. */
@@ -247,13 +289,10 @@ export class PostgresCatalog {
     return { ...paper, key: row.key ?? baseCitationKey(paper, this.options.keyTemplate ?? DEFAULT_KEY_TEMPLATE), source: this.options.name };
   }
 
-  /**
-   * A row as a hit. Typo-tolerant hits count as having every word, as the local engine's one-typo matches do; they
-   * rank after the full-text hits.
-   */
+  /** A row as a hit. Hits found through corrected words count as having every word, as the local engine's one-typo matches do. */
   private hit(row: SearchRow, words: readonly QueryWord[]): SearchHit<LoadedPaper> {
     const paper = this.paper(row);
-    const score = row.tier === 1 ? Math.max(0, 1 - row.rank) : 1 - row.rank / 2;
+    const score = Math.max(0, 1 - row.rank);
     return { paper, score, matches: matchesIn(paper, matchedTerms(paper, words)) };
   }
 }

@@ -11,7 +11,8 @@
  *   match outranks the same words in an abstract; the GIN index over it answers full-text queries. `heading` is the
  *   same without the abstract: small enough to be stored inline, so the papers whose title or names match are
  *   found without reading any abstract's vector (./search.ts).
- * - `title_folded` and `authors_folded` have pg_trgm GIN indexes, for similarity queries on titles and names;
+ * - `title_folded` and `authors_folded` have pg_trgm GIN indexes, for similarity queries on titles and names (not
+ *   the search's: a trigram match of the whole query against every title was too slow per keystroke);
  *   `words` holds every word of the titles and names with a pg_trgm GiST index: a query's misspelt word is
  *   replaced by its nearest words there.
  * - Papers are keyed by `id`: loading the same paper again updates it (see ./loader.ts).

@@ -31,7 +31,7 @@ export const UNTRUSTED_TEXT_RULES = [
  * import cycles between folders and each can be tested with what is below it. `src/ui/`, `src/webview/`,
  * `src/bench/`, `src/cli.ts` and `src/extension.ts` sit on top and may import any of them.
  */
-export const CORE_LAYERS = ['shared', 'papers', 'bibtex', 'sources', 'search', 'protocol', 'catalog', 'online', 'citation'];
+export const CORE_LAYERS = ['shared', 'papers', 'bibtex', 'sources', 'search', 'protocol', 'catalog', 'online', 'postgres', 'citation'];
 
 /** For the folder at `rank`: imports of the folders above it, and of bench, test and VS Code glue code. */
 function layerRestrictions(rank) {

@@ -5,6 +5,7 @@
  *   paper-lookup cite <id-or-key> --format markdown|latex|typst|text|bibtex|hayagriva [--style STYLE] [--index FILE]... [--strict]
  *   paper-lookup bib [--index FILE]... [--strict]
  *   paper-lookup lookup <identifier> [--format bibtex|markdown|latex|json]
+ *   paper-lookup load --into postgresql://… FILE...
  *
  * Like the extension, it keeps going past a bad index file: every problem is one `file:line:column:` line on
  * stderr and the good entries (and the other files) are used. Exit codes: 0 success, 1 nothing found,
@@ -28,12 +29,16 @@ import { OnlineError, PoliteHttp } from './online/http';
 import { parseIdentifier } from './online/identifier';
 import { DEFAULT_ENDPOINTS, lookUpPaper, userAgent, type OnlineEndpoints } from './online/lookup';
 import { ONLINE_LOOKUPS_NAME } from './online/storedPapers';
+import { isPostgresUrl } from './postgres/connection';
+import { loadCommand, searchServers } from './postgres/commands';
+import { mergeHits } from './postgres/merge';
 
 const USAGE = `Usage:
   paper-lookup search "<query>" [--index FILE]... [--limit N] [--json] [--strict]
   paper-lookup cite <id-or-key> --format markdown|latex|typst|text|bibtex|hayagriva [--style STYLE] [--index FILE]... [--strict]
   paper-lookup bib [--index FILE]... [--strict]
   paper-lookup lookup <identifier> [--format bibtex|markdown|latex|json]
+  paper-lookup load --into postgresql://USER@HOST/DB FILE...
 
 search ranks papers; cite prints one citation (bibtex, hayagriva: its .bib or Typst .yml entry; text: its reference
 in a CSL style, --style apa (the default), ieee, chicago-author-date, nature, vancouver, or a .csl file's path);
@@ -50,6 +55,9 @@ PAPER_LOOKUP_HUGGINGFACE_URL change the services' addresses; PAPER_LOOKUP_CROSSR
 sent to Crossref as its etiquette asks.
 Only regular files are read (not FIFOs or devices, also behind symlinks); JSON and .bib files
 over 200 MB are refused (JSON Lines files are streamed and have no limit).
+load puts the files' papers into a shared PostgreSQL catalog (creating its schema), updating
+papers loaded before; search --index postgresql://… searches such a catalog as well. The
+password comes from the URL or from PGPASSWORD.
 
 Exit codes: 0 success, 1 nothing found, 2 bad arguments or unusable index files.`;
 
@@ -85,6 +93,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         format: { type: 'string' },
         style: { type: 'string' },
         strict: { type: 'boolean', default: false },
+        into: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -93,12 +102,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(USAGE);
       return values.help ? 0 : 2;
     }
-    const catalog = (): Promise<PaperCatalog> => loadCatalog(io, values.index ?? [], values.strict ?? false);
+    const servers = (values.index ?? []).filter(isPostgresUrl);
+    const catalog = (): Promise<PaperCatalog> => loadCatalog(io, (values.index ?? []).filter((entry) => !isPostgresUrl(entry)), values.strict ?? false);
     if (command === 'search') {
       if (rest.length !== 1) throw new UsageError('search takes exactly one query (quote it if it has spaces)');
       const limit = Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got "${values.limit}"`);
-      return search(await catalog(), rest[0], limit, values.json ?? false, io);
+      return search(await catalog(), rest[0], limit, values.json ?? false, io, servers);
+    }
+    if (command === 'load') {
+      if (!values.into || !isPostgresUrl(values.into)) throw new UsageError('load needs --into postgresql://USER@HOST/DATABASE');
+      if (rest.length === 0) throw new UsageError('load takes one or more index files');
+      return loadCommand(values.into, rest, { stdout: io.stdout, stderr: (text) => io.stderr(printable(text)) });
     }
     if (command === 'cite') {
       if (rest.length !== 1) throw new UsageError('cite takes exactly one paper id or citation key');
@@ -174,8 +189,14 @@ function printable(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
-function search(catalog: PaperCatalog, query: string, limit: number, json: boolean, io: CliIo): number {
-  const hits = catalog.search(query, limit);
+/** The local papers' hits, merged with those of each shared catalog in `servers` (one that fails is reported on stderr). */
+async function search(catalog: PaperCatalog, query: string, limit: number, json: boolean, io: CliIo, servers: readonly string[]): Promise<number> {
+  let hits = catalog.search(query, limit);
+  if (servers.length > 0) {
+    const fromServers = await searchServers(servers, query, limit);
+    for (const problem of fromServers.problems) io.stderr(printable(`paper-lookup: ${problem}`));
+    hits = fromServers.hits.reduce((merged, serverHits) => mergeHits(merged, serverHits, limit), hits);
+  }
   if (json) {
     io.stdout(JSON.stringify(hits.map(({ paper, score, matches, unmatched }) => ({ ...paper, score, matches, unmatched })), null, 2));
   } else {

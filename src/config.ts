@@ -10,6 +10,7 @@ import { DEFAULT_KEY_TEMPLATE, keyTemplateProblem } from './papers/keys';
 import { DEFAULT_ENDPOINTS, type OnlineEndpoints } from './online/lookup';
 import { maxFileBytes } from './sources/regularFile';
 import { zoteroDatabasePath } from './sources/zotero/zoteroSource';
+import { isPostgresUrl } from './postgres/connection';
 
 export type AddToBibliography = 'always' | 'ask' | 'never';
 
@@ -32,6 +33,8 @@ export interface Config {
   readonly zoteroDatabase: string;
   /** `paperLookup.zotero.enabled`: undefined until the user answers the offer (src/ui/zotero.ts). */
   readonly zoteroEnabled?: boolean;
+  /** The `postgresql://` entries of `paperLookup.indexes`: shared catalogs searched as the user types (src/ui/postgresSource.ts). */
+  readonly catalogServers: readonly string[];
   readonly citation: CitationOptions;
   readonly keyTemplate: string;
   /** Set when the configured key template is unusable (the default is used instead). */
@@ -50,16 +53,19 @@ export const CONFIG_SECTION = 'paperLookup';
 
 export function readConfig(storedIndexes: readonly string[] = []): Config {
   const settings = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const indexes = settings.get<unknown>('indexes');
+  const entries = settings.get<unknown>('indexes');
+  const indexes = Array.isArray(entries) ? entries.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : [];
   const keyTemplate = settings.get<string>('citation.keyTemplate') || DEFAULT_KEY_TEMPLATE;
   const problem = keyTemplateProblem(keyTemplate);
   const languages = settings.get<Record<string, unknown>>('citation.languages') ?? {};
   const addToBibliography = settings.get<string>('citation.addToBibliography');
-  const userIndexes = Array.isArray(indexes) ? indexes.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '') : [];
+  // `postgresql://` entries are shared catalogs, searched as the user types; the others are files.
+  const userIndexes = indexes.filter((entry) => !isPostgresUrl(entry));
   const zoteroDatabase = zoteroDatabasePath(settings.get<string>('zotero.dataDirectory') ?? '', homedir());
   const zoteroEnabled = settings.get<boolean | null>('zotero.enabled') ?? undefined;
   return Object.freeze({
     indexes: Object.freeze([...(zoteroEnabled === true && !userIndexes.includes(zoteroDatabase) ? [...userIndexes, zoteroDatabase] : userIndexes), ...storedIndexes]),
+    catalogServers: Object.freeze(indexes.filter(isPostgresUrl).map((entry) => entry.trim())),
     zoteroDatabase,
     ...(typeof zoteroEnabled === 'boolean' ? { zoteroEnabled } : {}),
     citation: Object.freeze({

@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): PaperLookupApi {
     abstractPanel: () => features.load().api.abstractPanel(),
     papersView: () => features.load().api.papersView(),
     readingList: () => features.load().api.readingList(),
+    sharedCatalogSearch: (query, limit) => features.load().api.sharedCatalogSearch(query, limit),
   };
 }
 

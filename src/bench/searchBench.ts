@@ -337,14 +337,14 @@ function measureLibrary(
   return { row: { engine: library.engine, size, buildMs, loadMs, heapMB, p50Ms, p95Ms, top5, top5ByKind, rawMB, p50CpuMs, p95CpuMs, samples, byKind }, worstMs };
 }
 
-interface Keystroke {
+export interface Keystroke {
   readonly group: string;
   readonly text: string;
   readonly full: boolean;
 }
 
 /** Every prefix of every query, as typed; the last one of each is the full query. */
-function keystrokes(items: readonly KnownItem[]): Keystroke[] {
+export function keystrokes(items: readonly KnownItem[]): Keystroke[] {
   return items.flatMap(([kind, query]) =>
     Array.from({ length: query.length }, (_, i) => ({ group: KIND_GROUP[kind] ?? kind, text: query.slice(0, i + 1), full: i + 1 === query.length })),
   );
@@ -458,7 +458,7 @@ function printTable(log: (line: string) => void, rows: readonly BenchRow[]): voi
   }
 }
 
-function percentile(values: readonly number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];

@@ -89,7 +89,8 @@ function matchedTerms(index: SearchIndex, doc: number, words: readonly QueryWord
   return marked;
 }
 
-function matchesIn(paper: Paper, marked: ReadonlyMap<string, number>): FieldMatch[] {
+/** Where the terms in `marked` are in the paper's fields; a term's number is how many characters to mark (0: all). */
+export function matchesIn(paper: Paper, marked: ReadonlyMap<string, number>): FieldMatch[] {
   if (marked.size === 0) return [];
   const rangesIn = (text: string): [number, number][] => {
     const ranges: [number, number][] = [];

@@ -14,6 +14,7 @@ import { describeFailure, type OnlineLookup } from './onlineLookup';
 import { parseIdentifier } from '../online/identifier';
 import type { PaperLibrary } from './paperLibrary';
 import { pickPaper, runItemActionCommand, type PickerOptions } from './paperPicker';
+import type { ServerSearch } from './postgresSource';
 import { exportReadingList, pickSavedPaper, type ReadingList } from './readingList';
 import { SOURCES_VIEW_ID } from './contributionIds';
 
@@ -26,6 +27,8 @@ export interface CommandServices extends InsertServices {
   readonly output: vscode.OutputChannel;
   /** Identifier lookups and trending papers (./onlineLookup.ts). */
   readonly online?: OnlineLookup;
+  /** Shared catalogs searched beside the local papers. */
+  readonly serverSearch?: ServerSearch;
 }
 
 /** Arguments accepted by `paperLookup.insertCitation` (from links, the panel, and tests). */
@@ -104,7 +107,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
   /** A paper from an id argument, or from the picker; a message when the id is unknown. */
   const resolvePaper = async (paperId: unknown, picker: Omit<PickerOptions, 'maxResults'>): Promise<LoadedPaper | undefined> => {
     if (typeof paperId === 'string' && paperId !== '') {
-      const paper = (await library.catalog()).get(paperId);
+      const paper = (await library.catalog()).get(paperId) ?? services.serverSearch?.get(paperId);
       if (!paper) void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: no loaded paper has the id "${paperId}".`));
       return paper;
     }
@@ -114,6 +117,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       familiarIds: readingList.familiarIds,
       onDidChangeActive: (paper) => livePreview.showPickerItem(paper),
       online,
+      serverSearch: services.serverSearch,
     });
   };
 

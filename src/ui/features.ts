@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { workerBibParser } from '../sources/bibParseWorker';
 import { ConfigStore } from '../config';
 import { publicCatalog, type PublicCatalog } from '../catalog/catalog';
+import type { LoadedPaper } from '../papers/paper';
+import type { SearchHit } from '../search/search';
 import { AbstractPanels } from './abstractPanel';
 import { Bibliographies } from './bibliographies';
 import { CitationDiagnostics } from './citationDiagnostics';
@@ -17,6 +19,7 @@ import { LivePreview } from './livePreview';
 import { OnlineLookup } from './onlineLookup';
 import { PaperLibrary } from './paperLibrary';
 import { PaperReader } from './paperReader';
+import { PostgresSource } from './postgresSource';
 import { PapersView } from './papersView';
 import type { SourcesView } from './sourcesView';
 import { ReadingList } from './readingList';
@@ -35,6 +38,8 @@ export interface PaperLookupApi {
   papersView(): { readonly html: string; readonly paperId?: string } | undefined;
   /** Saved paper ids, most recently saved first, and recently opened or cited ones, most recent first. */
   readingList(): { readonly saved: readonly string[]; readonly recent: readonly string[] };
+  /** The shared catalogs' hits for a query, as the picker gets them (src/ui/postgresSource.ts). */
+  sharedCatalogSearch(query: string, limit: number): Promise<readonly SearchHit<LoadedPaper>[] | undefined>;
 }
 
 /** What src/extension.ts's placeholders hand over to, once the features are loaded. */
@@ -64,13 +69,16 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
   // paper a recent one.
   const references = new FormattedReferences(context.extensionUri, config);
   const insertServices: InsertServices = { config, bibliographies, references, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
-  const reader = new PaperReader({ ...insertServices, library, readingList });
+  // Shared catalogs on PostgreSQL (`postgresql://` entries of paperLookup.indexes), searched beside the local papers.
+  const serverSearch = new PostgresSource(config, context.secrets, output);
+  context.subscriptions.push(serverSearch);
+  const reader = new PaperReader({ ...insertServices, library, readingList, serverSearch });
   const panels = new AbstractPanels({ extensionUri: context.extensionUri, reader, readingList, reusePanel: () => config.value.reusePanel });
-  const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader, online });
+  const papersView = new PapersView({ extensionUri: context.extensionUri, config, library, readingList, reader, online, serverSearch });
   const livePreview = new LivePreview(papersView, panels, library);
   context.subscriptions.push(library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
   context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
-  context.subscriptions.push(online, ...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output, online }));
+  context.subscriptions.push(online, ...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output, online, serverSearch }));
   context.subscriptions.push(...registerZotero({ config, library, globalState: context.globalState, output }));
   context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
   const providers = citationProviders({
@@ -88,6 +96,7 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
       abstractPanel: () => panels.current,
       papersView: () => papersView.current,
       readingList: () => ({ saved: readingList.saved, recent: readingList.recent }),
+      sharedCatalogSearch: (query, limit) => serverSearch.search(query, limit),
     },
     papersView,
     abstractSerializer: panels.serializer,

@@ -18,6 +18,8 @@ import { describeAuthorsAndYear, readableSnippet } from '../protocol/paperView';
 import { plainForLabel } from '../shared/untrustedText';
 import type { OnlineRow } from '../online/queryLookups';
 import { OnlineLookup } from './onlineLookup';
+import { mergeHits } from '../postgres/merge';
+import type { ServerSearch } from './postgresSource';
 
 export interface PaperPickItem extends vscode.QuickPickItem {
   readonly paper: LoadedPaper;
@@ -90,6 +92,8 @@ export interface PickerOptions {
   readonly onDidChangeActive?: (paper: LoadedPaper) => void;
   /** Looks up identifier-shaped queries online; absent, every query stays local. */
   readonly online?: OnlineLookup;
+  /** Shared catalogs: their rows join the local ones when they come. */
+  readonly serverSearch?: ServerSearch;
 }
 
 /**
@@ -112,10 +116,18 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
   let onlineRow: OnlineRow<LoadedPaper> | undefined;
   const refresh = (): void => {
     if (!catalog) return;
-    const hits = searchFamiliarFirst(catalog, picker.value, options.maxResults, options.familiarIds ?? []);
-    const first = onlineRow && onlineItem(onlineRow, buttonsFor(onlineRow.status === 'found' ? onlineRow.paper : undefined));
-    const local = hits.filter((hit) => hit.paper.id !== first?.paper?.id).map((hit) => toItem(hit, buttonsFor(hit.paper)));
-    picker.items = first ? [first, ...local] : local.length === 0 && picker.value.trim() !== '' ? [noMatchItem(picker.value)] : local;
+    const query = picker.value;
+    const hits = searchFamiliarFirst(catalog, query, options.maxResults, options.familiarIds ?? []);
+    const show = (ranked: readonly SearchHit<LoadedPaper>[]): void => {
+      const first = onlineRow && onlineItem(onlineRow, buttonsFor(onlineRow.status === 'found' ? onlineRow.paper : undefined));
+      const local = ranked.filter((hit) => hit.paper.id !== first?.paper?.id).map((hit) => toItem(hit, buttonsFor(hit.paper)));
+      picker.items = first ? [first, ...local] : local.length === 0 && query.trim() !== '' ? [noMatchItem(query)] : local;
+    };
+    show(hits);
+    void options.serverSearch?.search(query, options.maxResults).then((serverHits) => {
+      if (!serverHits?.length || picker.value !== query) return;
+      show(mergeHits(hits, serverHits, options.maxResults));
+    });
   };
   const lookups = OnlineLookup.rowsFor(options.online, (row) => {
     onlineRow = row;

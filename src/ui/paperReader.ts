@@ -13,10 +13,13 @@ import { copyCitationKey } from './copyCitationKey';
 import { insertCitation, type InsertServices } from './insertCitation';
 import type { PaperLibrary } from './paperLibrary';
 import type { ReadingList } from './readingList';
+import type { ServerSearch } from './postgresSource';
 
 export interface ReaderServices extends InsertServices {
   readonly library: PaperLibrary;
   readonly readingList: ReadingList;
+  /** Shared catalogs, whose papers shown lately are found by id too. */
+  readonly serverSearch?: ServerSearch;
 }
 
 export class PaperReader implements vscode.Disposable {
@@ -28,9 +31,9 @@ export class PaperReader implements vscode.Disposable {
 
   constructor(private readonly services: ReaderServices) {}
 
-  /** A loaded paper by id; undefined when no loaded index has it (or the catalog failed to load). */
+  /** A loaded paper, or a shared catalog's paper shown lately, by id; undefined when none has it (or the catalog failed to load). */
   async getPaper(paperId: string): Promise<LoadedPaper | undefined> {
-    return (await this.services.library.catalog()).get(paperId);
+    return (await this.services.library.catalog()).get(paperId) ?? this.services.serverSearch?.get(paperId);
   }
 
   /** The reader's `show` message for a paper. */

@@ -19,6 +19,9 @@ import type { PaperLibrary } from './paperLibrary';
 import type { PaperReader } from './paperReader';
 import type { ReadingList } from './readingList';
 import { webviewHtml, webviewOptions } from './webviewHtml';
+import { mergeHits } from '../postgres/merge';
+import type { SearchHit } from '../search/search';
+import type { ServerSearch } from './postgresSource';
 
 export interface PapersViewServices {
   readonly extensionUri: vscode.Uri;
@@ -28,6 +31,8 @@ export interface PapersViewServices {
   readonly reader: PaperReader;
   /** Looks up identifier-shaped queries online (the first section); absent, every query stays local. */
   readonly online?: OnlineLookup;
+  /** Shared catalogs: their rows join the local ones when they come. */
+  readonly serverSearch?: ServerSearch;
 }
 
 export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -144,13 +149,15 @@ export class PapersView implements vscode.WebviewViewProvider, vscode.Disposable
     const query = this.query;
     const catalog = await this.services.library.catalog();
     this.post({ type: 'results', query, sections: this.sections(catalog, query) });
+    const serverHits = await this.services.serverSearch?.search(query, this.services.config.value.maxResults);
+    if (serverHits?.length && this.query === query) this.post({ type: 'results', query, sections: this.sections(catalog, query, serverHits) });
   }
 
   /** The search results for a query; for an empty one, the reading list and the recent papers. */
-  private sections(catalog: PaperCatalog, query: string): PaperListSection[] {
+  private sections(catalog: PaperCatalog, query: string, serverHits: readonly SearchHit<LoadedPaper>[] = []): PaperListSection[] {
     const { readingList, config } = this.services;
     if (query.trim() !== '') {
-      const hits = searchFamiliarFirst(catalog, query, config.value.maxResults, readingList.familiarIds);
+      const hits = mergeHits(searchFamiliarFirst(catalog, query, config.value.maxResults, readingList.familiarIds), serverHits, config.value.maxResults);
       const online = this.onlineSection();
       const onlineId = online?.items[0]?.id;
       const items = hits.filter((hit) => hit.paper.id !== onlineId).map((hit) => {

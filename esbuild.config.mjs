@@ -74,6 +74,9 @@ const loadFeaturesLazily = loadLazily('./features.js', 'features.js', 'require-c
 /** sql.js (SQLite in WebAssembly, which reads Zotero's database) likewise, from its own bundle. */
 const loadSqlJsLazily = loadLazily('sql.js', 'sql-js.js');
 
+/** The shared catalog's client (node-postgres and our queries, src/postgres/search.ts) likewise: only on a first server search. */
+const loadPostgresSearchLazily = loadLazily('../postgres/search.js', 'postgres-search.js');
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
@@ -96,11 +99,20 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadCslEngineLazily, loadSqlJsLazily],
+    plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadCslEngineLazily, loadSqlJsLazily, loadPostgresSearchLazily],
   },
   {
     ...shared,
     entryPoints: { 'csl-engine': 'src/citation/csl/cslEngine.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    mainFields: nodeMainFields,
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...shared,
+    entryPoints: { 'postgres-search': 'src/postgres/search.ts' },
     outdir: 'dist',
     platform: 'node',
     mainFields: nodeMainFields,
@@ -145,7 +157,7 @@ const bundles = [
     mainFields: nodeMainFields,
     format: 'cjs',
     target: 'node20',
-    plugins: [loadBibtexParserLazily],
+    plugins: [loadBibtexParserLazily, loadCslEngineLazily, loadUnicode2latexLazily, loadSqlJsLazily],
   },
   {
     ...shared,

@@ -68,6 +68,7 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
   // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its
   // paper a recent one.
   const references = new FormattedReferences(context.extensionUri, config);
+  context.subscriptions.push(references);
   const insertServices: InsertServices = { config, bibliographies, references, onDidInsert: (paper) => readingList.noteUsed(paper.id) };
   // Shared catalogs on PostgreSQL (`postgresql://` entries of paperLookup.indexes), searched beside the local papers.
   const serverSearch = new PostgresSource(config, context.secrets, output);

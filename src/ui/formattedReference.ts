@@ -7,17 +7,22 @@
  */
 import * as vscode from 'vscode';
 import { CslReferences } from '../citation/csl/cslReferences';
+import { workerStyleCompiler } from '../citation/csl/cslWorker';
 import type { ConfigStore } from '../config';
 import type { Paper } from '../papers/paper';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 
-export class FormattedReferences {
+export class FormattedReferences implements vscode.Disposable {
   private readonly references: CslReferences;
+  /** Styles compile and render in a worker: a first compile takes citeproc-js seconds (src/citation/csl/cslWorker.ts). */
+  private readonly styles: ReturnType<typeof workerStyleCompiler>;
   /** Problems already shown: a hover or a reader render must not repeat the message on every paper. */
   private readonly reported = new Set<string>();
 
   constructor(extensionUri: vscode.Uri, private readonly config: ConfigStore) {
+    this.styles = workerStyleCompiler(vscode.Uri.joinPath(extensionUri, 'dist', 'indexWorker.js').fsPath);
     this.references = new CslReferences({
+      compileStyle: this.styles.compileStyle,
       bundledFolder: vscode.Uri.joinPath(extensionUri, 'media', 'csl').fsPath,
       readFile: async (file) => new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file))),
     });
@@ -33,6 +38,10 @@ export class FormattedReferences {
         open && vscode.commands.executeCommand('workbench.action.openSettings', 'paperLookup.citation.style'));
     }
     return result.text;
+  }
+
+  dispose(): void {
+    this.styles.dispose();
   }
 
   /** Copies the paper's reference as plain text and confirms it in the status bar. */

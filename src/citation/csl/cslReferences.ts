@@ -14,7 +14,7 @@
 import * as path from 'node:path';
 import type { Paper } from '../../papers/paper';
 import { toCslItem, type CslItem } from './cslItem';
-import { isStyleProblem, StyleProblem, type StyleEngine } from './styleProblem';
+import { isStyleProblem, StyleProblem, type StyleCompiler, type StyleEngine } from './styleProblem';
 
 /** The bundled styles by the name the setting and the CLI take, and their files in the bundled folder. */
 export const BUNDLED_STYLES: Readonly<Record<string, string>> = Object.freeze({
@@ -37,6 +37,11 @@ export interface CslFiles {
   readonly bundledFolder: string;
   /** Reads a file as UTF-8 text; rejects when it cannot. */
   readonly readFile: (file: string) => Promise<string>;
+  /**
+   * Compiles styles: in this thread when absent (the command line, tests); the extension compiles and renders in a
+   * worker (./cslWorker.ts), since compiling a style takes citeproc-js a second or more.
+   */
+  readonly compileStyle?: StyleCompiler;
 }
 
 export interface FormattedReference {
@@ -102,7 +107,7 @@ export class CslReferences {
     const cached = this.engines.get(file);
     if (cached?.xml === xml) return cached.engine;
     const locale = await (this.locale ??= this.files.readFile(path.join(this.files.bundledFolder, LOCALE_FILE)));
-    const engine = loadCslEngine().compileStyle(xml, locale, LOCALE, file);
+    const engine = (this.files.compileStyle ?? loadCslEngine().compileStyle)(xml, locale, LOCALE, file);
     this.engines.set(file, { xml, engine });
     return engine;
   }
@@ -113,7 +118,7 @@ export class CslReferences {
  * dist/csl-engine.js (esbuild.config.mjs) instead of bundling it. Not `import()`: that is Node's ES module loader,
  * which does not load TypeScript sources in the unit tests (mocha runs them through tsx's CommonJS hook).
  */
-function loadCslEngine(): typeof import('./cslEngine') {
+export function loadCslEngine(): typeof import('./cslEngine') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, see above
   return require('./cslEngine') as typeof import('./cslEngine');
 }

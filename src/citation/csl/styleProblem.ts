@@ -13,8 +13,11 @@ export function isStyleProblem(error: unknown): error is StyleProblem {
   return error instanceof Error && error.name === 'StyleProblem';
 }
 
-/** A compiled style. */
+/** A compiled style: in this thread, or in a worker (./cslWorker.ts). */
 export interface StyleEngine {
-  /** The entry of one item, with the style's label ("[1]", "1.") when asked for; throws a `StyleProblem`. */
-  readonly entry: (item: CslItem, withLabel: boolean) => string;
+  /** The entry of one item, with the style's label ("[1]", "1.") when asked for; throws (rejects) with a `StyleProblem`. */
+  readonly entry: (item: CslItem, withLabel: boolean) => string | Promise<string>;
 }
+
+/** Compiles the style in `xml` (from `file`) with `locale`'s terms; throws a `StyleProblem` if it cannot be used. */
+export type StyleCompiler = (xml: string, locale: string, lang: string, file: string) => StyleEngine;

@@ -77,6 +77,11 @@ const loadSqlJsLazily = loadLazily('sql.js', 'sql-js.js');
 /** The shared catalog's client (node-postgres and our queries, src/postgres/search.ts) likewise: only on a first server search. */
 const loadPostgresSearchLazily = loadLazily('../postgres/search.js', 'postgres-search.js');
 
+/** A bundle of its own in dist/, `name`.js, of `entry` (a package or one of our files). */
+function lazyBundle(name, entry, options = {}) {
+  return { ...shared, entryPoints: { [name]: entry }, outdir: 'dist', platform: 'node', mainFields: nodeMainFields, format: 'cjs', target: 'node20', ...options };
+}
+
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
@@ -101,53 +106,13 @@ const bundles = [
     external: ['vscode'],
     plugins: [loadBibtexParserLazily, loadUnicode2latexLazily, loadCslEngineLazily, loadSqlJsLazily, loadPostgresSearchLazily],
   },
-  {
-    ...shared,
-    entryPoints: { 'csl-engine': 'src/citation/csl/cslEngine.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    mainFields: nodeMainFields,
-    format: 'cjs',
-    target: 'node20',
-  },
-  {
-    ...shared,
-    entryPoints: { 'postgres-search': 'src/postgres/search.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    mainFields: nodeMainFields,
-    format: 'cjs',
-    target: 'node20',
-  },
-  {
-    ...shared,
-    entryPoints: { 'sql-js': 'sql.js' },
-    outdir: 'dist',
-    platform: 'node',
-    mainFields: nodeMainFields,
-    format: 'cjs',
-    target: 'node20',
-  },
-  {
-    ...shared,
-    entryPoints: { unicode2latex: 'unicode2latex' },
-    outdir: 'dist',
-    platform: 'node',
-    mainFields: nodeMainFields,
-    // The package's CommonJS build requires an ES-module-only dependency; its ES module build bundles cleanly.
-    conditions: ['import'],
-    format: 'cjs',
-    target: 'node20',
-  },
-  {
-    ...shared,
-    entryPoints: { 'bibtex-parser': '@retorquere/bibtex-parser' },
-    outdir: 'dist',
-    platform: 'node',
-    mainFields: nodeMainFields,
-    format: 'cjs',
-    target: 'node20',
-  },
+  // The lazily loaded bundles (see `loadLazily` above), each its own CommonJS file in dist/.
+  lazyBundle('csl-engine', 'src/citation/csl/cslEngine.ts'),
+  lazyBundle('postgres-search', 'src/postgres/search.ts'),
+  lazyBundle('sql-js', 'sql.js'),
+  // The package's CommonJS build requires an ES-module-only dependency; its ES module build bundles cleanly.
+  lazyBundle('unicode2latex', 'unicode2latex', { conditions: ['import'] }),
+  lazyBundle('bibtex-parser', '@retorquere/bibtex-parser'),
   // The worker thread that builds big catalogs off the extension host's event loop (src/catalog/catalogWorker.ts).
   {
     ...shared,

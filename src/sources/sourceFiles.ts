@@ -30,7 +30,7 @@ export function limitsFor(file: string, maxBytes: number | undefined): ReadLimit
  */
 export function fileSource(file: string, options: FileSourceOptions = {}): PaperSource {
   const limits = limitsFor(file, options.maxBytes);
-  if (isZoteroDatabasePath(file)) return zoteroFileSource(file, options, limits);
+  const zotero = isZoteroDatabasePath(file);
   return {
     location: file,
     name: options.displayName ?? path.basename(file),
@@ -38,30 +38,15 @@ export function fileSource(file: string, options: FileSourceOptions = {}): Paper
     async stamp() {
       try {
         const stats = await statRegularFile(file, limits);
-        return { location: file, size: stats.size, mtimeMs: stats.mtimeMs };
+        const own = { location: file, size: stats.size, mtimeMs: stats.mtimeMs };
+        return zotero ? await zoteroSourceStamp(file, own) : own;
       } catch {
         // Missing, not a regular file, or over the limit: read on every load, where the read says which.
         return undefined;
       }
     },
-    read: (readOptions: SourceReadOptions = {}) => readFormattedFile(diskFile(file, limits), { ...options, ...readOptions }),
-  };
-}
-
-function zoteroFileSource(file: string, options: FileSourceOptions, limits: ReadLimits): PaperSource {
-  return {
-    location: file,
-    name: options.displayName ?? path.basename(file),
-    file,
-    async stamp() {
-      try {
-        const stats = await statRegularFile(file, limits);
-        return await zoteroSourceStamp(file, { location: file, size: stats.size, mtimeMs: stats.mtimeMs });
-      } catch {
-        return undefined;
-      }
-    },
-    read: () => readZoteroSource(file, limits, options.displayName),
+    read: (readOptions: SourceReadOptions = {}) =>
+      zotero ? readZoteroSource(file, limits, options.displayName) : readFormattedFile(diskFile(file, limits), { ...options, ...readOptions }),
   };
 }
 

@@ -80,7 +80,7 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
   context.subscriptions.push(library.onDidChange((catalog) => sourcesView.update(catalog, library.lastLoadMs)));
   context.subscriptions.push(config, library, readingList, reader, panels, panels.registerSerializer(), papersView, papersView.register(), livePreview);
   context.subscriptions.push(online, ...registerCommands({ ...insertServices, library, panels, readingList, livePreview, output, online, serverSearch }));
-  context.subscriptions.push(...registerZotero({ config, library, globalState: context.globalState, output }));
+  context.subscriptions.push(...registerZotero({ config, library, globalState: context.globalState, output, workerFile: vscode.Uri.joinPath(context.extensionUri, 'dist', 'indexWorker.js').fsPath }));
   context.subscriptions.push(new CitationDiagnostics(library, new BibliographyEntries(bibliographies)));
   const providers = citationProviders({
     library,

@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, type ConfigStore } from '../config';
 import type { LoadedPaper } from '../papers/paper';
-import { BETTER_BIBTEX_DATABASE_FILE, countZoteroLibrary, isZoteroDatabasePath, ZOTERO_DATABASE_FILE } from '../sources/zotero/zoteroSource';
+import { countZoteroLibraryInWorker } from '../sources/zotero/countWorker';
+import { BETTER_BIBTEX_DATABASE_FILE, isZoteroDatabasePath, ZOTERO_DATABASE_FILE } from '../sources/zotero/zoteroSource';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
 import type { PaperLibrary } from './paperLibrary';
 
@@ -29,6 +30,8 @@ export interface ZoteroServices {
   readonly library: PaperLibrary;
   readonly globalState: vscode.Memento;
   readonly output: vscode.OutputChannel;
+  /** The catalog worker's bundle, which counts a library's items off the extension host's thread. */
+  readonly workerFile: string;
 }
 
 export function registerZotero(services: ZoteroServices): vscode.Disposable[] {
@@ -47,7 +50,7 @@ export function registerZotero(services: ZoteroServices): vscode.Disposable[] {
  * Offers the Zotero library if there is one and the user has not answered (`askAgain`: whatever the earlier answer, for
  * the Use Zotero Library command); resolves with the answer given.
  */
-async function offerZoteroLibrary({ config, globalState, output }: ZoteroServices, askAgain = false): Promise<boolean | undefined> {
+async function offerZoteroLibrary({ config, globalState, output, workerFile }: ZoteroServices, askAgain = false): Promise<boolean | undefined> {
   const { zoteroEnabled, zoteroDatabase } = config.value;
   if (!askAgain && (zoteroEnabled !== undefined || globalState.get<boolean>(OFFER_DISMISSED))) return undefined;
   if (!existsSync(zoteroDatabase)) {
@@ -56,7 +59,7 @@ async function offerZoteroLibrary({ config, globalState, output }: ZoteroService
   }
   let count: number;
   try {
-    count = await countZoteroLibrary(zoteroDatabase);
+    count = await countZoteroLibraryInWorker(workerFile, zoteroDatabase);
   } catch (error) {
     const reason = `The Zotero library ${zoteroDatabase} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
     output.appendLine(reason);

@@ -16,9 +16,10 @@ import type { LoadedPaper } from '../../src/papers/paper';
 import { readSourceFile } from '../../src/sources/sourceFiles';
 import { applyWal } from '../../src/sources/zotero/snapshot';
 import { extraFields, parseZoteroDate, readRichTitle } from '../../src/sources/zotero/zoteroItem';
-import { readZoteroSource } from '../../src/sources/zotero/zoteroSource';
+import { readZoteroSource, countZoteroLibrary } from '../../src/sources/zotero/zoteroSource';
 import type { IndexSource } from '../../src/sources/paperSource';
 import { writeZoteroDataDirectory } from '../fixtures/zotero/buildZoteroDatabase';
+import { countZoteroLibraryInWorker } from '../../src/sources/zotero/countWorker';
 import { fixtureBetterBibtexKeys, fixtureLibrary } from '../fixtures/zotero/library';
 
 let workDir: string;
@@ -44,6 +45,12 @@ for (const schemaVersion of [41, 32] as const) {
       const file = await writeZoteroDataDirectory(dataDirectory, fixtureLibrary(schemaVersion, schemaVersion === 32), fixtureBetterBibtexKeys);
       source = (await readSourceFile(file))!;
       catalog = new PaperCatalog([source]);
+    });
+
+    it('counts the items for the offer in a worker thread, as many as the sources hold', async () => {
+      const counted = await countZoteroLibraryInWorker(path.join(__dirname, '..', '..', 'dist', 'indexWorker.js'), path.join(dataDirectory, 'zotero.sqlite'));
+      assert.equal(counted, source.papers.length);
+      assert.equal(counted, await countZoteroLibrary(path.join(dataDirectory, 'zotero.sqlite')));
     });
 
     it('loads the user library and the group library as sources of their own', () => {

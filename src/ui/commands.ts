@@ -102,6 +102,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     { button: { iconPath: new vscode.ThemeIcon('references'), tooltip: 'Copy Formatted Reference' }, run: (paper) => services.references.copy(paper) },
     // A Zotero paper's (./zotero.ts).
     { button: { iconPath: new vscode.ThemeIcon('file-pdf'), tooltip: 'Open PDF' }, appliesTo: (paper) => paper.pdfFile !== undefined, run: (paper) => vscode.commands.executeCommand('paperLookup.openPdf', paper.id) },
+    { button: { iconPath: new vscode.ThemeIcon('link-external'), tooltip: 'Show in Zotero' }, appliesTo: (paper) => paper.zoteroLink !== undefined, run: (paper) => vscode.commands.executeCommand('paperLookup.showInZotero', paper.id) },
   ];
 
   /** A paper from an id argument, or from the picker; a message when the id is unknown. */

@@ -64,6 +64,12 @@ export interface ItemAction {
   run(paper: LoadedPaper): unknown;
 }
 
+/**
+ * How long after the rows change an Enter may still name a row of the rows before (a round trip between the extension
+ * host and the window; 250 ms was seen on a loaded 2-core machine): see `settledRow` in `pickPaper`.
+ */
+const ROWS_SETTLE_MS = 500;
+
 /** A context key, true while one of our pickers is open: the keybindings of item actions (package.json) use it. */
 const PICKER_OPEN_CONTEXT = 'paperLookup.pickerOpen';
 
@@ -114,6 +120,8 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
     actions.filter((action) => paper === undefined || (action.appliesTo?.(paper) ?? true)).map((action) => action.button);
   let catalog: PaperCatalog | undefined;
   let onlineRow: OnlineRow<LoadedPaper> | undefined;
+  /** When the rows last changed (`performance.now()`); see `settledRow`. */
+  let itemsChangedAt = Number.NEGATIVE_INFINITY;
   const refresh = (): void => {
     if (!catalog) return;
     const query = picker.value;
@@ -122,6 +130,7 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
       const first = onlineRow && onlineItem(onlineRow, buttonsFor(onlineRow.status === 'found' ? onlineRow.paper : undefined));
       const local = ranked.filter((hit) => hit.paper.id !== first?.paper?.id).map((hit) => toItem(hit, buttonsFor(hit.paper)));
       picker.items = first ? [first, ...local] : local.length === 0 && query.trim() !== '' ? [noMatchItem(query)] : local;
+      itemsChangedAt = performance.now();
     };
     show(hits);
     void options.serverSearch?.search(query, options.maxResults).then((serverHits) => {
@@ -152,10 +161,26 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
     runItemAction: (command: string) => runItemAction(options.itemActions?.find((action) => action.command === command), picker.activeItems[0]?.paper),
   };
 
+  /**
+   * The row the user means by Enter. VS Code names the chosen row by its place in the list the window shows; an Enter
+   * pressed before the rows for the latest keystroke reached the window names a place in the previous rows, which the
+   * extension host reads in the new ones: another paper (seen: "pointer networks", Enter 20 ms after the keystroke,
+   * cited Graph Mamba). So an Enter within a round trip of a change waits until the window has the new rows, and
+   * takes the row it then highlights; an Enter on settled rows is taken as it is.
+   */
+  const settledRow = async (): Promise<PickItem | undefined> => {
+    if (performance.now() - itemsChangedAt >= ROWS_SETTLE_MS) return picker.selectedItems[0];
+    for (let wait = itemsChangedAt + ROWS_SETTLE_MS - performance.now(); wait > 0; wait = itemsChangedAt + ROWS_SETTLE_MS - performance.now()) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    return picker.activeItems[0];
+  };
+
   return new Promise<LoadedPaper | undefined>((resolve) => {
     // Once a paper is accepted the picker's highlight means nothing: VS Code may still report a change of the
     // active row while the picker closes, and previewing that row would replace the paper just opened.
     let accepted = false;
+    let hidden = false;
     const subscriptions = [
       picker.onDidChangeValue((value) => {
         // The local results at once; the online row follows when the lookup answers.
@@ -165,9 +190,9 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
         if (active?.paper && !accepted) options.onDidChangeActive?.(active.paper);
       }),
       picker.onDidTriggerItemButton(({ button, item }) => runItemAction(options.itemActions?.find((action) => action.button === button), item.paper)),
-      picker.onDidAccept(() => {
-        const [chosen] = picker.selectedItems;
-        if (!chosen || 'online' in chosen) return;
+      picker.onDidAccept(async () => {
+        const chosen = await settledRow();
+        if (!chosen || 'online' in chosen || hidden) return;
         if (!chosen.paper) {
           void vscode.commands.executeCommand('workbench.action.openSettings', INDEXES_SETTING);
           picker.hide();
@@ -178,6 +203,7 @@ export function pickPaper(catalogLoading: Promise<PaperCatalog>, options: Picker
         picker.hide();
       }),
       picker.onDidHide(() => {
+        hidden = true;
         resolve(undefined);
         // Another picker may have replaced this one, and be the open one now.
         if (openPicker === session) {

@@ -31,8 +31,8 @@ import { INDEX_FORMAT_VERSION } from '../search/engine/invertedIndex';
 import { deserializeIndexSteps, serializeIndexSteps, type ByteReader } from './serialize';
 import type { IndexProblem } from '../sources/parseIndex';
 import type { PaperStore } from './paperStore';
-import { statRegularFile, type ReadLimits } from '../sources/regularFile';
-import { isZoteroDatabasePath, zoteroSourceStamp } from '../sources/zotero/zoteroSource';
+import type { ReadLimits } from '../sources/regularFile';
+import { stampFile } from '../sources/sourceFiles';
 
 /** Bumped when the metadata, the layout around the index or the papers' stored fields or layout change. */
 export const CACHE_FILE_VERSION = 5;
@@ -70,13 +70,7 @@ export type CacheRead =
  * not a regular file within `limits`: such a file is never handed to the worker or to the cache.
  */
 export async function stampSources(locations: readonly string[], limits: ReadLimits = {}): Promise<SourceStamp[]> {
-  return Promise.all(
-    locations.map(async (location) => {
-      const stat = await statRegularFile(location, limits);
-      const stamp = { location, size: stat.size, mtimeMs: stat.mtimeMs };
-      return isZoteroDatabasePath(location) ? zoteroSourceStamp(location, stamp) : stamp;
-    }),
-  );
+  return Promise.all(locations.map((location) => stampFile(location, limits)));
 }
 
 /** The cache file in `folder` for catalogs built from these sources with this key template. */

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { formatOf, readFormattedFile } from './formats';
 import { isZoteroDatabasePath, readZoteroSource, zoteroSourceStamp } from './zotero/zoteroSource';
-import type { FileSourceOptions, IndexSource, PaperSource, SourceReadOptions } from './paperSource';
+import type { FileSourceOptions, IndexSource, PaperSource, SourceReadOptions, SourceStamp } from './paperSource';
 import { readRegularFile, RefusedFileError, regularFileChunks, statRegularFile, type ReadLimits } from './regularFile';
 import type { SourceFile } from './sourceFormat';
 
@@ -37,9 +37,7 @@ export function fileSource(file: string, options: FileSourceOptions = {}): Paper
     file,
     async stamp() {
       try {
-        const stats = await statRegularFile(file, limits);
-        const own = { location: file, size: stats.size, mtimeMs: stats.mtimeMs };
-        return zotero ? await zoteroSourceStamp(file, own) : own;
+        return await stampFile(file, limits);
       } catch {
         // Missing, not a regular file, or over the limit: read on every load, where the read says which.
         return undefined;
@@ -48,6 +46,16 @@ export function fileSource(file: string, options: FileSourceOptions = {}): Paper
     read: (readOptions: SourceReadOptions = {}) =>
       zotero ? readZoteroSource(file, limits, options.displayName) : readFormattedFile(diskFile(file, limits), { ...options, ...readOptions }),
   };
+}
+
+/**
+ * The stamp of a file on disk (an absolute path): its size and mtime, and for a Zotero library its log's and Better
+ * BibTeX's database's too. Rejects, as ./regularFile.ts says, when it is not a regular file within `limits`.
+ */
+export async function stampFile(file: string, limits: ReadLimits): Promise<SourceStamp> {
+  const stats = await statRegularFile(file, limits);
+  const own = { location: file, size: stats.size, mtimeMs: stats.mtimeMs };
+  return isZoteroDatabasePath(file) ? zoteroSourceStamp(file, own) : own;
 }
 
 /** `fileSource(file, options).read(options)`: a file read once; `undefined` when cancelled. */

@@ -28,7 +28,7 @@ import type { IndexProblem } from '../sources/parseIndex';
 import { regularFileChunks } from '../sources/regularFile';
 import { formatOf } from '../sources/formats';
 import { CHUNK_BYTES, describeReadError, readSourceFile } from '../sources/sourceFiles';
-import { ensureSchema, PAPERS_TABLE, SCHEMA, SEARCH_INDEXES, WORDS_TABLE } from './schema';
+import { ensureSchema, INDEXED_WORD_PAPERS, PAPERS_TABLE, SCHEMA, SEARCH_INDEXES, TOP_PAPERS_PER_WORD, TOP_PAPERS_TABLE, WORDS_TABLE } from './schema';
 
 export interface LoadProgress {
   readonly file: string;
@@ -121,9 +121,40 @@ export async function loadFiles(client: ClientBase, files: readonly string[], op
     await flush();
   }
   if (deferIndexes) await ensureSchema(client);
-  // The vocabulary for typo correction: words of titles and names (kept when their papers go: a stray word costs nothing).
-  await client.query(`INSERT INTO ${WORDS_TABLE} (word) SELECT word FROM ts_stat('SELECT heading FROM ${PAPERS_TABLE}') ON CONFLICT DO NOTHING`);
+  await refreshVocabulary(client);
   return counts;
+}
+
+/**
+ * The vocabulary the search plans with (./search.ts): every word of the catalog's text and how many papers have it.
+ * Counted again in full after each load (ts_stat reads every paper's vector: minutes at millions of papers, small
+ * beside the load itself). A word whose papers are gone keeps its row: it then matches nothing, at no cost.
+ */
+export async function refreshVocabulary(client: ClientBase): Promise<void> {
+  await client.query(
+    `INSERT INTO ${WORDS_TABLE} (word, papers) SELECT word, ndoc FROM ts_stat('SELECT document FROM ${PAPERS_TABLE}') ` +
+      'ON CONFLICT (word) DO UPDATE SET papers = EXCLUDED.papers WHERE words.papers IS DISTINCT FROM EXCLUDED.papers',
+  );
+  // Each common word's best papers: the word in the title before the word in a name, then the shorter heading (fewer
+  // words to share the match with), then the id. Replaced in one transaction, so a search sees the old or the new.
+  await client.query('BEGIN');
+  try {
+    await client.query(`DELETE FROM ${TOP_PAPERS_TABLE}`);
+    await client.query(
+      `INSERT INTO ${TOP_PAPERS_TABLE} (word, position, id)
+       SELECT word, position, id FROM (
+         SELECT u.lexeme AS word, p.id,
+                row_number() OVER (PARTITION BY u.lexeme ORDER BY 'A' = ANY(u.weights) DESC, length(p.heading), p.id) AS position
+         FROM ${PAPERS_TABLE} p CROSS JOIN LATERAL unnest(p.heading) AS u
+         WHERE u.lexeme IN (SELECT word FROM ${WORDS_TABLE} WHERE papers >= ${INDEXED_WORD_PAPERS})
+       ) ranked
+       WHERE position <= ${TOP_PAPERS_PER_WORD}`,
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
 }
 
 interface PaperBatch {

@@ -4,7 +4,9 @@
  *
  * - `fold(text)` is the search folding: lower case with accents and ligatures dropped by `unaccent`, the same
  *   spellings the local engine folds to (src/search/engine/tokens.ts: García → garcia, Østergaard → ostergaard,
- *   Straße → strasse, Łukasiewicz → lukasiewicz). It is an IMMUTABLE wrapper naming unaccent's dictionary with
+ *   Straße → strasse, Łukasiewicz → lukasiewicz), and punctuation read as a space, so that words are split where the
+ *   local engine splits them (PostgreSQL's parser would keep `paper_lookup.papers` or `Node.js` as one lexeme, which
+ *   the words "paper" or "node" would not find: the search asks for exact lexemes). It is an IMMUTABLE wrapper naming unaccent's dictionary with
  *   its schema, because generated columns and indexes accept only immutable functions and must not depend on
  *   the caller's search_path.
  * - `document` is a generated tsvector over the folded title (weight A), authors (B) and abstract (D), so a title
@@ -21,8 +23,19 @@ import type { ClientBase } from 'pg';
 
 export const SCHEMA = 'paper_lookup';
 export const PAPERS_TABLE = `${SCHEMA}.papers`;
-/** Every word of the titles and names, for correcting a query's typos (./search.ts); refreshed by each load. */
+/** Every word of the catalog with the number of papers that have it, for planning a search (./search.ts); refreshed by each load. */
 export const WORDS_TABLE = `${SCHEMA}.words`;
+/** For each common word (`INDEXED_WORD_PAPERS`), its best papers in order; refreshed by each load (./loader.ts). */
+export const TOP_PAPERS_TABLE = `${SCHEMA}.word_top_papers`;
+/**
+ * A word in fewer papers than this is searched through the GIN index: GIN reads every posting of every lexeme in the
+ * index condition, so a common word there would cost time in proportion to the catalog. Words in more papers only
+ * filter the rows the rarer words found; a query of common words only starts from their best papers instead
+ * (`TOP_PAPERS_TABLE`).
+ */
+export const INDEXED_WORD_PAPERS = 20_000;
+/** How many of a common word's papers `TOP_PAPERS_TABLE` keeps. */
+export const TOP_PAPERS_PER_WORD = 2000;
 const EXTENSIONS = ['pg_trgm', 'unaccent'] as const;
 
 /** A catalog that cannot be created here, with what is missing in words an administrator can act on. */
@@ -34,7 +47,7 @@ function schemaStatements(ext: Readonly<Record<(typeof EXTENSIONS)[number], stri
     `CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`,
     `CREATE OR REPLACE FUNCTION ${SCHEMA}.fold(text) RETURNS text
        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-       AS $$ SELECT lower(${ext.unaccent}.unaccent('${ext.unaccent}.unaccent'::regdictionary, $1)) $$`,
+       AS $$ SELECT regexp_replace(lower(${ext.unaccent}.unaccent('${ext.unaccent}.unaccent'::regdictionary, $1)), '[[:punct:]]+', ' ', 'g') $$`,
     `CREATE OR REPLACE FUNCTION ${SCHEMA}.authors_text(text[]) RETURNS text
        LANGUAGE sql IMMUTABLE PARALLEL SAFE
        AS $$ SELECT coalesce(array_to_string($1, ', '), '') $$`,
@@ -67,8 +80,12 @@ function schemaStatements(ext: Readonly<Record<(typeof EXTENSIONS)[number], stri
     `CREATE INDEX IF NOT EXISTS papers_heading ON ${PAPERS_TABLE} USING gin (heading)`,
     `CREATE INDEX IF NOT EXISTS papers_title_trgm ON ${PAPERS_TABLE} USING gin (title_folded ${ext.pg_trgm}.gin_trgm_ops)`,
     `CREATE INDEX IF NOT EXISTS papers_authors_trgm ON ${PAPERS_TABLE} USING gin (authors_folded ${ext.pg_trgm}.gin_trgm_ops)`,
-    `CREATE TABLE IF NOT EXISTS ${WORDS_TABLE} (word text PRIMARY KEY)`,
-    `CREATE INDEX IF NOT EXISTS words_trgm ON ${WORDS_TABLE} USING gist (word ${ext.pg_trgm}.gist_trgm_ops)`,
+    `CREATE TABLE IF NOT EXISTS ${WORDS_TABLE} (word text PRIMARY KEY, papers integer NOT NULL DEFAULT 0)`,
+    // Catalogs made before the vocabulary counted papers.
+    `ALTER TABLE ${WORDS_TABLE} ADD COLUMN IF NOT EXISTS papers integer NOT NULL DEFAULT 0`,
+    // Typos are now found by looking up the words one edit away (./search.ts); the trigram index of older catalogs goes.
+    `DROP INDEX IF EXISTS ${SCHEMA}.words_trgm`,
+    `CREATE TABLE IF NOT EXISTS ${TOP_PAPERS_TABLE} (word text NOT NULL, position integer NOT NULL, id text NOT NULL, PRIMARY KEY (word, position))`,
     `CREATE INDEX IF NOT EXISTS words_prefix ON ${WORDS_TABLE} (word text_pattern_ops)`,
     `CREATE INDEX IF NOT EXISTS papers_doi ON ${PAPERS_TABLE} (lower(doi)) WHERE doi IS NOT NULL`,
     `CREATE INDEX IF NOT EXISTS papers_arxiv_id ON ${PAPERS_TABLE} (arxiv_id) WHERE arxiv_id IS NOT NULL`,

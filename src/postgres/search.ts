@@ -2,17 +2,23 @@
  * Searching the shared catalog (./schema.ts) as the user types. Pure: no `vscode` import; the CLI and the
  * extension (src/ui/postgresSource.ts) both use `PostgresCatalog`.
  *
- * One parameterized statement per keystroke (the query's words are values, never SQL text):
- * 1. full text: every word of the query, each word of 3+ letters and the last one (being typed) as a prefix
- *    (`graph:*`): papers with every word in their title or names first, ranked by ts_rank (title A > authors B),
- *    then papers with them elsewhere too, ranked on the whole text (abstract D), each among a bounded number of
- *    candidates (`HEADING_CANDIDATES`, `DOCUMENT_CANDIDATES`);
- * 2. only when that finds fewer papers than asked: each word of 4+ letters that no title or name word starts with
- *    is looked up in the vocabulary of title and name words by trigram distance (pg_trgm, a GiST index), and the
- *    search runs again with its three closest words as alternatives: "poiner netwroks" → Pointer Networks. The
- *    papers found so are listed after the others. The words are
- * folded here the way the local engine folds them (src/search/engine/tokens.ts) and stop words dropped; the
- * server folds the text it indexes with `fold` (unaccent), which spells out the same letters.
+ * Two parameterized statements per keystroke (the query's words are values, never SQL text):
+ * 1. `VOCABULARY_SQL` asks the vocabulary (`paper_lookup.words`, every word of the catalog with the number of papers
+ *    that have it) what each query word may match, as the local engine expands a word (src/search/engine/query.ts):
+ *    the word itself; for the word being typed, its commonest completions (12 for one or two letters, 64 from three);
+ *    for words of 5+ letters, the words one edit away (a letter deleted, inserted, replaced, or two swapped: the
+ *    variants are made here and looked up by equality, so "poiner" finds pointer on the primary key).
+ * 2. `SEARCH_SQL` runs the words as a tsquery of exact lexemes: `(graph | graphs) & (mamba)`. Never a prefix
+ *    (`graph:*`): GIN answers a prefix by reading every posting list it covers into a bitmap before anything else,
+ *    which at millions of papers took hundreds of milliseconds for a short or common prefix, while a query of exact
+ *    lexemes lets GIN skip through the common words' lists by the rarest one's papers. Tiers, each only while the
+ *    ones before found fewer papers than asked: papers with every word in their title or names, ranked by ts_rank
+ *    (title A > authors B); the same with the misspelt words' neighbours; papers with the words elsewhere too, ranked
+ *    on the whole text (abstract D). Each tier ranks a bounded number of candidates.
+ * A word the vocabulary has nothing for is left out of the search and named on every hit as not matched, as the
+ * local engine's partial results do. The words are folded here the way the local engine folds them
+ * (src/search/engine/tokens.ts) and stop words dropped; the server folds the text it indexes with `fold` (unaccent),
+ * which spells out the same letters.
  *
  * A search started while another is running cancels it (PostgreSQL's cancel request, as libpq sends it), so a
  * fast typist's keystrokes do not queue up on the server; the cancelled search resolves to `undefined`.
@@ -21,10 +27,11 @@ import * as net from 'node:net';
 import { Client, Query, type ClientConfig } from 'pg';
 import { baseCitationKey, DEFAULT_KEY_TEMPLATE } from '../papers/keys';
 import { withoutUndefined, type LoadedPaper, type Paper } from '../papers/paper';
+import { editVariants, umlautSpellings } from '../search/engine/query';
 import { forEachWord, STOP_WORDS } from '../search/engine/tokens';
 import { matchesIn } from '../search/scaledSearch';
 import type { SearchHit } from '../search/search';
-import { PAPERS_TABLE, WORDS_TABLE } from './schema';
+import { INDEXED_WORD_PAPERS, PAPERS_TABLE, TOP_PAPERS_TABLE, WORDS_TABLE } from './schema';
 
 /** A connected client; a failed connect is closed. */
 export async function connect(config: ClientConfig): Promise<Client> {
@@ -43,6 +50,7 @@ export async function connect(config: ClientConfig): Promise<Client> {
 export interface QueryWord {
   readonly typed: string;
   readonly term: string;
+  /** The word being typed (the last one, nothing after it): its completions match too. */
   readonly prefix: boolean;
 }
 
@@ -54,23 +62,140 @@ export function queryWords(query: string): QueryWord[] {
   const chosen = kept.length > 0 ? kept : all;
   // The last word is being typed unless a space follows it.
   const typing = !/\s$/.test(query);
-  return chosen.map((word, i) => ({ ...word, prefix: word.term.length >= 3 || (typing && i === chosen.length - 1) }));
+  return chosen.map((word, i) => ({ ...word, prefix: typing && i === chosen.length - 1 }));
+}
+
+/** Typo neighbours only for words this long: shorter words have too many words one edit away (as the local engine). */
+export const MIN_TYPO_LENGTH = 5;
+/** A word's typo neighbours are looked up only when the word itself (and its completions) is in fewer papers than this. */
+export const TYPO_RARE = 20;
+/** Completions taken for a word being typed: its commonest ones, fewer for one or two letters (as the local engine). */
+export const SHORT_PREFIX_COMPLETIONS = 12;
+export const PREFIX_COMPLETIONS = 64;
+
+export const enum MatchKind {
+  Exact = 0,
+  Completion = 1,
+  Typo = 2,
+}
+
+/** A vocabulary word that a query word matches. */
+export interface Alternative {
+  readonly lexeme: string;
+  /** How many papers have it (the vocabulary's count). */
+  readonly papers: number;
+  readonly kind: MatchKind;
+}
+
+/** The spellings to look up for a word (itself and its umlaut spellings), with the word each is of. */
+export function spellingsOf(words: readonly QueryWord[]): Map<string, number[]> {
+  const of = new Map<string, number[]>();
+  words.forEach((word, i) => {
+    for (const spelling of [word.term, ...umlautSpellings(word.typed, word.term)]) of.set(spelling, [...new Set([...(of.get(spelling) ?? []), i])]);
+  });
+  return of;
+}
+
+/** Every variant one edit away of the words that need them (5+ letters, rare as typed), with the word each is of. */
+export function typoVariantsOf(words: readonly QueryWord[], alternatives: readonly (readonly Alternative[])[]): Map<string, number[]> {
+  const of = new Map<string, number[]>();
+  words.forEach((word, i) => {
+    const papers = alternatives[i].reduce((sum, alternative) => sum + alternative.papers, 0);
+    if (word.term.length < MIN_TYPO_LENGTH || papers >= TYPO_RARE) return;
+    for (const variant of editVariants(word.term)) of.set(variant, [...(of.get(variant) ?? []), i]);
+  });
+  return of;
+}
+
+/** A vocabulary row: a spelling found (`completes` null) or a completion of the query word numbered `completes` (1-based). */
+export interface VocabularyRow {
+  readonly lexeme: string;
+  readonly papers: number;
+  readonly completes: number | null;
+}
+
+/** Adds the vocabulary's answer to each word's alternatives: spellings found as `kind`, completions as completions. */
+export function addAlternatives(alternatives: Alternative[][], rows: readonly VocabularyRow[], spellings: ReadonlyMap<string, readonly number[]>, kind: MatchKind): void {
+  for (const row of rows) {
+    const papers = Number(row.papers);
+    if (row.completes !== null) alternatives[row.completes - 1]?.push({ lexeme: row.lexeme, papers, kind: MatchKind.Completion });
+    else for (const i of spellings.get(row.lexeme) ?? []) if (!alternatives[i].some((known) => known.lexeme === row.lexeme)) alternatives[i].push({ lexeme: row.lexeme, papers, kind });
+  }
+}
+
+/** The statements' parameters for one search, and what the hits are marked with. */
+export interface PlannedQuery {
+  /** The rarer words (each in fewer than `INDEXED_WORD_PAPERS` papers), the GIN index's condition; undefined if none. */
+  readonly index: string | undefined;
+  /** Every word by its own spellings and completions; undefined when a word has only typo neighbours. */
+  readonly plain: string | undefined;
+  /** Every word with its typo neighbours too; undefined when no word has any. */
+  readonly corrected: string | undefined;
+  /** When every word is common: the commonest lexemes of the word in the fewest papers, whose best papers are read. */
+  readonly listed: readonly string[];
+  /** The query words the vocabulary has nothing for, as typed: left out of the search. */
+  readonly unmatched: readonly string[];
+  /** Every lexeme searched for, with how much of it a query word covers (0: all of it), for marking the hits. */
+  readonly marks: ReadonlyMap<string, number>;
 }
 
 /**
- * The words as tsquery text: `'graph':* & 'neural':*`. Folded words hold only letters, digits and marks, and are
- * quoted besides, so no operator of the tsquery syntax can come from the query.
+ * The search for each word's alternatives. Lexemes are quoted, so no operator of the tsquery syntax can come from the
+ * query (folded words hold only letters, digits and marks besides).
  */
-export function tsQueryText(words: readonly QueryWord[], corrections: ReadonlyMap<number, readonly string[]> = new Map()): string {
+export function planQuery(words: readonly QueryWord[], alternatives: readonly (readonly Alternative[])[]): PlannedQuery {
   const lexeme = (text: string): string => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
-  return words
-    .map((word, i) => {
-      const typed = `${lexeme(word.term)}${word.prefix ? ':*' : ''}`;
-      const alternatives = corrections.get(i) ?? [];
-      return alternatives.length === 0 ? typed : `(${[typed, ...alternatives.map(lexeme)].join(' | ')})`;
-    })
-    .join(' & ');
+  const clause = (lexemes: readonly string[]): string => (lexemes.length === 1 ? lexeme(lexemes[0]) : `(${lexemes.map(lexeme).join(' | ')})`);
+  const marks = new Map<string, number>();
+  words.forEach((word, i) => {
+    for (const { lexeme: text, kind } of alternatives[i]) {
+      const covers = kind === MatchKind.Completion ? word.term.length : 0;
+      if (!marks.has(text) || covers === 0) marks.set(text, covers);
+    }
+  });
+  const own = alternatives.map((list) => list.filter((alternative) => alternative.kind !== MatchKind.Typo));
+  const searched = words.map((_, i) => i).filter((i) => alternatives[i].length > 0);
+  const unmatched = words.filter((_, i) => alternatives[i].length === 0).map((word) => word.typed);
+  const papersOf = (i: number): number => own[i].reduce((sum, alternative) => sum + alternative.papers, 0);
+  const lexemesOf = (list: readonly Alternative[]): string[] => list.map((alternative) => alternative.lexeme);
+  const hasOwn = searched.length > 0 && searched.every((i) => own[i].length > 0);
+  const plain = hasOwn ? searched.map((i) => clause(lexemesOf(own[i]))).join(' & ') : undefined;
+  let rare = searched.filter((i) => papersOf(i) < INDEXED_WORD_PAPERS);
+  let listed: string[] = [];
+  if (hasOwn && rare.length === 0) {
+    const fewest = searched.reduce((best, i) => (papersOf(i) < papersOf(best) ? i : best));
+    listed = lexemesOf(own[fewest].filter((alternative) => alternative.papers >= INDEXED_WORD_PAPERS));
+    // Many words each in fewer papers than that (the completions of a short prefix) have no lists: GIN it is.
+    if (listed.length === 0) rare = [fewest];
+  }
+  // With a rare word to lead, a common word of a few lexemes narrows the index scan at little cost: GIN skips through
+  // its postings to the rare word's papers, and fewer rows are read to check the rest (an abstract's vector is read
+  // out of line).
+  const indexed = rare.length === 0 ? [] : searched.filter((i) => rare.includes(i) || own[i].length <= MAX_SKIPPED_LEXEMES);
+  const index = hasOwn && indexed.length > 0 ? indexed.map((i) => clause(lexemesOf(own[i]))).join(' & ') : undefined;
+  const corrected = searched.some((i) => alternatives[i].length > own[i].length) ? searched.map((i) => clause(lexemesOf(alternatives[i]))).join(' & ') : undefined;
+  return { index, plain, corrected, listed, unmatched, marks };
 }
+
+/**
+ * $1 the spellings to look up (by equality, on the primary key), $2 the words being typed, $3 their (1-based) place
+ * in the query. Completions are found on the vocabulary's `text_pattern_ops` index: the words from the prefix up to
+ * the prefix followed by the last code point, byte-wise, the commonest first.
+ */
+export const VOCABULARY_SQL = `SELECT w.word AS lexeme, w.papers, NULL::int AS completes
+FROM ${WORDS_TABLE} w WHERE w.word = ANY($1::text[])
+UNION ALL
+SELECT c.word, c.papers, q.ord
+FROM unnest($2::text[], $3::int[]) AS q(term, ord)
+CROSS JOIN LATERAL (
+  SELECT w.word, w.papers FROM ${WORDS_TABLE} w
+  WHERE w.word ~>=~ q.term AND w.word ~<~ (q.term || chr(1114111)) AND w.word <> q.term
+  ORDER BY w.papers DESC, w.word
+  LIMIT CASE WHEN length(q.term) < 3 THEN ${SHORT_PREFIX_COMPLETIONS} ELSE ${PREFIX_COMPLETIONS} END
+) c`;
+
+/** $1 the spellings to look up. */
+export const SPELLINGS_SQL = `SELECT w.word AS lexeme, w.papers, NULL::int AS completes FROM ${WORDS_TABLE} w WHERE w.word = ANY($1::text[])`;
 
 const PAPER_COLUMNS = 'p.id, p.key, p.title, p.authors, p.year, p.venue, p.doi, p.arxiv_id, p.arxiv_category, p.url, p.abstract, p.bibtex';
 
@@ -82,47 +207,72 @@ const PAPER_COLUMNS = 'p.id, p.key, p.title, p.authors, p.year, p.venue, p.doi, 
  * elsewhere are ranked on `document`.
  */
 export const HEADING_CANDIDATES = 2000;
+/** How many of the best papers of the common words are read when every word is common. */
+export const LISTED_CANDIDATES = 500;
+/** A common word of at most this many lexemes is still part of the index condition when a rare word leads it. */
+const MAX_SKIPPED_LEXEMES = 3;
 export const DOCUMENT_CANDIDATES = 200;
 
-/** $1 tsquery text, $2 the limit. */
+/**
+ * $1 the GIN condition's tsquery text (null: every word is common), $2 the plain tsquery (null: skip its tiers), $3 the
+ * corrected one (null: skip its tier), $4 the lexemes whose best papers are read when $1 is null, $5 the limit.
+ * `(… @@ …) IS TRUE` is a filter PostgreSQL cannot answer from an index: the common words are checked on the rows
+ * the rare ones found. A tier runs only while the ones before found fewer than $5 papers (PostgreSQL runs such a
+ * condition once, before the scan).
+ */
 export const SEARCH_SQL = `WITH q AS (
-  SELECT to_tsquery('simple', $1) AS tsq
+  SELECT to_tsquery('simple', coalesce($1, '')) AS index, to_tsquery('simple', coalesce($2, '')) AS plain,
+         to_tsquery('simple', coalesce($3, '')) AS corrected
+), heading_candidates AS (
+  (SELECT p.id, p.heading FROM ${PAPERS_TABLE} p, q
+   WHERE $1::text IS NOT NULL AND p.heading @@ q.index AND (p.heading @@ q.plain) IS TRUE
+   LIMIT ${HEADING_CANDIDATES})
+  UNION ALL
+  (SELECT p.id, p.heading
+   FROM (
+     SELECT DISTINCT t.id FROM unnest($4::text[]) AS l(word)
+     CROSS JOIN LATERAL (
+       SELECT t.id FROM ${TOP_PAPERS_TABLE} t WHERE t.word = l.word ORDER BY t.position
+       LIMIT ${LISTED_CANDIDATES} / greatest(cardinality($4::text[]), 1)
+     ) t
+   ) t
+   JOIN ${PAPERS_TABLE} p ON p.id = t.id, q
+   WHERE $1::text IS NULL AND $2::text IS NOT NULL AND (p.heading @@ q.plain) IS TRUE)
 ), heading_hits AS (
-  SELECT c.id, 1 AS tier, ts_rank(c.heading, q.tsq) AS rank
-  FROM (SELECT p.id, p.heading FROM ${PAPERS_TABLE} p, q WHERE p.heading @@ q.tsq LIMIT ${HEADING_CANDIDATES}) c, q
+  SELECT c.id, 1 AS tier, ts_rank(c.heading, q.plain) AS rank
+  FROM heading_candidates c, q
   ORDER BY rank DESC, c.id
-  LIMIT $2
+  LIMIT $5
+), corrected_hits AS (
+  SELECT c.id, 2 AS tier, ts_rank(c.heading, q.corrected) AS rank
+  FROM (
+    SELECT p.id, p.heading FROM ${PAPERS_TABLE} p, q
+    WHERE $3::text IS NOT NULL AND p.heading @@ q.corrected AND NOT p.id IN (SELECT id FROM heading_hits)
+    LIMIT ${HEADING_CANDIDATES}
+  ) c, q
+  WHERE (SELECT count(*) FROM heading_hits) < $5
+  ORDER BY rank DESC, c.id
+  LIMIT $5
 ), document_hits AS (
-  SELECT c.id, 2 AS tier, ts_rank(c.document, q.tsq) AS rank
-  FROM (SELECT p.id, p.document FROM ${PAPERS_TABLE} p, q WHERE p.document @@ q.tsq AND NOT p.heading @@ q.tsq LIMIT ${DOCUMENT_CANDIDATES}) c, q
-  WHERE (SELECT count(*) FROM heading_hits) < $2
+  SELECT c.id, 3 AS tier, ts_rank(c.document, q.plain) AS rank
+  FROM (
+    SELECT p.id, p.document FROM ${PAPERS_TABLE} p, q
+    WHERE $1::text IS NOT NULL AND p.document @@ q.index AND (p.document @@ q.plain) IS TRUE AND NOT (p.heading @@ q.plain)
+      AND NOT p.id IN (SELECT id FROM corrected_hits)
+    LIMIT ${DOCUMENT_CANDIDATES}
+  ) c, q
+  WHERE (SELECT count(*) FROM heading_hits) + (SELECT count(*) FROM corrected_hits) < $5
   ORDER BY rank DESC, c.id
-  LIMIT $2
+  LIMIT $5
 ), ranked AS (
-  SELECT * FROM heading_hits UNION ALL SELECT * FROM document_hits
+  SELECT * FROM heading_hits UNION ALL SELECT * FROM corrected_hits UNION ALL SELECT * FROM document_hits
 )
 SELECT ${PAPER_COLUMNS}, r.rank
 FROM ranked r JOIN ${PAPERS_TABLE} p ON p.id = r.id
 ORDER BY r.tier, r.rank DESC, p.id
-LIMIT $2`;
-
-/**
- * For each word of 4+ letters that no title or name word starts with ($1, folded): up to three title and name words
- * closest to it by trigrams (pg_trgm's `<->` on the vocabulary's GiST index). "poiner" → pointer.
- */
-export const CORRECTIONS_SQL = `SELECT q.ord::int AS ord, c.word
-FROM unnest($1::text[]) WITH ORDINALITY AS q(term, ord)
-CROSS JOIN LATERAL (
-  SELECT w.word FROM ${WORDS_TABLE} w
-  WHERE length(q.term) >= 4
-    AND NOT EXISTS (SELECT 1 FROM ${WORDS_TABLE} x WHERE x.word LIKE q.term || '%')
-    AND similarity(w.word, q.term) >= 0.3
-  ORDER BY w.word <-> q.term
-  LIMIT 3
-) c`;
+LIMIT $5`;
 
 const BY_ID_SQL = `SELECT ${PAPER_COLUMNS} FROM ${PAPERS_TABLE} p WHERE p.id = $1`;
-
 
 interface PaperRow {
   id: string;
@@ -172,26 +322,25 @@ export class PostgresCatalog {
     if (words.length === 0) return [];
     const client = await this.connection();
     if (this.running) await this.cancel(this.running);
-    const search = (tsquery: string): Promise<SearchRow[] | undefined> => this.runRetryingOnStrayCancel<SearchRow>(client, SEARCH_SQL, [tsquery, limit], 'paper_lookup_search');
-    let rows = await search(tsQueryText(words));
-    if (rows === undefined) return undefined;
-    if (rows.length < limit) {
-      // Fewer papers than asked: the words no title or name has may be typos; search again with their closest words.
-      const found = await this.runRetryingOnStrayCancel<{ ord: number; word: string }>(client, CORRECTIONS_SQL, [words.map((word) => word.term)], 'paper_lookup_corrections');
-      if (found === undefined) return undefined;
-      if (found.length > 0) {
-        const corrections = new Map<number, string[]>();
-        for (const { ord, word } of found) corrections.set(ord - 1, [...(corrections.get(ord - 1) ?? []), word]);
-        const corrected = await search(tsQueryText(words, corrections));
-        if (corrected === undefined) return undefined;
-        const seen = new Set(rows.map((row) => row.id));
-        rows = [...rows, ...corrected.filter((row) => !seen.has(row.id))].slice(0, limit);
-      }
+    const spellings = spellingsOf(words);
+    const typing = words.flatMap((word, i) => (word.prefix ? [{ term: word.term, ord: i + 1 }] : []));
+    const found = await this.runRetryingOnStrayCancel<VocabularyRow>(client, VOCABULARY_SQL, [[...spellings.keys()], typing.map((word) => word.term), typing.map((word) => word.ord)], 'paper_lookup_vocabulary');
+    if (found === undefined) return undefined;
+    const alternatives: Alternative[][] = words.map(() => []);
+    addAlternatives(alternatives, found, spellings, MatchKind.Exact);
+    const variants = typoVariantsOf(words, alternatives);
+    if (variants.size > 0) {
+      const neighbours = await this.runRetryingOnStrayCancel<VocabularyRow>(client, SPELLINGS_SQL, [[...variants.keys()]], 'paper_lookup_spellings');
+      if (neighbours === undefined) return undefined;
+      addAlternatives(alternatives, neighbours, variants, MatchKind.Typo);
     }
-    return rows.map((row) => this.hit(row, words));
+    const planned = planQuery(words, alternatives);
+    if (planned.plain === undefined && planned.corrected === undefined) return [];
+    const rows = await this.runRetryingOnStrayCancel<SearchRow>(client, SEARCH_SQL, [planned.index ?? null, planned.plain ?? null, planned.corrected ?? null, planned.listed, limit], 'paper_lookup_search');
+    return rows?.map((row) => this.hit(row, planned));
   }
 
-  /** The paper with this id, if the catalog has it. */
+/** The paper with this id, if the catalog has it. */
   async get(id: string): Promise<LoadedPaper | undefined> {
     if (id.includes('\u0000')) return undefined;
     const rows = await this.run<PaperRow>(await this.connection(), BY_ID_SQL, [id]);
@@ -289,25 +438,10 @@ export class PostgresCatalog {
     return { ...paper, key: row.key ?? baseCitationKey(paper, this.options.keyTemplate ?? DEFAULT_KEY_TEMPLATE), source: this.options.name };
   }
 
-  /** A row as a hit. Hits found through corrected words count as having every word, as the local engine's one-typo matches do. */
-  private hit(row: SearchRow, words: readonly QueryWord[]): SearchHit<LoadedPaper> {
+  /** A row as a hit. Hits found through misspelt words' neighbours count as having every word, as the local engine's one-typo matches do. */
+  private hit(row: SearchRow, planned: PlannedQuery): SearchHit<LoadedPaper> {
     const paper = this.paper(row);
     const score = Math.max(0, 1 - row.rank);
-    return { paper, score, matches: matchesIn(paper, matchedTerms(paper, words)) };
+    return { paper, score, matches: matchesIn(paper, planned.marks), ...(planned.unmatched.length > 0 ? { unmatched: [...planned.unmatched] } : {}) };
   }
-}
-
-/** The paper's terms that a query word matches (a prefix word: the typed part), as `matchesIn` wants them. */
-function matchedTerms(paper: Paper, words: readonly QueryWord[]): Map<string, number> {
-  const marked = new Map<string, number>();
-  const note = (term: string): void => {
-    for (const word of words) {
-      if (term === word.term) marked.set(term, 0);
-      else if (word.prefix && term.startsWith(word.term) && marked.get(term) !== 0) marked.set(term, Math.max(marked.get(term) ?? 0, word.term.length));
-    }
-  };
-  forEachWord(paper.title, note);
-  for (const author of paper.authors ?? []) forEachWord(author, note);
-  forEachWord(paper.abstract, note);
-  return marked;
 }

@@ -4,7 +4,7 @@ import type { LoadedPaper } from '../../src/papers/paper';
 import { describeConnectionError, describeServer, isPostgresUrl, passwordKey, urlHasPassword } from '../../src/postgres/connection';
 import { copyField } from '../../src/postgres/loader';
 import { mergeHits } from '../../src/postgres/merge';
-import { queryWords, tsQueryText } from '../../src/postgres/search';
+import { MatchKind, planQuery, queryWords, spellingsOf, typoVariantsOf, type Alternative } from '../../src/postgres/search';
 import type { SearchHit } from '../../src/search/search';
 
 const paper = (id: string, fields: Partial<LoadedPaper> = {}): LoadedPaper => ({ id, title: id, abstract: '', key: id, source: 'test', ...fields });
@@ -38,18 +38,76 @@ describe('shared catalog: COPY text and query words', () => {
     assert.equal(copyField('\\.'), '\\\\.');
   });
 
-  it('folds words as the local engine does, drops stop words, and makes the word being typed a prefix', () => {
+  it('folds words as the local engine does, drops stop words, and marks the last word as being typed unless a space follows', () => {
     assert.deepEqual(queryWords('The García gra'), [
-      { typed: 'García', term: 'garcia', prefix: true },
+      { typed: 'García', term: 'garcia', prefix: false },
       { typed: 'gra', term: 'gra', prefix: true },
     ]);
     assert.deepEqual(queryWords('go on ').map((word) => word.prefix), [false]);
     assert.deepEqual(queryWords('   '), []);
   });
+});
 
-  it('makes tsquery text from which no operator of the query can come', () => {
-    assert.equal(tsQueryText(queryWords("foo & !bar | ') <-> baz:*")), "'foo':* & 'bar':* & 'baz':*");
-    assert.equal(tsQueryText(queryWords("'; DROP TABLE papers; --")), "'drop':* & 'table':* & 'papers':*");
+describe('shared catalog: planning a search from the vocabulary', () => {
+  const alternative = (lexeme: string, papers: number, kind = MatchKind.Exact): Alternative => ({ lexeme, papers, kind });
+
+  it('asks for each word and its umlaut spellings, and for the words one edit away only of rare words of 5+ letters', () => {
+    const words = queryWords('Gödel poiner net');
+    assert.deepEqual([...spellingsOf(words)], [['godel', [0]], ['goedel', [0]], ['poiner', [1]], ['net', [2]]]);
+    const variants = typoVariantsOf(words, [[alternative('godel', 500)], [], [alternative('net', 1)]]);
+    assert.ok(variants.has('pointer') && variants.has('poienr'), 'an insertion and a swap of "poiner"');
+    assert.ok(![...variants.values()].flat().includes(0), 'not for a word in many papers (godel)');
+    assert.ok(![...variants.values()].flat().includes(2), 'not for a word of 3 letters (net)');
+  });
+
+  it('searches exact lexemes only, never a prefix: the word, its completions, and typo neighbours in a tier of their own', () => {
+    const plan = planQuery(queryWords('pointer netw'), [
+      [alternative('pointer', 900), alternative('pointers', 40, MatchKind.Typo)],
+      [alternative('network', 30_000, MatchKind.Completion), alternative('networks', 50_000, MatchKind.Completion)],
+    ]);
+    assert.equal(plan.plain, "'pointer' & ('network' | 'networks')");
+    assert.equal(plan.corrected, "('pointer' | 'pointers') & ('network' | 'networks')");
+    assert.doesNotMatch(`${plan.plain} ${plan.corrected} ${plan.index}`, /:\*/);
+    assert.equal(plan.marks.get('network'), 4, 'a completion is marked as far as it was typed');
+    assert.equal(plan.marks.get('pointer'), 0);
+  });
+
+  it('puts the rare words in the index condition and a common word of many lexemes only in the filter', () => {
+    const completions = ['neural', 'network', 'networks', 'novel'].map((lexeme) => alternative(lexeme, 40_000, MatchKind.Completion));
+    const plan = planQuery(queryWords('fourier n'), [[alternative('fourier', 300)], completions]);
+    assert.equal(plan.index, "'fourier'");
+    assert.deepEqual(plan.listed, []);
+    // A common word of one lexeme narrows the index scan the rare word leads.
+    assert.equal(planQuery(queryWords('fourier neural '), [[alternative('fourier', 300)], [alternative('neural', 400_000)]]).index, "'fourier' & 'neural'");
+  });
+
+  it('starts from the best papers of the word in the fewest papers when every word is common', () => {
+    const plan = planQuery(queryWords('neural st'), [
+      [alternative('neural', 400_000)],
+      [alternative('state', 90_000, MatchKind.Completion), alternative('space', 80_000, MatchKind.Completion), alternative('sxq', 3, MatchKind.Completion)],
+    ]);
+    assert.equal(plan.index, undefined);
+    assert.deepEqual(plan.listed, ['state', 'space'], 'the common lexemes of the word in the fewest papers; rare ones have no list');
+    assert.equal(plan.plain, "'neural' & ('state' | 'space' | 'sxq')");
+    // Many lexemes, each too rare for a list, together common: searched through the index after all.
+    const spread = planQuery(queryWords('neu'), [Array.from({ length: 30 }, (_, i) => alternative(`neu${i}`, 1000, MatchKind.Completion))]);
+    assert.deepEqual(spread.listed, []);
+    assert.match(spread.index ?? '', /^\('neu0' \| 'neu1' \|/);
+  });
+
+  it('leaves out a word the vocabulary has nothing for and names it on the hits; only typo neighbours: no plain tier', () => {
+    const plan = planQuery(queryWords('graph zzqx '), [[alternative('graph', 500)], []]);
+    assert.equal(plan.plain, "'graph'");
+    assert.deepEqual(plan.unmatched, ['zzqx']);
+    const typoOnly = planQuery(queryWords('poiner '), [[alternative('pointer', 900, MatchKind.Typo)]]);
+    assert.equal(typoOnly.plain, undefined);
+    assert.equal(typoOnly.corrected, "'pointer'");
+  });
+
+  it('quotes every lexeme, so no tsquery operator can come from the query', () => {
+    const hostile = ['foo&!bar', "') <-> baz:*", "x'y\\z"];
+    const plan = planQuery(queryWords('aa bb cc'), hostile.map((lexeme) => [alternative(lexeme, 1)]));
+    assert.equal(plan.plain, "'foo&!bar' & ''') <-> baz:*' & 'x''y\\\\z'");
   });
 });
 

@@ -24,6 +24,9 @@ import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } fr
 import type { AddToBibliographyArgs } from './commands';
 import type { FormattedReferences } from './formattedReference';
 import type { PaperLibrary } from './paperLibrary';
+import type { ServerSearch } from './postgresSource';
+import { mergeHits } from '../postgres/merge';
+import type { SearchHit } from '../search/search';
 
 export interface CitationProviderServices {
   readonly library: PaperLibrary;
@@ -35,7 +38,15 @@ export interface CitationProviderServices {
   readonly onDidCite: (paper: LoadedPaper) => unknown;
   /** Recently cited or opened papers, most recent first, then the reading list: offered first before anything is typed. */
   readonly recentPaperIds: () => readonly string[];
+  /** The shared catalogs (PostgreSQL), whose papers are offered beside the local ones. */
+  readonly serverSearch?: ServerSearch;
 }
+
+/**
+ * How long completion waits for the shared catalogs' papers before it offers the local ones alone: the list is
+ * incomplete, so the next keystroke asks again, and a slow server must not hold up the local papers.
+ */
+const SERVER_COMPLETION_WAIT_MS = 400;
 
 /** What the `paperLookup.citationCompleted` command, run when a completion is accepted, is given. */
 export interface CitationCompletedArgs {
@@ -68,7 +79,7 @@ export function citationProviders(services: CitationProviderServices): {
     hover,
     register: () => [
       vscode.commands.registerCommand(CITATION_COMPLETED, async ({ paperId, addToBibliography }: CitationCompletedArgs) => {
-        const paper = (await services.library.catalog()).get(paperId);
+        const paper = (await services.library.catalog()).get(paperId) ?? services.serverSearch?.get(paperId);
         if (paper) await services.onDidCite(paper);
         return addToBibliography && vscode.commands.executeCommand<string | undefined>(ADD_TO_BIBLIOGRAPHY, addToBibliography);
       }),
@@ -107,7 +118,11 @@ async function completeKey(
   const range = new vscode.Range(document.positionAt(typed.range.start), document.positionAt(typed.range.end));
   // Before anything is typed, the papers this document already cites come first, then the recent ones.
   const familiarIds = typed.prefix === '' ? [...citedPaperIds(document, language, catalog), ...services.recentPaperIds()] : [];
-  const items = papersMatching(catalog, typed.prefix, maxResults, familiarIds).map((paper, rank) => {
+  const local = papersMatching(catalog, typed.prefix, maxResults, familiarIds);
+  const fromServer = typed.prefix === '' || !services.serverSearch ? undefined : await serverPapers(services.serverSearch, typed.prefix, maxResults);
+  if (token.isCancellationRequested) return undefined;
+  const papers = fromServer ? mergeHits(local.map(asHit), fromServer, maxResults).map((hit) => hit.paper) : local;
+  const items = papers.map((paper, rank) => {
     // The key the citation will have: the .bib's own key for a paper it has (the key LaTeX and pandoc will find),
     // else the key the paper is added under — never one the .bib holds for another paper.
     const cited = bibliography.target ? keyInBibliography(bibliography.entries, paper) : { key: paper.key, inBibliography: false };
@@ -145,6 +160,21 @@ function papersMatching(catalog: PaperCatalog, prefix: string, limit: number, fa
   const chosen = new Set(byKey.map((paper) => paper.id));
   const bySearch = prefix === '' ? [] : catalog.search(prefix, limit).map((hit) => hit.paper).filter((paper) => !chosen.has(paper.id));
   return [...byKey, ...bySearch].slice(0, limit);
+}
+
+const asHit = (paper: LoadedPaper): SearchHit<LoadedPaper> => ({ paper, score: 0, matches: [] });
+
+/** The shared catalogs' papers for the typed text, or none when they take longer than `SERVER_COMPLETION_WAIT_MS` or fail. */
+async function serverPapers(serverSearch: ServerSearch, prefix: string, limit: number): Promise<readonly SearchHit<LoadedPaper>[] | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), SERVER_COMPLETION_WAIT_MS);
+  });
+  try {
+    return await Promise.race([serverSearch.search(prefix, limit).catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Our papers the document cites, in the order it first cites them. */

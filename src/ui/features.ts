@@ -89,6 +89,7 @@ export function startFeatures(context: vscode.ExtensionContext, output: vscode.O
     references,
     onDidCite: (paper) => readingList.noteUsed(paper.id),
     recentPaperIds: () => [...readingList.recent, ...readingList.saved],
+    serverSearch,
   });
   context.subscriptions.push(...providers.register());
   return {

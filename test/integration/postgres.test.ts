@@ -75,6 +75,22 @@ describe('Shared catalog on PostgreSQL', function () {
     assert.match(bib, /eprint = \{2401\.00004\}/);
   });
 
+  it('offers server papers in citation completion, and accepting one adds its entry to the .bib', async () => {
+    const { 'draft.md': draft, 'refs.bib': refs } = await writeProject('pg-completion', {
+      'draft.md': '---\nbibliography: refs.bib\n---\n\nAs shown [@ostergard',
+      'refs.bib': '',
+    });
+    const document = await vscode.workspace.openTextDocument(draft);
+    await vscode.window.showTextDocument(document);
+    const position = document.positionAt(document.getText().length);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
+    const item = list.items.find((candidate) => candidate.insertText === 'ostergaardAccentsFoldedOstergaard2024');
+    assert.ok(item, `no server paper among ${list.items.map((candidate) => String(candidate.insertText)).join(', ') || 'no items'}`);
+    assert.ok(item.command);
+    await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+    assert.match((await vscode.workspace.openTextDocument(refs)).getText(), /@misc\{ostergaardAccentsFoldedOstergaard2024,[^]*eprint = \{2401\.00004\}/);
+  });
+
   it('keeps the local search working when the server stops mid-session', async () => {
     assert.ok(cluster);
     const extension = await api();

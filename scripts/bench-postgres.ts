@@ -25,7 +25,7 @@ import { arxivJsonlLine, generateCorpus } from '../src/bench/corpus';
 import { keystrokes, percentile, type KnownItem } from '../src/bench/searchBench';
 import { clientConfig } from '../src/postgres/connection';
 import { loadFiles } from '../src/postgres/loader';
-import { ensureSchema, PAPERS_TABLE } from '../src/postgres/schema';
+import { ensureSchema, PAPERS_TABLE, TOP_PAPERS_TABLE, WORDS_TABLE } from '../src/postgres/schema';
 import { connect, PostgresCatalog } from '../src/postgres/search';
 import { createScaledSearch } from '../src/search/scaledSearch';
 import { parseIndexText } from '../src/sources/parseIndex';
@@ -128,9 +128,13 @@ async function main(): Promise<void> {
       const perIndex = (await client.query<{ name: string; size: string }>(
         `SELECT indexrelid::regclass::text AS name, pg_relation_size(indexrelid) AS size FROM pg_index WHERE indrelid = '${PAPERS_TABLE}'::regclass ORDER BY 2 DESC`,
       )).rows;
+      const planning = (await client.query<{ words: string; vocabulary: string; top: string }>(
+        `SELECT (SELECT count(*) FROM ${WORDS_TABLE}) AS words, pg_total_relation_size('${WORDS_TABLE}') AS vocabulary, pg_total_relation_size('${TOP_PAPERS_TABLE}') AS top`,
+      )).rows[0];
       await client.end();
       log(`  load: ${counts.read.toLocaleString('en')} papers in ${loadSeconds.toFixed(0)} s, ${Math.round(counts.read / loadSeconds).toLocaleString('en')} papers/s (${counts.inserted} new)`);
-      log(`  on disk: table ${mb(Number(sizesRow.table))}, indexes ${mb(Number(sizesRow.indexes))} (${perIndex.map((row) => `${row.name.replace(/^.*\./, '')} ${mb(Number(row.size))}`).join(', ')}), total ${mb(Number(sizesRow.total))}`);
+      log(`  on disk: table ${mb(Number(sizesRow.table))}, indexes ${mb(Number(sizesRow.indexes))} (${perIndex.map((row) => `${row.name.replace(/^.*\./, '')} ${mb(Number(row.size))}`).join(', ')}), total ${mb(Number(sizesRow.total))}; ` +
+        `vocabulary ${Number(planning.words).toLocaleString('en')} words ${mb(Number(planning.vocabulary))}, common words' best papers ${mb(Number(planning.top))}`);
 
       const catalog = new PostgresCatalog({ config: clientConfig(cluster.url), name: 'bench' });
       const server = await measure(async (query) => ((await catalog.search(query, LIMIT)) ?? []).map((hit) => hit.paper.id), KNOWN_ITEMS);

@@ -126,17 +126,25 @@ export async function loadFiles(client: ClientBase, files: readonly string[], op
 }
 
 /**
- * The vocabulary the search plans with (./search.ts): every word of the catalog's text and how many papers have it.
- * Counted again in full after each load (ts_stat reads every paper's vector: minutes at millions of papers, small
- * beside the load itself). A word whose papers are gone keeps its row: it then matches nothing, at no cost.
+ * The vocabulary the search plans with (./search.ts): every word of the catalog's text and how many papers have it,
+ * and the common words' best papers. Counted again in full after each load (ts_stat reads every paper's vector:
+ * minutes at millions of papers, small beside the load itself). A word whose papers are gone keeps its row: it then
+ * matches nothing, at no cost.
  */
 export async function refreshVocabulary(client: ClientBase): Promise<void> {
   await client.query(
     `INSERT INTO ${WORDS_TABLE} (word, papers) SELECT word, ndoc FROM ts_stat('SELECT document FROM ${PAPERS_TABLE}') ` +
       'ON CONFLICT (word) DO UPDATE SET papers = EXCLUDED.papers WHERE words.papers IS DISTINCT FROM EXCLUDED.papers',
   );
-  // Each common word's best papers: the word in the title before the word in a name, then the shorter heading (fewer
-  // words to share the match with), then the id. Replaced in one transaction, so a search sees the old or the new.
+  await refreshTopPapers(client);
+}
+
+/**
+ * Each common word's best papers (`INDEXED_WORD_PAPERS`, by the vocabulary's counts): the word in the title before the
+ * word in a name, then the shorter heading (fewer words to share the match with), then the id. Replaced in one
+ * transaction, so a search sees the old lists or the new ones.
+ */
+export async function refreshTopPapers(client: ClientBase): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query(`DELETE FROM ${TOP_PAPERS_TABLE}`);

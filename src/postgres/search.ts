@@ -2,19 +2,21 @@
  * Searching the shared catalog (./schema.ts) as the user types. Pure: no `vscode` import; the CLI and the
  * extension (src/ui/postgresSource.ts) both use `PostgresCatalog`.
  *
- * Two parameterized statements per keystroke (the query's words are values, never SQL text):
+ * Two parameterized statements per keystroke, three with a misspelt word (the query's words are values, never SQL text):
  * 1. `VOCABULARY_SQL` asks the vocabulary (`paper_lookup.words`, every word of the catalog with the number of papers
  *    that have it) what each query word may match, as the local engine expands a word (src/search/engine/query.ts):
  *    the word itself; for the word being typed, its commonest completions (12 for one or two letters, 64 from three);
- *    for words of 5+ letters, the words one edit away (a letter deleted, inserted, replaced, or two swapped: the
- *    variants are made here and looked up by equality, so "poiner" finds pointer on the primary key).
+ *    then, for words of 5+ letters in fewer than `TYPO_RARE` papers, the words one edit away (a letter deleted,
+ *    inserted, replaced, or two swapped: the variants are made here and looked up by equality on the primary key,
+ *    so "poiner" finds pointer).
  * 2. `SEARCH_SQL` runs the words as a tsquery of exact lexemes: `(graph | graphs) & (mamba)`. Never a prefix
  *    (`graph:*`): GIN answers a prefix by reading every posting list it covers into a bitmap before anything else,
  *    which at millions of papers took hundreds of milliseconds for a short or common prefix, while a query of exact
  *    lexemes lets GIN skip through the common words' lists by the rarest one's papers. Tiers, each only while the
- *    ones before found fewer papers than asked: papers with every word in their title or names, ranked by ts_rank
- *    (title A > authors B); the same with the misspelt words' neighbours; papers with the words elsewhere too, ranked
- *    on the whole text (abstract D). Each tier ranks a bounded number of candidates.
+ *    ones before found fewer papers than asked: papers with every word in their title or names; the same with the
+ *    misspelt words' neighbours; papers with the words elsewhere too. Each tier ranks a bounded number of candidates
+ *    by ts_rank over the whole text (title A > names B > abstract D), asked with the rare words only: ts_rank knows no
+ *    word's rarity, so "networks" in a title twice outranked "pointer" once; ties go to the shorter heading.
  * A word the vocabulary has nothing for is left out of the search and named on every hit as not matched, as the
  * local engine's partial results do. The words are folded here the way the local engine folds them
  * (src/search/engine/tokens.ts) and stop words dropped; the server folds the text it indexes with `fold` (unaccent),
@@ -133,6 +135,10 @@ export interface PlannedQuery {
   readonly corrected: string | undefined;
   /** When every word is common: the commonest lexemes of the word in the fewest papers, whose best papers are read. */
   readonly listed: readonly string[];
+  /** The rare words only, which rank the papers: ts_rank knows no word's rarity, and a common word would outweigh them. */
+  readonly ranking: string | undefined;
+  /** The same for the corrected tier: the rare words with their typo neighbours. */
+  readonly correctedRanking: string | undefined;
   /** The query words the vocabulary has nothing for, as typed: left out of the search. */
   readonly unmatched: readonly string[];
   /** Every lexeme searched for, with how much of it a query word covers (0: all of it), for marking the hits. */
@@ -174,7 +180,10 @@ export function planQuery(words: readonly QueryWord[], alternatives: readonly (r
   const indexed = rare.length === 0 ? [] : searched.filter((i) => rare.includes(i) || own[i].length <= MAX_SKIPPED_LEXEMES);
   const index = hasOwn && indexed.length > 0 ? indexed.map((i) => clause(lexemesOf(own[i]))).join(' & ') : undefined;
   const corrected = searched.some((i) => alternatives[i].length > own[i].length) ? searched.map((i) => clause(lexemesOf(alternatives[i]))).join(' & ') : undefined;
-  return { index, plain, corrected, listed, unmatched, marks };
+  const ranking = hasOwn && rare.length > 0 && listed.length === 0 ? rare.map((i) => clause(lexemesOf(own[i]))).join(' & ') : undefined;
+  const rareWithTypos = searched.filter((i) => alternatives[i].reduce((sum, alternative) => sum + alternative.papers, 0) < INDEXED_WORD_PAPERS);
+  const correctedRanking = corrected && rareWithTypos.length > 0 ? rareWithTypos.map((i) => clause(lexemesOf(alternatives[i]))).join(' & ') : undefined;
+  return { index, plain, corrected, listed, ranking, correctedRanking, unmatched, marks };
 }
 
 /**
@@ -200,18 +209,16 @@ export const SPELLINGS_SQL = `SELECT w.word AS lexeme, w.papers, NULL::int AS co
 const PAPER_COLUMNS = 'p.id, p.key, p.title, p.authors, p.year, p.venue, p.doi, p.arxiv_id, p.arxiv_category, p.url, p.abstract, p.bibtex';
 
 /**
- * How many papers matching in their title or names, and how many matching elsewhere, are ranked. Ranking reads a
- * paper's tsvector; `heading` (title and names) is small and stored in the row, but `document` (with the abstract) is
- * compressed out of line, and reading it for every match of a common word or a one-letter prefix took 300 ms at
- * 20,000 papers. So title and name matches, ranked on `heading`, come first, and only a few papers that match
- * elsewhere are ranked on `document`.
+ * How many papers matching in their title or names, and how many matching elsewhere, are ranked. Ranking reads each
+ * candidate's whole-text vector, which PostgreSQL keeps compressed out of line (about 10 µs each here), so the
+ * candidates are bounded; the rare words leading the index scan keep them few for a query typed in full.
  */
 export const HEADING_CANDIDATES = 2000;
 /** How many of the best papers of the common words are read when every word is common. */
 export const LISTED_CANDIDATES = 500;
 /** A common word of at most this many lexemes is still part of the index condition when a rare word leads it. */
 const MAX_SKIPPED_LEXEMES = 3;
-export const DOCUMENT_CANDIDATES = 200;
+export const DOCUMENT_CANDIDATES = 1000;
 
 /**
  * $1 the GIN condition's tsquery text (null: every word is common), $2 the plain tsquery (null: skip its tiers), $3 the
@@ -222,13 +229,14 @@ export const DOCUMENT_CANDIDATES = 200;
  */
 export const SEARCH_SQL = `WITH q AS (
   SELECT to_tsquery('simple', coalesce($1, '')) AS index, to_tsquery('simple', coalesce($2, '')) AS plain,
-         to_tsquery('simple', coalesce($3, '')) AS corrected
+         to_tsquery('simple', coalesce($3, '')) AS corrected, to_tsquery('simple', coalesce($6, $2, '')) AS ranking,
+         to_tsquery('simple', coalesce($7, $3, '')) AS corrected_ranking
 ), heading_candidates AS (
-  (SELECT p.id, p.heading FROM ${PAPERS_TABLE} p, q
+  (SELECT p.id, p.heading, p.document FROM ${PAPERS_TABLE} p, q
    WHERE $1::text IS NOT NULL AND p.heading @@ q.index AND (p.heading @@ q.plain) IS TRUE
    LIMIT ${HEADING_CANDIDATES})
   UNION ALL
-  (SELECT p.id, p.heading
+  (SELECT p.id, p.heading, p.document
    FROM (
      SELECT DISTINCT t.id FROM unnest($4::text[]) AS l(word)
      CROSS JOIN LATERAL (
@@ -239,22 +247,22 @@ export const SEARCH_SQL = `WITH q AS (
    JOIN ${PAPERS_TABLE} p ON p.id = t.id, q
    WHERE $1::text IS NULL AND $2::text IS NOT NULL AND (p.heading @@ q.plain) IS TRUE)
 ), heading_hits AS (
-  SELECT c.id, 1 AS tier, ts_rank(c.heading, q.plain) AS rank
+  SELECT c.id, 1 AS tier, ts_rank(c.document, q.ranking) AS rank, length(c.heading) AS words
   FROM heading_candidates c, q
-  ORDER BY rank DESC, c.id
+  ORDER BY rank DESC, words, c.id
   LIMIT $5
 ), corrected_hits AS (
-  SELECT c.id, 2 AS tier, ts_rank(c.heading, q.corrected) AS rank
+  SELECT c.id, 2 AS tier, ts_rank(c.document, q.corrected_ranking) AS rank, length(c.heading) AS words
   FROM (
-    SELECT p.id, p.heading FROM ${PAPERS_TABLE} p, q
+    SELECT p.id, p.heading, p.document FROM ${PAPERS_TABLE} p, q
     WHERE $3::text IS NOT NULL AND p.heading @@ q.corrected AND NOT p.id IN (SELECT id FROM heading_hits)
     LIMIT ${HEADING_CANDIDATES}
   ) c, q
   WHERE (SELECT count(*) FROM heading_hits) < $5
-  ORDER BY rank DESC, c.id
+  ORDER BY rank DESC, words, c.id
   LIMIT $5
 ), document_hits AS (
-  SELECT c.id, 3 AS tier, ts_rank(c.document, q.plain) AS rank
+  SELECT c.id, 3 AS tier, ts_rank(c.document, q.ranking) AS rank, length(c.document) AS words
   FROM (
     SELECT p.id, p.document FROM ${PAPERS_TABLE} p, q
     WHERE $1::text IS NOT NULL AND p.document @@ q.index AND (p.document @@ q.plain) IS TRUE AND NOT (p.heading @@ q.plain)
@@ -262,14 +270,14 @@ export const SEARCH_SQL = `WITH q AS (
     LIMIT ${DOCUMENT_CANDIDATES}
   ) c, q
   WHERE (SELECT count(*) FROM heading_hits) + (SELECT count(*) FROM corrected_hits) < $5
-  ORDER BY rank DESC, c.id
+  ORDER BY rank DESC, words, c.id
   LIMIT $5
 ), ranked AS (
   SELECT * FROM heading_hits UNION ALL SELECT * FROM corrected_hits UNION ALL SELECT * FROM document_hits
 )
 SELECT ${PAPER_COLUMNS}, r.rank
 FROM ranked r JOIN ${PAPERS_TABLE} p ON p.id = r.id
-ORDER BY r.tier, r.rank DESC, p.id
+ORDER BY r.tier, r.rank DESC, r.words, p.id
 LIMIT $5`;
 
 const BY_ID_SQL = `SELECT ${PAPER_COLUMNS} FROM ${PAPERS_TABLE} p WHERE p.id = $1`;
@@ -336,7 +344,7 @@ export class PostgresCatalog {
     }
     const planned = planQuery(words, alternatives);
     if (planned.plain === undefined && planned.corrected === undefined) return [];
-    const rows = await this.runRetryingOnStrayCancel<SearchRow>(client, SEARCH_SQL, [planned.index ?? null, planned.plain ?? null, planned.corrected ?? null, planned.listed, limit], 'paper_lookup_search');
+    const rows = await this.runRetryingOnStrayCancel<SearchRow>(client, SEARCH_SQL, [planned.index ?? null, planned.plain ?? null, planned.corrected ?? null, planned.listed, limit, planned.ranking ?? null, planned.correctedRanking ?? null], 'paper_lookup_search');
     return rows?.map((row) => this.hit(row, planned));
   }
 

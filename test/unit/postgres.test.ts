@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { bibliographyEntryFor } from '../../src/bibtex/bibEntryCopy';
 import { runCli } from '../../src/cli';
 import { clientConfig, describeConnectionError } from '../../src/postgres/connection';
-import { loadFiles } from '../../src/postgres/loader';
+import { loadFiles, refreshTopPapers } from '../../src/postgres/loader';
 import { ensureSchema, PAPERS_TABLE, SchemaError } from '../../src/postgres/schema';
 import { connect, PostgresCatalog } from '../../src/postgres/search';
 import { formatProblem, type IndexProblem } from '../../src/sources/parseIndex';
@@ -135,6 +135,32 @@ describe('shared catalog on PostgreSQL', function () {
       assert.equal(hit.paper.source, 'lab');
       assert.deepEqual(hit.matches.find((match) => match.field === 'title')?.ranges, [[0, 7], [8, 16]]);
     } finally {
+      await catalog.close();
+    }
+  });
+
+  it('names a word nothing matches on each hit, and starts a query of common words from their best papers', async () => {
+    const catalog = new PostgresCatalog({ config: clientConfig(cluster.url), name: 'lab' });
+    try {
+      const partial = (await catalog.search('pointer zzqx ', 10)) ?? [];
+      assert.equal(partial[0]?.paper.title, 'Pointer Networks');
+      assert.deepEqual(partial[0]?.unmatched, ['zzqx']);
+      // "networks" made common, as in a catalog of millions: it gets a list of its best papers, and a query of it
+      // alone is answered from that list (the GIN index is not asked: the plan has no index condition).
+      await cluster.psql("UPDATE paper_lookup.words SET papers = 50000 WHERE word IN ('networks', 'pointer')");
+      const client = await connect(clientConfig(cluster.url));
+      try {
+        await refreshTopPapers(client);
+      } finally {
+        await client.end();
+      }
+      assert.ok(Number(await cluster.psql("SELECT count(*) FROM paper_lookup.word_top_papers WHERE word = 'networks'")) >= 2);
+      const titles = ((await catalog.search('networks', 10)) ?? []).map((hit) => hit.paper.title);
+      assert.equal(titles.length, 10);
+      assert.ok(titles.every((title) => /networks/i.test(title)), titles.join(' | '));
+      assert.equal((await catalog.search('pointer networks', 10))?.[0]?.paper.title, 'Pointer Networks', 'every word common: the lists, filtered by the other word');
+    } finally {
+      await cluster.psql("UPDATE paper_lookup.words SET papers = 1 WHERE word IN ('networks', 'pointer')");
       await catalog.close();
     }
   });

@@ -76,6 +76,7 @@ describe('shared catalog: planning a search from the vocabulary', () => {
     const completions = ['neural', 'network', 'networks', 'novel'].map((lexeme) => alternative(lexeme, 40_000, MatchKind.Completion));
     const plan = planQuery(queryWords('fourier n'), [[alternative('fourier', 300)], completions]);
     assert.equal(plan.index, "'fourier'");
+    assert.equal(plan.ranking, "'fourier'", 'only the rare words rank: ts_rank knows no rarity');
     assert.deepEqual(plan.listed, []);
     // A common word of one lexeme narrows the index scan the rare word leads.
     assert.equal(planQuery(queryWords('fourier neural '), [[alternative('fourier', 300)], [alternative('neural', 400_000)]]).index, "'fourier' & 'neural'");

@@ -41,6 +41,7 @@ export async function loadCommand(url: string, files: readonly string[], io: Com
         if (problem.severity === 'error') errors++;
         io.stderr(formatProblem(problem));
       },
+      onStep: (step) => io.stderr(`${step}…`),
       onProgress: ({ file, papers, bytes }) => {
         if (now() - lastReport < 1000) return;
         lastReport = now();

@@ -53,6 +53,8 @@ export interface LoadCounts {
 
 export interface LoadOptions {
   readonly onProgress?: (progress: LoadProgress) => void;
+  /** Each step after the papers are in, which takes minutes at millions of papers: said before it starts. */
+  readonly onStep?: (step: string) => void;
   /** Every problem, as it is found: bad lines and entries, unreadable files, papers the server refused. */
   readonly onProblem?: (problem: IndexProblem) => void;
   /** Papers per transaction. */
@@ -120,7 +122,11 @@ export async function loadFiles(client: ClientBase, files: readonly string[], op
     }
     await flush();
   }
-  if (deferIndexes) await ensureSchema(client);
+  if (deferIndexes) {
+    options.onStep?.('Building the search indexes');
+    await ensureSchema(client);
+  }
+  options.onStep?.('Counting the words of the catalog for the search');
   await refreshVocabulary(client);
   return counts;
 }

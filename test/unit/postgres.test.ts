@@ -282,6 +282,7 @@ describe('shared catalog on PostgreSQL', function () {
       const loading = io();
       assert.equal(await runCli(['load', '--into', cluster.urlWithoutPassword, injection], loading.io), 0);
       assert.match(loading.out.stdout.join('\n'), /^Loaded 5 papers into postgres@127\.0\.0\.1:\d+\/papers in [\d.]+ s \([\d,]+ papers\/s\): 0 new, 0 updated, 5 unchanged\.$/);
+      assert.match(loading.out.stderr.join('\n'), /Counting the words of the catalog for the search…/, 'the long step after the papers is announced');
       const searching = io();
       assert.equal(await runCli(['search', 'ostergard', '--index', cluster.urlWithoutPassword, '--limit', '3'], searching.io), 0);
       assert.match(searching.out.stdout.join('\n'), /^ 1\. Accents folded: Østergaard/);

@@ -213,12 +213,12 @@ const PAPER_COLUMNS = 'p.id, p.key, p.title, p.authors, p.year, p.venue, p.doi, 
  * candidate's whole-text vector, which PostgreSQL keeps compressed out of line (about 10 µs each here), so the
  * candidates are bounded; the rare words leading the index scan keep them few for a query typed in full.
  */
-export const HEADING_CANDIDATES = 2000;
+export const HEADING_CANDIDATES = 1000;
 /** How many of the best papers of the common words are read when every word is common. */
 export const LISTED_CANDIDATES = 500;
 /** A common word of at most this many lexemes is still part of the index condition when a rare word leads it. */
 const MAX_SKIPPED_LEXEMES = 3;
-export const DOCUMENT_CANDIDATES = 1000;
+export const DOCUMENT_CANDIDATES = 500;
 
 /**
  * $1 the GIN condition's tsquery text (null: every word is common), $2 the plain tsquery (null: skip its tiers), $3 the

@@ -29,7 +29,7 @@ import * as net from 'node:net';
 import { Client, Query, type ClientConfig } from 'pg';
 import { baseCitationKey, DEFAULT_KEY_TEMPLATE } from '../papers/keys';
 import { withoutUndefined, type LoadedPaper, type Paper } from '../papers/paper';
-import { editVariants, umlautSpellings } from '../search/engine/query';
+import { editVariants, Kind, MIN_TYPO_LENGTH, SHORT_PREFIX_COMPLETIONS, umlautSpellings } from '../search/engine/query';
 import { forEachWord, STOP_WORDS } from '../search/engine/tokens';
 import { matchesIn } from '../search/scaledSearch';
 import type { SearchHit } from '../search/search';
@@ -67,26 +67,26 @@ export function queryWords(query: string): QueryWord[] {
   return chosen.map((word, i) => ({ ...word, prefix: typing && i === chosen.length - 1 }));
 }
 
-/** Typo neighbours only for words this long: shorter words have too many words one edit away (as the local engine). */
-export const MIN_TYPO_LENGTH = 5;
 /** A word's typo neighbours are looked up only when the word itself (and its completions) is in fewer papers than this. */
 export const TYPO_RARE = 20;
-/** Completions taken for a word being typed: its commonest ones, fewer for one or two letters (as the local engine). */
-export const SHORT_PREFIX_COMPLETIONS = 12;
+/**
+ * Completions taken for a word being typed of 3+ letters: its commonest ones (the local engine takes up to 2,000, but
+ * each lexeme is one more entry GIN steps through for every candidate). One or two letters take
+ * `SHORT_PREFIX_COMPLETIONS`, as the local engine does.
+ */
 export const PREFIX_COMPLETIONS = 64;
 
-export const enum MatchKind {
-  Exact = 0,
-  Completion = 1,
-  Typo = 2,
-}
-
-/** A vocabulary word that a query word matches. */
+/** A vocabulary word that a query word matches, and how (`Kind.Exact`, `Kind.Prefix` for a completion, `Kind.Typo`). */
 export interface Alternative {
   readonly lexeme: string;
   /** How many papers have it (the vocabulary's count). */
   readonly papers: number;
-  readonly kind: MatchKind;
+  readonly kind: Kind.Exact | Kind.Prefix | Kind.Typo;
+}
+
+/** How many papers have any of the lexemes, counted with repeats (an upper bound, as the vocabulary gives no overlap). */
+function paperCount(alternatives: readonly Alternative[]): number {
+  return alternatives.reduce((sum, alternative) => sum + alternative.papers, 0);
 }
 
 /** The spellings to look up for a word (itself and its umlaut spellings), with the word each is of. */
@@ -102,8 +102,7 @@ export function spellingsOf(words: readonly QueryWord[]): Map<string, number[]> 
 export function typoVariantsOf(words: readonly QueryWord[], alternatives: readonly (readonly Alternative[])[]): Map<string, number[]> {
   const of = new Map<string, number[]>();
   words.forEach((word, i) => {
-    const papers = alternatives[i].reduce((sum, alternative) => sum + alternative.papers, 0);
-    if (word.term.length < MIN_TYPO_LENGTH || papers >= TYPO_RARE) return;
+    if (word.term.length < MIN_TYPO_LENGTH || paperCount(alternatives[i]) >= TYPO_RARE) return;
     for (const variant of editVariants(word.term)) of.set(variant, [...(of.get(variant) ?? []), i]);
   });
   return of;
@@ -117,10 +116,10 @@ export interface VocabularyRow {
 }
 
 /** Adds the vocabulary's answer to each word's alternatives: spellings found as `kind`, completions as completions. */
-export function addAlternatives(alternatives: Alternative[][], rows: readonly VocabularyRow[], spellings: ReadonlyMap<string, readonly number[]>, kind: MatchKind): void {
+export function addAlternatives(alternatives: Alternative[][], rows: readonly VocabularyRow[], spellings: ReadonlyMap<string, readonly number[]>, kind: Kind.Exact | Kind.Typo): void {
   for (const row of rows) {
     const papers = Number(row.papers);
-    if (row.completes !== null) alternatives[row.completes - 1]?.push({ lexeme: row.lexeme, papers, kind: MatchKind.Completion });
+    if (row.completes !== null) alternatives[row.completes - 1]?.push({ lexeme: row.lexeme, papers, kind: Kind.Prefix });
     else for (const i of spellings.get(row.lexeme) ?? []) if (!alternatives[i].some((known) => known.lexeme === row.lexeme)) alternatives[i].push({ lexeme: row.lexeme, papers, kind });
   }
 }
@@ -155,21 +154,22 @@ export function planQuery(words: readonly QueryWord[], alternatives: readonly (r
   const marks = new Map<string, number>();
   words.forEach((word, i) => {
     for (const { lexeme: text, kind } of alternatives[i]) {
-      const covers = kind === MatchKind.Completion ? word.term.length : 0;
+      const covers = kind === Kind.Prefix ? word.term.length : 0;
       if (!marks.has(text) || covers === 0) marks.set(text, covers);
     }
   });
-  const own = alternatives.map((list) => list.filter((alternative) => alternative.kind !== MatchKind.Typo));
+  const own = alternatives.map((list) => list.filter((alternative) => alternative.kind !== Kind.Typo));
   const searched = words.map((_, i) => i).filter((i) => alternatives[i].length > 0);
   const unmatched = words.filter((_, i) => alternatives[i].length === 0).map((word) => word.typed);
-  const papersOf = (i: number): number => own[i].reduce((sum, alternative) => sum + alternative.papers, 0);
   const lexemesOf = (list: readonly Alternative[]): string[] => list.map((alternative) => alternative.lexeme);
+  /** The words numbered `indices`, each by its lexemes in `of`: `'a' & ('b' | 'c')`. */
+  const conjunction = (indices: readonly number[], of: readonly (readonly Alternative[])[]): string => indices.map((i) => clause(lexemesOf(of[i]))).join(' & ');
   const hasOwn = searched.length > 0 && searched.every((i) => own[i].length > 0);
-  const plain = hasOwn ? searched.map((i) => clause(lexemesOf(own[i]))).join(' & ') : undefined;
-  let rare = searched.filter((i) => papersOf(i) < INDEXED_WORD_PAPERS);
+  const plain = hasOwn ? conjunction(searched, own) : undefined;
+  let rare = searched.filter((i) => paperCount(own[i]) < INDEXED_WORD_PAPERS);
   let listed: string[] = [];
   if (hasOwn && rare.length === 0) {
-    const fewest = searched.reduce((best, i) => (papersOf(i) < papersOf(best) ? i : best));
+    const fewest = searched.reduce((best, i) => (paperCount(own[i]) < paperCount(own[best]) ? i : best));
     listed = lexemesOf(own[fewest].filter((alternative) => alternative.papers >= INDEXED_WORD_PAPERS));
     // Many words each in fewer papers than that (the completions of a short prefix) have no lists: GIN it is.
     if (listed.length === 0) rare = [fewest];
@@ -178,21 +178,23 @@ export function planQuery(words: readonly QueryWord[], alternatives: readonly (r
   // its postings to the rare word's papers, and fewer rows are read to check the rest (an abstract's vector is read
   // out of line).
   const indexed = rare.length === 0 ? [] : searched.filter((i) => rare.includes(i) || own[i].length <= MAX_SKIPPED_LEXEMES);
-  const index = hasOwn && indexed.length > 0 ? indexed.map((i) => clause(lexemesOf(own[i]))).join(' & ') : undefined;
-  const corrected = searched.some((i) => alternatives[i].length > own[i].length) ? searched.map((i) => clause(lexemesOf(alternatives[i]))).join(' & ') : undefined;
-  const ranking = hasOwn && rare.length > 0 && listed.length === 0 ? rare.map((i) => clause(lexemesOf(own[i]))).join(' & ') : undefined;
-  const rareWithTypos = searched.filter((i) => alternatives[i].reduce((sum, alternative) => sum + alternative.papers, 0) < INDEXED_WORD_PAPERS);
-  const correctedRanking = corrected && rareWithTypos.length > 0 ? rareWithTypos.map((i) => clause(lexemesOf(alternatives[i]))).join(' & ') : undefined;
+  const index = hasOwn && indexed.length > 0 ? conjunction(indexed, own) : undefined;
+  const corrected = searched.some((i) => alternatives[i].length > own[i].length) ? conjunction(searched, alternatives) : undefined;
+  const ranking = hasOwn && rare.length > 0 && listed.length === 0 ? conjunction(rare, own) : undefined;
+  const rareWithTypos = searched.filter((i) => paperCount(alternatives[i]) < INDEXED_WORD_PAPERS);
+  const correctedRanking = corrected && rareWithTypos.length > 0 ? conjunction(rareWithTypos, alternatives) : undefined;
   return { index, plain, corrected, listed, ranking, correctedRanking, unmatched, marks };
 }
+
+/** $1 the spellings to look up. */
+export const SPELLINGS_SQL = `SELECT w.word AS lexeme, w.papers, NULL::int AS completes FROM ${WORDS_TABLE} w WHERE w.word = ANY($1::text[])`;
 
 /**
  * $1 the spellings to look up (by equality, on the primary key), $2 the words being typed, $3 their (1-based) place
  * in the query. Completions are found on the vocabulary's `text_pattern_ops` index: the words from the prefix up to
  * the prefix followed by the last code point, byte-wise, the commonest first.
  */
-export const VOCABULARY_SQL = `SELECT w.word AS lexeme, w.papers, NULL::int AS completes
-FROM ${WORDS_TABLE} w WHERE w.word = ANY($1::text[])
+export const VOCABULARY_SQL = `${SPELLINGS_SQL}
 UNION ALL
 SELECT c.word, c.papers, q.ord
 FROM unnest($2::text[], $3::int[]) AS q(term, ord)
@@ -203,8 +205,6 @@ CROSS JOIN LATERAL (
   LIMIT CASE WHEN length(q.term) < 3 THEN ${SHORT_PREFIX_COMPLETIONS} ELSE ${PREFIX_COMPLETIONS} END
 ) c`;
 
-/** $1 the spellings to look up. */
-export const SPELLINGS_SQL = `SELECT w.word AS lexeme, w.papers, NULL::int AS completes FROM ${WORDS_TABLE} w WHERE w.word = ANY($1::text[])`;
 
 const PAPER_COLUMNS = 'p.id, p.key, p.title, p.authors, p.year, p.venue, p.doi, p.arxiv_id, p.arxiv_category, p.url, p.abstract, p.bibtex';
 
@@ -335,12 +335,12 @@ export class PostgresCatalog {
     const found = await this.runRetryingOnStrayCancel<VocabularyRow>(client, VOCABULARY_SQL, [[...spellings.keys()], typing.map((word) => word.term), typing.map((word) => word.ord)], 'paper_lookup_vocabulary');
     if (found === undefined) return undefined;
     const alternatives: Alternative[][] = words.map(() => []);
-    addAlternatives(alternatives, found, spellings, MatchKind.Exact);
+    addAlternatives(alternatives, found, spellings, Kind.Exact);
     const variants = typoVariantsOf(words, alternatives);
     if (variants.size > 0) {
       const neighbours = await this.runRetryingOnStrayCancel<VocabularyRow>(client, SPELLINGS_SQL, [[...variants.keys()]], 'paper_lookup_spellings');
       if (neighbours === undefined) return undefined;
-      addAlternatives(alternatives, neighbours, variants, MatchKind.Typo);
+      addAlternatives(alternatives, neighbours, variants, Kind.Typo);
     }
     const planned = planQuery(words, alternatives);
     if (planned.plain === undefined && planned.corrected === undefined) return [];

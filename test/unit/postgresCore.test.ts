@@ -4,7 +4,8 @@ import type { LoadedPaper } from '../../src/papers/paper';
 import { describeConnectionError, describeServer, isPostgresUrl, passwordKey, urlHasPassword } from '../../src/postgres/connection';
 import { copyField } from '../../src/postgres/loader';
 import { mergeHits } from '../../src/postgres/merge';
-import { MatchKind, planQuery, queryWords, spellingsOf, typoVariantsOf, type Alternative } from '../../src/postgres/search';
+import { planQuery, queryWords, spellingsOf, typoVariantsOf, type Alternative } from '../../src/postgres/search';
+import { Kind } from '../../src/search/engine/query';
 import type { SearchHit } from '../../src/search/search';
 
 const paper = (id: string, fields: Partial<LoadedPaper> = {}): LoadedPaper => ({ id, title: id, abstract: '', key: id, source: 'test', ...fields });
@@ -49,7 +50,7 @@ describe('shared catalog: COPY text and query words', () => {
 });
 
 describe('shared catalog: planning a search from the vocabulary', () => {
-  const alternative = (lexeme: string, papers: number, kind = MatchKind.Exact): Alternative => ({ lexeme, papers, kind });
+  const alternative = (lexeme: string, papers: number, kind: Alternative['kind'] = Kind.Exact): Alternative => ({ lexeme, papers, kind });
 
   it('asks for each word and its umlaut spellings, and for the words one edit away only of rare words of 5+ letters', () => {
     const words = queryWords('Gödel poiner net');
@@ -62,8 +63,8 @@ describe('shared catalog: planning a search from the vocabulary', () => {
 
   it('searches exact lexemes only, never a prefix: the word, its completions, and typo neighbours in a tier of their own', () => {
     const plan = planQuery(queryWords('pointer netw'), [
-      [alternative('pointer', 900), alternative('pointers', 40, MatchKind.Typo)],
-      [alternative('network', 30_000, MatchKind.Completion), alternative('networks', 50_000, MatchKind.Completion)],
+      [alternative('pointer', 900), alternative('pointers', 40, Kind.Typo)],
+      [alternative('network', 30_000, Kind.Prefix), alternative('networks', 50_000, Kind.Prefix)],
     ]);
     assert.equal(plan.plain, "'pointer' & ('network' | 'networks')");
     assert.equal(plan.corrected, "('pointer' | 'pointers') & ('network' | 'networks')");
@@ -73,7 +74,7 @@ describe('shared catalog: planning a search from the vocabulary', () => {
   });
 
   it('puts the rare words in the index condition and a common word of many lexemes only in the filter', () => {
-    const completions = ['neural', 'network', 'networks', 'novel'].map((lexeme) => alternative(lexeme, 40_000, MatchKind.Completion));
+    const completions = ['neural', 'network', 'networks', 'novel'].map((lexeme) => alternative(lexeme, 40_000, Kind.Prefix));
     const plan = planQuery(queryWords('fourier n'), [[alternative('fourier', 300)], completions]);
     assert.equal(plan.index, "'fourier'");
     assert.equal(plan.ranking, "'fourier'", 'only the rare words rank: ts_rank knows no rarity');
@@ -85,13 +86,13 @@ describe('shared catalog: planning a search from the vocabulary', () => {
   it('starts from the best papers of the word in the fewest papers when every word is common', () => {
     const plan = planQuery(queryWords('neural st'), [
       [alternative('neural', 400_000)],
-      [alternative('state', 90_000, MatchKind.Completion), alternative('space', 80_000, MatchKind.Completion), alternative('sxq', 3, MatchKind.Completion)],
+      [alternative('state', 90_000, Kind.Prefix), alternative('space', 80_000, Kind.Prefix), alternative('sxq', 3, Kind.Prefix)],
     ]);
     assert.equal(plan.index, undefined);
     assert.deepEqual(plan.listed, ['state', 'space'], 'the common lexemes of the word in the fewest papers; rare ones have no list');
     assert.equal(plan.plain, "'neural' & ('state' | 'space' | 'sxq')");
     // Many lexemes, each too rare for a list, together common: searched through the index after all.
-    const spread = planQuery(queryWords('neu'), [Array.from({ length: 30 }, (_, i) => alternative(`neu${i}`, 1000, MatchKind.Completion))]);
+    const spread = planQuery(queryWords('neu'), [Array.from({ length: 30 }, (_, i) => alternative(`neu${i}`, 1000, Kind.Prefix))]);
     assert.deepEqual(spread.listed, []);
     assert.match(spread.index ?? '', /^\('neu0' \| 'neu1' \|/);
   });
@@ -100,7 +101,7 @@ describe('shared catalog: planning a search from the vocabulary', () => {
     const plan = planQuery(queryWords('graph zzqx '), [[alternative('graph', 500)], []]);
     assert.equal(plan.plain, "'graph'");
     assert.deepEqual(plan.unmatched, ['zzqx']);
-    const typoOnly = planQuery(queryWords('poiner '), [[alternative('pointer', 900, MatchKind.Typo)]]);
+    const typoOnly = planQuery(queryWords('poiner '), [[alternative('pointer', 900, Kind.Typo)]]);
     assert.equal(typoOnly.plain, undefined);
     assert.equal(typoOnly.corrected, "'pointer'");
   });

@@ -75,9 +75,9 @@ export interface QueryResult {
 
 /** Prefixes shorter than this take only their most frequent completions. */
 const MIN_FULL_PREFIX = 3;
-const SHORT_PREFIX_COMPLETIONS = 12;
+export const SHORT_PREFIX_COMPLETIONS = 12;
 /** Typo expansion only for words this long: shorter words have too many neighbours one edit away. */
-const MIN_TYPO_LENGTH = 5;
+export const MIN_TYPO_LENGTH = 5;
 /** Words this long (up to `MIN_TYPO_LENGTH`) take only their commonest few neighbours, and only when rare themselves. */
 const MIN_SHORT_TYPO_LENGTH = 4;
 const SHORT_TYPO_CANDIDATES = 3;

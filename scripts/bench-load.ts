@@ -26,13 +26,13 @@
  *
  *   npm run bench:load [-- --size 100000] [--cache-reads 5]
  */
-import { fork } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { arxivJsonlLine, generateCorpus } from '../src/bench/corpus';
+import { inNewProcess } from '../src/bench/secondStart';
 import { PaperCatalog } from '../src/catalog/catalog';
 import type { IndexSource } from '../src/sources/paperSource';
 import { runCatalogWorker } from '../src/catalog/catalogWorker';
@@ -105,13 +105,7 @@ interface SecondStartRequest {
 /** Reads the cache `times` times in a new process (this script with `--read-cache`), as a second start does. */
 function secondStart(cacheFile: string, key: CacheKey, times: number): Promise<{ phase: Phase; result: number }[]> {
   const request: SecondStartRequest = { cacheFile, key, times };
-  const child = fork(__filename, ['--read-cache', JSON.stringify(request)], { execArgv: process.execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  let output = '';
-  child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`The second-start process exited with ${code}.`))));
-  });
+  return inNewProcess(__filename, '--read-cache', request);
 }
 
 async function readCacheInThisProcess(request: SecondStartRequest): Promise<void> {

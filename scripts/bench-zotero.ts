@@ -11,13 +11,13 @@
  * - the second start: a new process stamps the sources and reads the cache into a ready catalog, with the longest
  *   block of its event loop (`perf_hooks.monitorEventLoopDelay`), which is the extension host's while it loads.
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { generateCorpus } from '../src/bench/corpus';
+import { inNewProcess } from '../src/bench/secondStart';
 import { PaperCatalog } from '../src/catalog/catalog';
 import { runCatalogWorker } from '../src/catalog/catalogWorker';
 import { cacheFileFor, readCatalogCache, stampSources, type CacheKey } from '../src/catalog/indexCache';
@@ -150,13 +150,7 @@ async function secondStartHere(request: SecondStartRequest): Promise<void> {
 type SecondStart = Timed & { result: number; idleLongestBlockMs: number; blocks: string };
 
 function secondStart(request: SecondStartRequest): Promise<SecondStart> {
-  const child = fork(__filename, ['--second-start', JSON.stringify(request)], { execArgv: process.execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  let output = '';
-  child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`The second-start process exited with ${code}.`))));
-  });
+  return inNewProcess(__filename, '--second-start', request);
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;

@@ -14,6 +14,7 @@ import { bytesReader, deserializeIndex, serializeIndex, type ByteReader } from '
 import type { LoadedPaper } from '../../src/papers/paper';
 import { buildSearchIndex } from '../../src/search/engine/invertedIndex';
 import { parseIndexText } from '../../src/sources/parseIndex';
+import { concat } from './bytes';
 
 const bundledPath = path.join(__dirname, '..', '..', 'data', 'papers.json');
 const bundled = parseIndexText(readFileSync(bundledPath, 'utf8'), bundledPath).papers;
@@ -24,16 +25,6 @@ const papers: LoadedPaper[] = generateCorpus(bundled, 2000).papers.map((paper, i
   ...(i === 5 ? { bibtex: '@article{key5, title = {Ünïcödé 𝔘}}', venue: 'Vénue' } : {}),
 }));
 const file = concat(serializeIndex(buildSearchIndex(papers), papers));
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
-}
 
 /** The file's papers, through a reader that counts its reads after loading, and how often it was released. */
 function load(): { store: NonNullable<ReturnType<typeof deserializeIndex>['papers']>; reads: () => number; releases: () => number } {

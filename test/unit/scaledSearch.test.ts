@@ -10,6 +10,7 @@ import { generateCorpus } from '../../src/bench/corpus';
 import { buildSearchIndex } from '../../src/search/engine/invertedIndex';
 import { bytesReader, deserializeIndex, serializeIndex } from '../../src/catalog/serialize';
 import { words } from '../../src/search/engine/tokens';
+import { concat } from './bytes';
 import type { Paper } from '../../src/papers/paper';
 import { parseIndexText } from '../../src/sources/parseIndex';
 import { createScaledSearch } from '../../src/search/scaledSearch';
@@ -24,16 +25,6 @@ const marked = (hit: SearchHit, field: 'title' | 'abstract'): string[] => {
   const text = hit.paper[field];
   return (hit.matches.find((match) => match.field === field)?.ranges ?? []).map(([start, end]) => text.slice(start, end));
 };
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
 
 describe('scaled search: words', () => {
   it('folds case and accents and splits at anything but letters and digits', () => {

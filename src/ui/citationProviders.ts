@@ -24,7 +24,7 @@ import { bibliographyLanguage, type Bibliographies, type BibliographyTarget } fr
 import type { AddToBibliographyArgs } from './commands';
 import type { FormattedReferences } from './formattedReference';
 import type { PaperLibrary } from './paperLibrary';
-import type { ServerSearch } from './postgresSource';
+import { paperById, type ServerSearch } from './postgresSource';
 import { mergeHits } from '../postgres/merge';
 import type { SearchHit } from '../search/search';
 
@@ -79,7 +79,7 @@ export function citationProviders(services: CitationProviderServices): {
     hover,
     register: () => [
       vscode.commands.registerCommand(CITATION_COMPLETED, async ({ paperId, addToBibliography }: CitationCompletedArgs) => {
-        const paper = (await services.library.catalog()).get(paperId) ?? services.serverSearch?.get(paperId);
+        const paper = await paperById(services.library, services.serverSearch, paperId);
         if (paper) await services.onDidCite(paper);
         return addToBibliography && vscode.commands.executeCommand<string | undefined>(ADD_TO_BIBLIOGRAPHY, addToBibliography);
       }),

@@ -14,7 +14,7 @@ import { describeFailure, type OnlineLookup } from './onlineLookup';
 import { parseIdentifier } from '../online/identifier';
 import type { PaperLibrary } from './paperLibrary';
 import { pickPaper, runItemActionCommand, type PickerOptions } from './paperPicker';
-import type { ServerSearch } from './postgresSource';
+import { paperById, type ServerSearch } from './postgresSource';
 import { exportReadingList, pickSavedPaper, type ReadingList } from './readingList';
 import { SOURCES_VIEW_ID } from './contributionIds';
 
@@ -108,7 +108,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
   /** A paper from an id argument, or from the picker; a message when the id is unknown. */
   const resolvePaper = async (paperId: unknown, picker: Omit<PickerOptions, 'maxResults'>): Promise<LoadedPaper | undefined> => {
     if (typeof paperId === 'string' && paperId !== '') {
-      const paper = (await library.catalog()).get(paperId) ?? services.serverSearch?.get(paperId);
+      const paper = await paperById(library, services.serverSearch, paperId);
       if (!paper) void vscode.window.showWarningMessage(plainForMessage(`Paper Lookup: no loaded paper has the id "${paperId}".`));
       return paper;
     }

@@ -13,7 +13,7 @@ import { copyCitationKey } from './copyCitationKey';
 import { insertCitation, type InsertServices } from './insertCitation';
 import type { PaperLibrary } from './paperLibrary';
 import type { ReadingList } from './readingList';
-import type { ServerSearch } from './postgresSource';
+import { paperById, type ServerSearch } from './postgresSource';
 
 export interface ReaderServices extends InsertServices {
   readonly library: PaperLibrary;
@@ -33,7 +33,7 @@ export class PaperReader implements vscode.Disposable {
 
   /** A loaded paper, or a shared catalog's paper shown lately, by id; undefined when none has it (or the catalog failed to load). */
   async getPaper(paperId: string): Promise<LoadedPaper | undefined> {
-    return (await this.services.library.catalog()).get(paperId) ?? this.services.serverSearch?.get(paperId);
+    return paperById(this.services.library, this.services.serverSearch, paperId);
   }
 
   /** The reader's `show` message for a paper. */

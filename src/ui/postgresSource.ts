@@ -15,6 +15,7 @@
  */
 import * as vscode from 'vscode';
 import type { ConfigStore } from '../config';
+import type { PaperLibrary } from './paperLibrary';
 import type { LoadedPaper } from '../papers/paper';
 import { clientConfig, describeConnectionError, describeServer, passwordKey } from '../postgres/connection';
 import { mergeHits } from '../postgres/merge';
@@ -35,6 +36,11 @@ export interface ServerSearch {
   search(query: string, limit: number): Promise<SearchHit<LoadedPaper>[] | undefined>;
   /** A server paper shown lately. */
   get(id: string): LoadedPaper | undefined;
+}
+
+/** A loaded paper, or a shared catalog's paper shown lately, by id; undefined when none has it (or the catalog failed to load). */
+export async function paperById(library: PaperLibrary, serverSearch: ServerSearch | undefined, paperId: string): Promise<LoadedPaper | undefined> {
+  return (await library.catalog()).get(paperId) ?? serverSearch?.get(paperId);
 }
 
 /** The password a server asked for is not stored: the user is offered to enter it. */

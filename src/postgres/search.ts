@@ -29,7 +29,7 @@ import * as net from 'node:net';
 import { Client, Query, type ClientConfig } from 'pg';
 import { baseCitationKey, DEFAULT_KEY_TEMPLATE } from '../papers/keys';
 import { withoutUndefined, type LoadedPaper, type Paper } from '../papers/paper';
-import { editVariants, Kind, MIN_TYPO_LENGTH, SHORT_PREFIX_COMPLETIONS, umlautSpellings } from '../search/engine/query';
+import { editVariants, Kind, MIN_IDF, MIN_TYPO_LENGTH, SHORT_PREFIX_COMPLETIONS, umlautSpellings } from '../search/engine/query';
 import { forEachWord, STOP_WORDS } from '../search/engine/tokens';
 import { matchesIn } from '../search/scaledSearch';
 import type { SearchHit } from '../search/search';
@@ -124,6 +124,12 @@ export function addAlternatives(alternatives: Alternative[][], rows: readonly Vo
   }
 }
 
+/** A ranking's words, parallel arrays as the statement takes them: each word's tsquery, and its commonest lexeme's papers. */
+export interface RankedWords {
+  readonly queries: readonly string[];
+  readonly papers: readonly number[];
+}
+
 /** The statements' parameters for one search, and what the hits are marked with. */
 export interface PlannedQuery {
   /** The rarer words (each in fewer than `INDEXED_WORD_PAPERS` papers), the GIN index's condition; undefined if none. */
@@ -134,10 +140,10 @@ export interface PlannedQuery {
   readonly corrected: string | undefined;
   /** When every word is common: the commonest lexemes of the word in the fewest papers, whose best papers are read. */
   readonly listed: readonly string[];
-  /** The rare words only, which rank the papers: ts_rank knows no word's rarity, and a common word would outweigh them. */
-  readonly ranking: string | undefined;
-  /** The same for the corrected tier: the rare words with their typo neighbours. */
-  readonly correctedRanking: string | undefined;
+  /** Each searched word by its own lexemes, with how many papers its commonest one is in: what ranks the papers. */
+  readonly ranking: RankedWords;
+  /** The same for the corrected tier: each word with its typo neighbours too. */
+  readonly correctedRanking: RankedWords;
   /** The query words the vocabulary has nothing for, as typed: left out of the search. */
   readonly unmatched: readonly string[];
   /** Every lexeme searched for, with how much of it a query word covers (0: all of it), for marking the hits. */
@@ -178,11 +184,20 @@ export function planQuery(words: readonly QueryWord[], alternatives: readonly (r
   // its postings to the rare word's papers, and fewer rows are read to check the rest (an abstract's vector is read
   // out of line).
   const indexed = rare.length === 0 ? [] : searched.filter((i) => rare.includes(i) || own[i].length <= MAX_SKIPPED_LEXEMES);
-  const index = hasOwn && indexed.length > 0 ? conjunction(indexed, own) : undefined;
+  let index = hasOwn && indexed.length > 0 ? conjunction(indexed, own) : undefined;
+  // Several common words together are often in few papers ("principles of deep learning theory": 3 of a million),
+  // which their best-paper lists rarely share. GIN skips through the lists of words all and-ed, so the papers with
+  // every word typed in full are found there as well; the completions of the word being typed come from the lists.
+  const whole = own.map((list) => list.filter((alternative) => alternative.kind === Kind.Exact));
+  const typedInFull = searched.filter((i) => whole[i].length > 0 && whole[i].length <= MAX_SKIPPED_LEXEMES);
+  if (index === undefined && listed.length > 0 && typedInFull.length >= 2) index = conjunction(typedInFull, whole);
   const corrected = searched.some((i) => alternatives[i].length > own[i].length) ? conjunction(searched, alternatives) : undefined;
-  const ranking = hasOwn && rare.length > 0 && listed.length === 0 ? conjunction(rare, own) : undefined;
-  const rareWithTypos = searched.filter((i) => paperCount(alternatives[i]) < INDEXED_WORD_PAPERS);
-  const correctedRanking = corrected && rareWithTypos.length > 0 ? conjunction(rareWithTypos, alternatives) : undefined;
+  const rankedBy = (of: readonly (readonly Alternative[])[]): RankedWords => {
+    const ranked = searched.filter((i) => of[i].length > 0);
+    return { queries: ranked.map((i) => clause(lexemesOf(of[i]))), papers: ranked.map((i) => Math.max(...of[i].map((alternative) => alternative.papers))) };
+  };
+  const ranking = rankedBy(own);
+  const correctedRanking = rankedBy(alternatives);
   return { index, plain, corrected, listed, ranking, correctedRanking, unmatched, marks };
 }
 
@@ -222,16 +237,40 @@ const MAX_SKIPPED_LEXEMES = 3;
 export const DOCUMENT_CANDIDATES = 500;
 
 /**
+ * A candidate's score, the local engine's (src/search/engine/query.ts) in PostgreSQL's terms: the sum over the words
+ * of the word's idf times how strongly the paper has it, in the title and names (`heading`, title 0.55, names 0.25)
+ * and in the abstract (`document` weighted for its D part only, 0.2). ts_rank of one word counts its best-weighted
+ * occurrence in full and the others less and less, a saturated term frequency; it divides by the query's lexemes,
+ * which `weight` undoes so that a word typed in part counts as much as a whole one.
+ */
+function scoreOf(candidate: string, ranking: string): string {
+  return `(SELECT coalesce(sum(r.weight * (ts_rank('{0,0,0.25,0.55}', ${candidate}.heading, r.query) + 0.2 * ts_rank('{1,0,0,0}', ${candidate}.document, r.query))), 0) FROM ${ranking} r)`;
+}
+
+/**
+ * The words of a ranking, $queries each word's tsquery and $papers its commonest lexeme's papers, with their weights:
+ * idf as the local engine reckons it, `ln(1 + (N - n + 0.5) / (n + 0.5))`, N the table's estimated rows, times the
+ * word's lexemes (see `scoreOf`; a tsquery of k lexemes or'ed has 2k - 1 nodes).
+ */
+function rankingWords(queries: string, papers: string): string {
+  return `SELECT w.query, greatest(${MIN_IDF}, ln(1 + (greatest(n.papers, w.papers) - w.papers + 0.5) / (w.papers + 0.5))) * (numnode(w.query) + 1) / 2 AS weight
+  FROM (SELECT to_tsquery('simple', u.query) AS query, u.papers FROM unnest(${queries}::text[], ${papers}::int[]) AS u(query, papers)) w,
+       (SELECT greatest(c.reltuples, 1)::float8 AS papers FROM pg_class c WHERE c.oid = '${PAPERS_TABLE}'::regclass) n`;
+}
+
+/**
  * $1 the GIN condition's tsquery text (null: every word is common), $2 the plain tsquery (null: skip its tiers), $3 the
- * corrected one (null: skip its tier), $4 the lexemes whose best papers are read when $1 is null, $5 the limit.
+ * corrected one (null: skip its tier), $4 the lexemes whose best papers are read when $1 is null, $5 the limit, $6 and
+ * $7 the plain ranking's words (`RankedWords`), $8 and $9 the corrected ranking's.
  * `(… @@ …) IS TRUE` is a filter PostgreSQL cannot answer from an index: the common words are checked on the rows
  * the rare ones found. A tier runs only while the ones before found fewer than $5 papers (PostgreSQL runs such a
  * condition once, before the scan).
  */
 export const SEARCH_SQL = `WITH q AS (
   SELECT to_tsquery('simple', coalesce($1, '')) AS index, to_tsquery('simple', coalesce($2, '')) AS plain,
-         to_tsquery('simple', coalesce($3, '')) AS corrected, to_tsquery('simple', coalesce($6, $2, '')) AS ranking,
-         to_tsquery('simple', coalesce($7, $3, '')) AS corrected_ranking
+         to_tsquery('simple', coalesce($3, '')) AS corrected
+), ranking AS (${rankingWords('$6', '$7')}
+), corrected_ranking AS (${rankingWords('$8', '$9')}
 ), heading_candidates AS (
   (SELECT p.id, p.heading, p.document FROM ${PAPERS_TABLE} p, q
    WHERE $1::text IS NOT NULL AND p.heading @@ q.index AND (p.heading @@ q.plain) IS TRUE
@@ -246,30 +285,30 @@ export const SEARCH_SQL = `WITH q AS (
      ) t
    ) t
    JOIN ${PAPERS_TABLE} p ON p.id = t.id, q
-   WHERE $1::text IS NULL AND $2::text IS NOT NULL AND (p.heading @@ q.plain) IS TRUE)
+   WHERE $2::text IS NOT NULL AND (p.heading @@ q.plain) IS TRUE)
 ), heading_hits AS (
-  SELECT c.id, 1 AS tier, ts_rank(c.document, q.ranking) AS rank, length(c.heading) AS words
-  FROM heading_candidates c, q
+  SELECT c.id, 1 AS tier, ${scoreOf('c', 'ranking')} AS rank, length(c.heading) AS words
+  FROM heading_candidates c
   ORDER BY rank DESC, words, c.id
   LIMIT $5
 ), corrected_hits AS (
-  SELECT c.id, 2 AS tier, ts_rank(c.document, q.corrected_ranking) AS rank, length(c.heading) AS words
+  SELECT c.id, 2 AS tier, ${scoreOf('c', 'corrected_ranking')} AS rank, length(c.heading) AS words
   FROM (
     SELECT p.id, p.heading, p.document FROM ${PAPERS_TABLE} p, q
     WHERE $3::text IS NOT NULL AND p.heading @@ q.corrected AND NOT p.id IN (SELECT id FROM heading_hits)
     LIMIT ${HEADING_CANDIDATES}
-  ) c, q
+  ) c
   WHERE (SELECT count(*) FROM heading_hits) < $5
   ORDER BY rank DESC, words, c.id
   LIMIT $5
 ), document_hits AS (
-  SELECT c.id, 3 AS tier, ts_rank(c.document, q.ranking) AS rank, length(c.document) AS words
+  SELECT c.id, 3 AS tier, ${scoreOf('c', 'ranking')} AS rank, length(c.document) AS words
   FROM (
-    SELECT p.id, p.document FROM ${PAPERS_TABLE} p, q
+    SELECT p.id, p.heading, p.document FROM ${PAPERS_TABLE} p, q
     WHERE $1::text IS NOT NULL AND p.document @@ q.index AND (p.document @@ q.plain) IS TRUE AND NOT (p.heading @@ q.plain)
       AND NOT p.id IN (SELECT id FROM corrected_hits)
     LIMIT ${DOCUMENT_CANDIDATES}
-  ) c, q
+  ) c
   WHERE (SELECT count(*) FROM heading_hits) + (SELECT count(*) FROM corrected_hits) < $5
   ORDER BY rank DESC, words, c.id
   LIMIT $5
@@ -345,7 +384,7 @@ export class PostgresCatalog {
     }
     const planned = planQuery(words, alternatives);
     if (planned.plain === undefined && planned.corrected === undefined) return [];
-    const rows = await this.runRetryingOnStrayCancel<SearchRow>(client, SEARCH_SQL, [planned.index ?? null, planned.plain ?? null, planned.corrected ?? null, planned.listed, limit, planned.ranking ?? null, planned.correctedRanking ?? null], 'paper_lookup_search');
+    const rows = await this.runRetryingOnStrayCancel<SearchRow>(client, SEARCH_SQL, [planned.index ?? null, planned.plain ?? null, planned.corrected ?? null, planned.listed, limit, planned.ranking.queries, planned.ranking.papers, planned.correctedRanking.queries, planned.correctedRanking.papers], 'paper_lookup_search');
     return rows?.map((row) => this.hit(row, planned));
   }
 

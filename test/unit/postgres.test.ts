@@ -159,6 +159,10 @@ describe('shared catalog on PostgreSQL', function () {
       assert.equal(titles.length, 10);
       assert.ok(titles.every((title) => /networks/i.test(title)), titles.join(' | '));
       assert.equal((await catalog.search('pointer networks', 10))?.[0]?.paper.title, 'Pointer Networks', 'every word common: the lists, filtered by the other word');
+      // A paper in neither word's list (in millions of papers, two common words share few of their best papers) is
+      // found through the index, which and-s the words typed in full.
+      await cluster.psql("DELETE FROM paper_lookup.word_top_papers WHERE id = (SELECT id FROM paper_lookup.papers WHERE title = 'Pointer Networks')");
+      assert.equal((await catalog.search('pointer networks', 10))?.[0]?.paper.title, 'Pointer Networks', 'every word common, neither list has it');
     } finally {
       await cluster.psql("UPDATE paper_lookup.words SET papers = 1 WHERE word IN ('networks', 'pointer')");
       await catalog.close();

@@ -77,7 +77,7 @@ describe('shared catalog: planning a search from the vocabulary', () => {
     const completions = ['neural', 'network', 'networks', 'novel'].map((lexeme) => alternative(lexeme, 40_000, Kind.Prefix));
     const plan = planQuery(queryWords('fourier n'), [[alternative('fourier', 300)], completions]);
     assert.equal(plan.index, "'fourier'");
-    assert.equal(plan.ranking, "'fourier'", 'only the rare words rank: ts_rank knows no rarity');
+    assert.deepEqual(plan.ranking, { queries: ["'fourier'", "('neural' | 'network' | 'networks' | 'novel')"], papers: [300, 40_000] }, 'every word ranks, weighed by its commonest lexeme');
     assert.deepEqual(plan.listed, []);
     // A common word of one lexeme narrows the index scan the rare word leads.
     assert.equal(planQuery(queryWords('fourier neural '), [[alternative('fourier', 300)], [alternative('neural', 400_000)]]).index, "'fourier' & 'neural'");
@@ -91,6 +91,16 @@ describe('shared catalog: planning a search from the vocabulary', () => {
     assert.equal(plan.index, undefined);
     assert.deepEqual(plan.listed, ['state', 'space'], 'the common lexemes of the word in the fewest papers; rare ones have no list');
     assert.equal(plan.plain, "'neural' & ('state' | 'space' | 'sxq')");
+    // Common words typed in full are and-ed in the index condition too (GIN skips through their lists), the best
+    // papers of the word in the fewest papers added for the completions of the word being typed.
+    const inFull = planQuery(queryWords('deep learning theory'), [
+      [alternative('deep', 300_000)],
+      [alternative('learning', 600_000)],
+      [alternative('theory', 80_000), alternative('theoryx', 30_000, Kind.Prefix)],
+    ]);
+    assert.equal(inFull.index, "'deep' & 'learning' & 'theory'", 'the word being typed by its whole spelling only');
+    assert.deepEqual(inFull.listed, ['theory', 'theoryx']);
+    assert.equal(planQuery(queryWords('neural st'), [[alternative('neural', 400_000)], [alternative('state', 90_000, Kind.Prefix)]]).index, undefined, 'one word typed in full alone would be a scan of its every paper');
     // Many lexemes, each too rare for a list, together common: searched through the index after all.
     const spread = planQuery(queryWords('neu'), [Array.from({ length: 30 }, (_, i) => alternative(`neu${i}`, 1000, Kind.Prefix))]);
     assert.deepEqual(spread.listed, []);

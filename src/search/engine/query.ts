@@ -98,7 +98,7 @@ const MIN_TYPO_PREFIX_DELETION = 7;
 /** At most this many terms per word (the most frequent); past it, the word matches only those. Below 65 536. */
 const MAX_WORD_TERMS = 2000;
 /** Below this idf a word would no longer order anything (a word in nearly every paper). */
-const MIN_IDF = 0.05;
+export const MIN_IDF = 0.05;
 const TYPO_PENALTY = 0.6;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** Match sets kept for the next keystrokes: an eighth of a byte per paper each. */

@@ -213,12 +213,18 @@ const TESTS = [
     },
   },
   {
-    name: 'A query nothing matches says so in the picker, whose row opens the indexes setting, and in the side view; a partial result names the word it lacks',
+    name: 'A query nothing matches says so in the picker, whose row opens the indexes setting, and in the side view; a partial result names the word it lacks in both',
     async run(workbench, theme) {
       const { page } = workbench;
       await workbench.runCommand('Papers: Search Papers…');
       const picker = workbench.quickInput();
       await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      // A paper with only part of the query is listed, its row naming the word it lacks.
+      await page.keyboard.insertText('graph mamba zzqx');
+      const partialRow = picker.locator('.monaco-list-row', { hasText: /^Graph Mamba/ }).first();
+      await partialRow.waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.match(await partialRow.locator('.label-description').innerText(), /not matched: zzqx$/);
+      await page.keyboard.press('Control+KeyA');
       await page.keyboard.insertText('zzqx wqvv');
       const noMatch = picker.locator('.monaco-list-row', { hasText: "No papers match 'zzqx wqvv'" });
       await noMatch.waitFor({ timeout: UI_TIMEOUT_MS });

@@ -188,9 +188,8 @@ const TESTS = [
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
       await view.locator('#paper-title', { hasText: S4_TITLE }).waitFor({ timeout: UI_TIMEOUT_MS });
-      const panel = view;
-      await panel.locator('.abstract p .katex').first().waitFor({ timeout: UI_TIMEOUT_MS });
-      const shown = await panel.evaluate(async () => {
+      await view.locator('.abstract p .katex').first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const shown = await view.evaluate(async () => {
         await document.fonts.ready;
         const abstract = document.querySelector('.abstract p');
         const prose = abstract.cloneNode(true);
@@ -208,7 +207,7 @@ const TESTS = [
       assert.match(shown.prose, /including \(i\) 91% accuracy/);
       assert.doesNotMatch(shown.prose, /\\|\$/, 'no LaTeX source is left in the text');
       assert.ok(shown.fonts.includes('KaTeX_Main') && shown.fonts.includes('KaTeX_Math'), `fonts loaded: ${shown.fonts.join(', ')}`);
-      await panel.locator('.abstract').scrollIntoViewIfNeeded();
+      await view.locator('.abstract').scrollIntoViewIfNeeded();
       await workbench.screenshot(path.join(SCREENSHOTS_DIR, `math-${theme.name}.png`));
     },
   },

@@ -232,8 +232,9 @@ export interface KeyInBibliography {
 
 /**
  * The key to cite a paper under when `entries` are its .bib: the .bib's own key for the same paper, else the
- * paper's key made unique among the .bib's keys (`key`, `keya`, …), the one it is added under. Deciding this
- * before the citation is written keeps `\cite{key}` from naming another paper the .bib already has as `key`.
+ * paper's key made unique among the .bib's keys, whatever their letter case (`key`, `keya`, …), the one it is added
+ * under. Deciding this before the citation is written keeps `\cite{key}` from naming another paper the .bib already
+ * has as `key`.
  *
  * A paper read from a .bib (one with `bibtex`) whose key the .bib already has is that entry — the document's .bib
  * is often the index file itself, or a copy of it — unless that entry's DOI or arXiv id says it is another paper.
@@ -243,14 +244,17 @@ export function keyInBibliography(
   entries: readonly BibEntry[],
   paper: Pick<Paper, 'title' | 'arxivId' | 'doi' | 'bibtex'> & { readonly key: string },
 ): KeyInBibliography {
+  const lowerKey = paper.key.toLowerCase();
   if (paper.bibtex !== undefined) {
-    const lowerKey = paper.key.toLowerCase();
     const sameKey = entries.find((entry) => entry.key === paper.key) ?? entries.find((entry) => entry.key.toLowerCase() === lowerKey);
     if (sameKey && !isOtherPaper(sameKey, paper)) return { key: sameKey.key, inBibliography: true };
   }
   const existing = findExistingKey(entries, paper);
   if (existing !== undefined) return { key: existing, inBibliography: true };
-  return { key: uniqueKey(paper.key, new Set(entries.map((entry) => entry.key))), inBibliography: false };
+  // Free whatever its letter case: BibTeX reads `smith2020` beside `Smith2020` as a repeated entry. The suffix is
+  // lower case, so it is the one the lower-case key needs.
+  const free = uniqueKey(lowerKey, new Set(entries.map((entry) => entry.key.toLowerCase())));
+  return { key: paper.key + free.slice(lowerKey.length), inBibliography: false };
 }
 
 /** Whether the entry has a DOI or arXiv id, as the paper does, and a different one. */

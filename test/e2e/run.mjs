@@ -188,9 +188,8 @@ const TESTS = [
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
       await view.locator('#paper-title', { hasText: S4_TITLE }).waitFor({ timeout: UI_TIMEOUT_MS });
-      const panel = view;
-      await panel.locator('.abstract p .katex').first().waitFor({ timeout: UI_TIMEOUT_MS });
-      const shown = await panel.evaluate(async () => {
+      await view.locator('.abstract p .katex').first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const shown = await view.evaluate(async () => {
         await document.fonts.ready;
         const abstract = document.querySelector('.abstract p');
         const prose = abstract.cloneNode(true);
@@ -208,17 +207,23 @@ const TESTS = [
       assert.match(shown.prose, /including \(i\) 91% accuracy/);
       assert.doesNotMatch(shown.prose, /\\|\$/, 'no LaTeX source is left in the text');
       assert.ok(shown.fonts.includes('KaTeX_Main') && shown.fonts.includes('KaTeX_Math'), `fonts loaded: ${shown.fonts.join(', ')}`);
-      await panel.locator('.abstract').scrollIntoViewIfNeeded();
+      await view.locator('.abstract').scrollIntoViewIfNeeded();
       await workbench.screenshot(path.join(SCREENSHOTS_DIR, `math-${theme.name}.png`));
     },
   },
   {
-    name: 'A query nothing matches says so in the picker, whose row opens the indexes setting, and in the side view; a partial result names the word it lacks',
+    name: 'A query nothing matches says so in the picker, whose row opens the indexes setting, and in the side view; a partial result names the word it lacks in both',
     async run(workbench, theme) {
       const { page } = workbench;
       await workbench.runCommand('Papers: Search Papers…');
       const picker = workbench.quickInput();
       await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      // A paper with only part of the query is listed, its row naming the word it lacks.
+      await page.keyboard.insertText('graph mamba zzqx');
+      const partialRow = picker.locator('.monaco-list-row', { hasText: /^Graph Mamba/ }).first();
+      await partialRow.waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.match(await partialRow.locator('.label-description').innerText(), /not matched: zzqx$/);
+      await page.keyboard.press('Control+KeyA');
       await page.keyboard.insertText('zzqx wqvv');
       const noMatch = picker.locator('.monaco-list-row', { hasText: "No papers match 'zzqx wqvv'" });
       await noMatch.waitFor({ timeout: UI_TIMEOUT_MS });

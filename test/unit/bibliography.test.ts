@@ -153,6 +153,12 @@ describe('the key a paper is cited under in a .bib', () => {
     const entries = [entry('vinyalsPointerNetworks2015', 'Pointer Sentinel Mixture Models'), entry('vinyalsPointerNetworks2015a', 'Something else')];
     assert.deepEqual(keyInBibliography(entries, pointerNetworks), { key: 'vinyalsPointerNetworks2015b', inBibliography: false });
   });
+
+  it('gets a suffix when the .bib uses the key in another letter case for another paper, as BibTeX would see a repeated entry', () => {
+    // bibtex: "Repeated entry" for the second of Smith2020 and smith2020, and "Case mismatch error" for their citations.
+    const entries = [entry('VinyalsPointerNetworks2015', 'Pointer Sentinel Mixture Models'), entry('vinyalspointernetworks2015a', 'Something else')];
+    assert.deepEqual(keyInBibliography(entries, pointerNetworks), { key: 'vinyalsPointerNetworks2015b', inBibliography: false });
+  });
 });
 
 describe('declaring a bibliography in a document', () => {

@@ -114,7 +114,8 @@ function sameFields(entry: { fields: unknown }, copy: { fields: unknown } | unde
 }
 
 /**
- * Whether a document citing `keys` from `<bib>.bib` typesets with no error: pdflatex (T1 fontenc, lmodern) halting on
+ * Whether a document citing `keys` from `<bib>.bib` typesets with no error: pdflatex (T1 fontenc, lmodern; pifont for
+ * the user library's `\ding`, without which that file, the one with the most math, would never be compiled) halting on
  * the first error, then bibtex with no error (warnings, such as a missing field, are the entry's own) or biber with
  * no error (biblatex's convention: UTF-8), then pdflatex again.
  */
@@ -130,6 +131,7 @@ function compiles(workDir: string, bib: string, keys: readonly string[], backend
       '\\usepackage[T1]{fontenc}',
       '\\usepackage{lmodern}',
       '\\usepackage{url}',
+      '\\usepackage{pifont}',
       ...(backend === 'biber' ? ['\\usepackage[backend=biber]{biblatex}'] : []),
       ...bibliography,
       '\\end{document}',

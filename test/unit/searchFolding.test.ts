@@ -4,6 +4,8 @@
  * with most of the query listed below those with all of it, and short misspellings.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { foldWord, words } from '../../src/search/engine/tokens';
 import type { Paper } from '../../src/papers/paper';
 import { createScaledSearch } from '../../src/search/scaledSearch';
@@ -61,6 +63,23 @@ describe('search folding: a names corpus', () => {
   it('finds a name typed with its accents too', () => {
     assert.ok(ids(search.search('Østergaard Brunnström ', 5)).includes('unicode-1'));
     assert.ok(ids(search.search('erdős ', 5)).includes('latex-6'));
+  });
+});
+
+describe('search folding: the names corpus of the key and BibTeX writer tests (test/fixtures/names)', () => {
+  const names: { name: string; typed: string }[] = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'names', 'authors.json'), 'utf8'));
+  const papers: Paper[] = names.map(({ name }, i) => ({ id: `name-${i}`, title: `Collected works, volume ${i}`, abstract: '', authors: [name] }));
+  const search = createScaledSearch(papers);
+
+  names.forEach(({ name, typed }, i) => {
+    it(`"${typed}" finds ${name}`, () => {
+      // Names in a Latin alphabet are typed in ASCII; Greek and Cyrillic ones in their own letters, without accents.
+      if (!/\p{Script=Greek}|\p{Script=Cyrillic}/u.test(name)) assert.match(typed, /^[\x20-\x7e]+$/);
+      const hits = search.search(`${typed} `, 20);
+      const hit = hits.find((found) => found.paper.id === `name-${i}`);
+      assert.ok(hit, `found: ${ids(hits).join(', ')}`);
+      assert.equal(hit.unmatched, undefined, 'every word typed matches');
+    });
   });
 });
 

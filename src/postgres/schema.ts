@@ -14,9 +14,9 @@
  *   same without the abstract: small enough to be stored inline, so the papers whose title or names match are
  *   found without reading any abstract's vector (./search.ts).
  * - `title_folded` and `authors_folded` have pg_trgm GIN indexes, for similarity queries on titles and names (not
- *   the search's: a trigram match of the whole query against every title was too slow per keystroke);
- *   `words` holds every word of the titles and names with a pg_trgm GiST index: a query's misspelt word is
- *   replaced by its nearest words there.
+ *   the search's: a trigram match of the whole query against every title was too slow per keystroke).
+ * - `words` holds every word of the catalog with its paper count, the vocabulary a search is planned from, and
+ *   `word_top_papers` each common word's best papers (./search.ts).
  * - Papers are keyed by `id`: loading the same paper again updates it (see ./loader.ts).
  */
 import type { ClientBase } from 'pg';

@@ -15,8 +15,8 @@
  *    lexemes lets GIN skip through the common words' lists by the rarest one's papers. Tiers, each only while the
  *    ones before found fewer papers than asked: papers with every word in their title or names; the same with the
  *    misspelt words' neighbours; papers with the words elsewhere too. Each tier ranks a bounded number of candidates
- *    by ts_rank over the whole text (title A > names B > abstract D), asked with the rare words only: ts_rank knows no
- *    word's rarity, so "networks" in a title twice outranked "pointer" once; ties go to the shorter heading.
+ *    by the local engine's score (`scoreOf`): per word, its idf from the vocabulary's counts times how strongly the
+ *    title, names and abstract have it; ties go to the shorter heading.
  * A word the vocabulary has nothing for is left out of the search and named on every hit as not matched, as the
  * local engine's partial results do. The words are folded here the way the local engine folds them
  * (src/search/engine/tokens.ts) and stop words dropped; the server folds the text it indexes with `fold` (unaccent),

@@ -261,7 +261,9 @@ function rankingWords(queries: string, papers: string): string {
 /**
  * $1 the GIN condition's tsquery text (null: every word is common), $2 the plain tsquery (null: skip its tiers), $3 the
  * corrected one (null: skip its tier), $4 the lexemes whose best papers are read when $1 is null, $5 the limit, $6 and
- * $7 the plain ranking's words (`RankedWords`), $8 and $9 the corrected ranking's.
+ * $7 the plain ranking's words (`RankedWords`), $8 and $9 the corrected ranking's. The abstract tier is not searched
+ * when every word is common (the lists are read): their papers are counted by the hundred thousand there, where GIN
+ * has to step through them all.
  * `(… @@ …) IS TRUE` is a filter PostgreSQL cannot answer from an index: the common words are checked on the rows
  * the rare ones found. A tier runs only while the ones before found fewer than $5 papers (PostgreSQL runs such a
  * condition once, before the scan).
@@ -305,7 +307,7 @@ export const SEARCH_SQL = `WITH q AS (
   SELECT c.id, 3 AS tier, ${scoreOf('c', 'ranking')} AS rank, length(c.document) AS words
   FROM (
     SELECT p.id, p.heading, p.document FROM ${PAPERS_TABLE} p, q
-    WHERE $1::text IS NOT NULL AND p.document @@ q.index AND (p.document @@ q.plain) IS TRUE AND NOT (p.heading @@ q.plain)
+    WHERE $1::text IS NOT NULL AND cardinality($4::text[]) = 0 AND p.document @@ q.index AND (p.document @@ q.plain) IS TRUE AND NOT (p.heading @@ q.plain)
       AND NOT p.id IN (SELECT id FROM corrected_hits)
     LIMIT ${DOCUMENT_CANDIDATES}
   ) c

@@ -38,6 +38,8 @@ describe('lint rule: text from files goes through the untrusted-text helper', fu
     'a status bar message': 'vscode.window.setStatusBarMessage(`Copied ${paper.key}`, 3000);',
     'a progress message': 'progress.report({ message: paper.title });',
     'a progress message made safe for the status bar only': 'progress.report({ message: plainForLabel(paper.title) });',
+    'a progress title': 'void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Loading ${paper.title}` }, async () => undefined);',
+    'a tree item label': 'new vscode.TreeItem(paper.title);',
     'a quick pick label': 'void vscode.window.showQuickPick([{ label: paper.title }]);',
     'a quick pick detail from a conditional': "void vscode.window.showQuickPick([{ label: 'x', detail: paper.key ? paper.title : undefined }]);",
     'status bar text': 'statusItem.text = paper.title;',
@@ -58,6 +60,9 @@ describe('lint rule: text from files goes through the untrusted-text helper', fu
       progress.report({ message: plainForLabel(plainForMessage(paper.title)) });
       void vscode.window.showQuickPick([{ label: plainForLabel(paper.title), description: plainForLabel(paper.key), detail: '' }]);
       statusItem.text = plainForLabel(paper.title);
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading paper indexes' }, async () => undefined);
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plainForLabel(plainForMessage(paper.title)) }, async () => undefined);
+      new vscode.TreeItem(plainForLabel(paper.title), vscode.TreeItemCollapsibleState.None);
     `;
     assert.deepEqual(await untrustedTextProblems(PRELUDE + safe), []);
   });

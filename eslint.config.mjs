@@ -11,9 +11,9 @@ import tseslint from 'typescript-eslint';
 const CONSTANT = 'Literal, TemplateLiteral[expressions.length=0], Identifier[name=/^[A-Z][A-Z0-9_]*$/]';
 const MESSAGE_SAFE = `${CONSTANT}, CallExpression[callee.name="plainForMessage"]`;
 const LABEL_SAFE = `${CONSTANT}, CallExpression[callee.name="plainForLabel"]`;
-/** A progress message shows in the status bar (icons) or in a notification (links). */
+/** A progress message or title shows in the status bar (icons) or in a notification (links). */
 const PROGRESS_SAFE = `${CONSTANT}, CallExpression[callee.name="plainForLabel"][arguments.0.callee.name="plainForMessage"]`;
-/** A completion's detail is shown with its icons stripped, so `plainLine` is enough there. */
+/** A completion's detail is shown with its icons stripped, and a diagnostic's message as text, so `plainLine` is enough there. */
 const ASSIGNED_SAFE = `${CONSTANT}, CallExpression[callee.name=/^(plainForLabel|plainLine)$/]`;
 const SHOW_MESSAGE = 'CallExpression[callee.property.name=/^show(Information|Warning|Error)Message$/]';
 const HELPER = 'Pass text from files through plainForMessage / plainForLabel (src/shared/untrustedText.ts) or use a literal.';
@@ -22,6 +22,9 @@ export const UNTRUSTED_TEXT_RULES = [
   { selector: `${SHOW_MESSAGE} > ObjectExpression.arguments > Property[key.name="detail"] > :not(${MESSAGE_SAFE}).value`, message: `Modal detail: ${HELPER}` },
   { selector: `CallExpression[callee.property.name="setStatusBarMessage"] > :not(${LABEL_SAFE}).arguments:first-child`, message: `Status bar text renders icons: ${HELPER}` },
   { selector: `CallExpression[callee.property.name="report"] > ObjectExpression > Property[key.name="message"] > :not(${PROGRESS_SAFE}).value`, message: `Progress messages: plainForLabel(plainForMessage(…)), or a literal.` },
+  { selector: `CallExpression[callee.property.name="withProgress"] > ObjectExpression.arguments > Property[key.name="title"] > :not(${PROGRESS_SAFE}).value`, message: `Progress titles: plainForLabel(plainForMessage(…)), or a literal.` },
+  { selector: `NewExpression[callee.property.name="TreeItem"] > :not(${LABEL_SAFE}).arguments:first-child`, message: `Tree item labels: ${HELPER}` },
+  { selector: `NewExpression[callee.property.name="Diagnostic"] > :not(${ASSIGNED_SAFE}).arguments:nth-child(2)`, message: `Diagnostic messages: plainLine(…) (one line, no bidi control), or a literal.` },
   { selector: `ObjectExpression:not(${SHOW_MESSAGE} > .arguments) > Property[key.name=/^(label|description|detail)$/] > :not(${LABEL_SAFE}).value`, message: `Quick pick rows render icons: ${HELPER}` },
   { selector: `AssignmentExpression[left.property.name=/^(label|description|detail|text)$/] > :not(${ASSIGNED_SAFE}).right`, message: `Labels and status bar text render icons: ${HELPER}` },
 ];

@@ -14,6 +14,7 @@
  */
 import { baseCitationKey, DEFAULT_KEY_TEMPLATE, uniqueKey } from '../papers/keys';
 import { runCooperatively, runToEnd, type Steps } from '../shared/cooperative';
+import { plainLine } from '../shared/untrustedText';
 import { buildSearchIndexSteps, type SearchIndex } from '../search/engine/invertedIndex';
 import { packStringSteps, StringLookup, type PackedStrings } from '../search/engine/packedStrings';
 import type { IndexSource } from '../sources/paperSource';
@@ -273,13 +274,25 @@ export function* catalogSteps(files: readonly IndexSource[], keyTemplate: string
   }
   // A paper's own key (from its .bib) is its key, whatever the template: those are taken first, in load order, so a
   // made key never takes one from a user's entry. An own key already taken gets a suffix, with a warning: keys
-  // are unique in the catalog. Then the other papers get keys made from the template.
+  // are unique in the catalog. An own key with a control or bidirectional character is not used (with a warning):
+  // written into a document it would show other than it is, reordering the citation around it. Then the other
+  // papers get keys made from the template.
   const taken = new Set<string>();
   const ownKeys: string[] = new Array<string>(accepted.length);
   const keyOwner = new Map<string, IndexSource>();
   for (const [i, { paper, source }] of accepted.entries()) {
     if (i % STEP === 0) yield;
     if (paper.key === undefined) continue;
+    if (paper.key !== plainLine(paper.key)) {
+      problems.push({
+        severity: 'warning',
+        file: source.location,
+        line: 1,
+        column: 1,
+        message: `The key of "${paper.title}" has a control or bidirectional character; a key is made for it instead.`,
+      });
+      continue;
+    }
     const key = uniqueKey(paper.key, taken);
     if (key !== paper.key) {
       problems.push({

@@ -34,8 +34,8 @@ import type { PaperStore } from './paperStore';
 import type { ReadLimits } from '../sources/regularFile';
 import { stampFile } from '../sources/sourceFiles';
 
-/** Bumped when the metadata, the layout around the index or the papers' stored fields or layout change. */
-export const CACHE_FILE_VERSION = 5;
+/** Bumped when the metadata, the layout around the index or the papers' stored fields or layout change, or when the same files make another catalog (other keys, say). */
+export const CACHE_FILE_VERSION = 6;
 const MAGIC = 'PLCC';
 const HEAD_BYTES = 16;
 export const CACHE_FILE_EXTENSION = '.plcache';

@@ -86,11 +86,12 @@ export function formatCitation(
 
 /**
  * Languages whose text is markup, where `<`, `&` and quotes in a paper's text would be read as tags, entities or
- * the end of an attribute: HTML and XML (SVG, XSLT, XHTML) and the template languages written as HTML.
+ * the end of an attribute: HTML and XML (SVG, XSLT, XHTML) and the template languages written as HTML — PHP among
+ * them, whose files are HTML outside `<?php … ?>`, so its line comment (`// …`) is page text there.
  */
 const MARKUP_LANGUAGES: ReadonlySet<string> = new Set([
   'html', 'xhtml', 'xml', 'xsl', 'svg', 'vue-html', 'vue', 'svelte', 'astro', 'handlebars', 'razor', 'aspnetcorerazor',
-  'django-html', 'jinja-html', 'twig', 'nunjucks', 'erb', 'jsp',
+  'django-html', 'jinja-html', 'twig', 'nunjucks', 'erb', 'jsp', 'php',
 ]);
 
 export function isMarkupLanguage(languageId: string): boolean {

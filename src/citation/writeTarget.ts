@@ -15,6 +15,7 @@
  * Pure: the file system, the workspace folders and the trust state are injected.
  */
 import * as path from 'node:path';
+import { plainForMessage } from '../shared/untrustedText';
 
 /** The bibliography formats by file extension (lower case). Only those in `WRITTEN_FORMATS` are written. */
 export const BIBLIOGRAPHY_EXTENSIONS: Readonly<Record<string, BibliographyFormat>> = Object.freeze({
@@ -186,17 +187,12 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * A path for a one-line message: control, line-break and bidi characters dropped, `](` split by a zero-width
- * space so that a name like `[Open](command:…)` is not a link in a notification, and at most `maxChars`
- * characters, keeping its start and its file name's end.
+ * A path for a one-line message: as `plainForMessage` shows text from files (no line break, bidi control or link
+ * syntax), at most `maxChars` characters, keeping its start and its file name's end.
  */
 export function shortPath(file: string, maxChars = SHOWN_PATH_CHARS): string {
-  const clean = file
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '')
-    .replaceAll('](', ']\u200b(');
-  const chars = [...clean];
-  if (chars.length <= maxChars) return clean;
+  const chars = [...plainForMessage(file)];
+  if (chars.length <= maxChars) return chars.join('');
   const tail = Math.floor(maxChars / 2);
   return `${chars.slice(0, maxChars - tail - 1).join('')}…${chars.slice(-tail).join('')}`;
 }

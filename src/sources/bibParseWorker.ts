@@ -1,9 +1,10 @@
 /**
- * Parsing .bib text in a worker thread. @retorquere/bibtex-parser is synchronous and slow — about 2.5 ms per
+ * Parsing bibliography text in a worker thread. @retorquere/bibtex-parser is synchronous and slow — about 2.5 ms per
  * kilobyte of ordinary entries, and superlinear in a field's length (a 40,000-character abstract alone takes
  * about 0.4 s) — so in the extension host one hover over a key of a big bibliography, or one index .bib, held
- * its event loop for seconds. Here the parses run in one long-lived worker (the catalog worker's bundle,
- * `dist/indexWorker.js`, started in its parser role), one at a time, and the host only receives the entries.
+ * its event loop for seconds. Hayagriva YAML (a Typst document's `.yml` bibliography) is read faster but still in
+ * proportion to its size, so it is read here too. The parses run in one long-lived worker (the catalog worker's
+ * bundle, `dist/indexWorker.js`, started in its parser role), one at a time, and the host only receives the entries.
  * Starting a worker loads the parser's megabyte of code: one worker kept while parses keep coming
  * (../shared/requestWorker.ts) pays that once, not on every Insert Citation.
  * Pure: no `vscode` import.
@@ -21,9 +22,18 @@ export function isBibParserRole(data: unknown): data is BibParserRole {
   return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'bibParser';
 }
 
-/** The worker's side: answers every text, in order, with its entries (those too long to parse listed by key alone). */
-export function serveBibParseRequests(): void {
-  serveRequests<string, BibEntry[]>((text) => parseBibliographyWithin(text));
+/** One parse: a bibliography's text and its format. */
+export interface BibParseRequest {
+  readonly format: 'bibtex' | 'hayagriva';
+  readonly text: string;
+}
+
+/**
+ * The worker's side: answers every request, in order, with its entries — BibTeX's with those too long to parse
+ * listed by key alone, Hayagriva's read by `readHayagriva` (../citation/hayagriva.ts, a folder this one may not import).
+ */
+export function serveBibParseRequests(readHayagriva: (text: string) => BibEntry[]): void {
+  serveRequests<BibParseRequest, BibEntry[]>(({ format, text }) => (format === 'hayagriva' ? readHayagriva(text) : parseBibliographyWithin(text)));
 }
 
 /**
@@ -32,9 +42,10 @@ export function serveBibParseRequests(): void {
  */
 export const BIB_PARSE_TIMEOUT_MS = 300_000;
 
-/** A `BibParser` over one worker thread, and how to stop that worker. */
+/** A `BibParser` for each format over one worker thread, and how to stop that worker. */
 export interface WorkerBibParser {
   readonly parse: BibParser;
+  readonly parseHayagriva: BibParser;
   dispose(): void;
 }
 
@@ -43,11 +54,15 @@ export interface WorkerBibParser {
  * rejects when it fails or takes longer than `timeoutMs`. The worker never keeps the process alive.
  */
 export function workerBibParser(workerFile: string, timeoutMs = BIB_PARSE_TIMEOUT_MS): WorkerBibParser {
-  const worker = requestWorker<string, BibEntry[]>(workerFile, {
+  const worker = requestWorker<BibParseRequest, BibEntry[]>(workerFile, {
     workerData: { type: 'bibParser' } satisfies BibParserRole,
     timeoutMs,
-    timedOut: `Parsing the BibTeX file took longer than ${Math.round(timeoutMs / 1000)} s; stopped.`,
-    stopped: (code) => `The BibTeX worker stopped (exit code ${code}) before it finished.`,
+    timedOut: `Parsing the bibliography took longer than ${Math.round(timeoutMs / 1000)} s; stopped.`,
+    stopped: (code) => `The bibliography worker stopped (exit code ${code}) before it finished.`,
   });
-  return { parse: (text) => worker.request(text), dispose: () => worker.dispose() };
+  return {
+    parse: (text) => worker.request({ format: 'bibtex', text }),
+    parseHayagriva: (text) => worker.request({ format: 'hayagriva', text }),
+    dispose: () => worker.dispose(),
+  };
 }

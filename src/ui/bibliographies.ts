@@ -9,7 +9,6 @@ import * as vscode from 'vscode';
 import {
   appendEntryText,
   keyInBibliography,
-  parseBibEntries,
   type BibEntry,
   type BibParser,
   type KeyInBibliography,
@@ -19,7 +18,7 @@ import { bibliographyDeclaration, declaredBibliographies, texRootOf } from '../c
 import { bibtexEncodingFor } from '../bibtex/entryWriter';
 import { ParsedBibliographies } from '../citation/parsedBibliographies';
 import type { CitationLanguage, TextInsertion } from '../citation/citationContext';
-import { parseHayagrivaEntries, toHayagrivaEntry } from '../citation/hayagriva';
+import { toHayagrivaEntry } from '../citation/hayagriva';
 import { decideWriteTarget, formatOf, TYPST_WRITTEN_FORMATS, WRITTEN_FORMATS, type BibliographyFormat, type TargetOrigin, type WriteTargetDecision } from '../citation/writeTarget';
 import { CONFIG_SECTION, type ConfigStore } from '../config';
 import type { LoadedPaper } from '../papers/paper';
@@ -55,14 +54,19 @@ export class Bibliographies {
 
   private readonly parsed: ParsedBibliographies;
   /** Hayagriva YAML files (a Typst document's `.yml` bibliography), read by ../citation/hayagriva.ts. */
-  private readonly parsedHayagriva = new ParsedBibliographies(async (text) => parseHayagrivaEntries(text));
+  private readonly parsedHayagriva: ParsedBibliographies;
 
-  /** `parseBib` parses .bib text, off the extension host's thread in the extension (src/sources/bibParseWorker.ts). */
+  /**
+   * `parseBib` parses .bib text and `parseHayagriva` Hayagriva YAML, both off the extension host's thread
+   * (src/sources/bibParseWorker.ts): either takes time in proportion to the file.
+   */
   constructor(
     private readonly config: ConfigStore,
-    parseBib: BibParser = parseBibEntries,
+    parseBib: BibParser,
+    parseHayagriva: BibParser,
   ) {
     this.parsed = new ParsedBibliographies(parseBib);
+    this.parsedHayagriva = new ParsedBibliographies(parseHayagriva);
   }
 
   /**

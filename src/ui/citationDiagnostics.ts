@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkCitations, type CitationFinding } from '../citation/citationCheck';
 import { citedKeysIn } from '../citation/citationContext';
+import { plainLine } from '../shared/untrustedText';
 import type { PaperLibrary } from './paperLibrary';
 import { bibliographyLanguage } from './bibliographies';
 import type { BibliographyEntries } from './citationProviders';
@@ -94,7 +95,8 @@ export class CitationDiagnostics implements vscode.Disposable, vscode.CodeAction
         const message = finding.kind === MISSING_ENTRY
           ? `"${finding.cited.key}" has no entry in ${bibName}: the citation will not resolve. Use the quick fix to add it.`
           : `Unknown citation key "${finding.cited.key}": it is neither in ${bibName} nor among the loaded papers.`;
-        const diagnostic = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Warning);
+        // The key and the .bib's name are the document's text: on one line, with no bidi control to reorder the message.
+        const diagnostic = new vscode.Diagnostic(range, plainLine(message), vscode.DiagnosticSeverity.Warning);
         diagnostic.source = DIAGNOSTIC_SOURCE;
         diagnostic.code = finding.kind;
         return { diagnostic, finding };

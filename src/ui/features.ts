@@ -57,12 +57,12 @@ export interface Features {
  */
 export function startFeatures(context: vscode.ExtensionContext, output: vscode.OutputChannel, sourcesView: SourcesView): Features {
   const config = new ConfigStore();
-  // .bib text is parsed in a worker thread: the parser takes seconds on a big file (src/sources/bibParseWorker.ts).
+  // Bibliographies are parsed in a worker thread: the .bib parser takes seconds on a big file (src/sources/bibParseWorker.ts).
   const bibParser = workerBibParser(vscode.Uri.joinPath(context.extensionUri, 'dist', 'indexWorker.js').fsPath);
   context.subscriptions.push({ dispose: () => bibParser.dispose() });
   const parseBib = bibParser.parse;
   const library = new PaperLibrary(context.extensionUri, config, output, context.globalStorageUri, parseBib);
-  const bibliographies = new Bibliographies(config, parseBib);
+  const bibliographies = new Bibliographies(config, parseBib, bibParser.parseHayagriva);
   const readingList = new ReadingList(context.globalState);
   const online = new OnlineLookup({ globalStorage: context.globalStorageUri, globalState: context.globalState, version: String(context.extension.packageJSON.version), config, library, output });
   // A citation inserted from the palette, the picker, the panel, the side view or a completion makes its

@@ -11,6 +11,7 @@ import { workerStyleCompiler } from '../citation/csl/cslWorker';
 import type { ConfigStore } from '../config';
 import type { Paper } from '../papers/paper';
 import { plainForLabel, plainForMessage } from '../shared/untrustedText';
+import { readRegularFile } from '../sources/regularFile';
 
 export class FormattedReferences implements vscode.Disposable {
   private readonly references: CslReferences;
@@ -24,7 +25,8 @@ export class FormattedReferences implements vscode.Disposable {
     this.references = new CslReferences({
       compileStyle: this.styles.compileStyle,
       bundledFolder: vscode.Uri.joinPath(extensionUri, 'media', 'csl').fsPath,
-      readFile: async (file) => new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file))),
+      // The setting may name anything — a FIFO, a link to /dev/zero: only a regular file is read, and only up to the size limit.
+      readFile: async (file) => new TextDecoder().decode(await readRegularFile(file, { maxBytes: config.value.maxFileBytes })),
     });
   }
 

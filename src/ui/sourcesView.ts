@@ -91,7 +91,7 @@ function toDiagnostic(problem: IndexProblem): vscode.Diagnostic {
   const at = new vscode.Position(Math.max(0, problem.line - 1), Math.max(0, problem.column - 1));
   const diagnostic = new vscode.Diagnostic(
     new vscode.Range(at, at),
-    problem.message,
+    plainLine(problem.message),
     problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
   );
   diagnostic.source = 'Paper Lookup';

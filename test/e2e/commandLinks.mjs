@@ -4,10 +4,13 @@
 // markup-in-text.json) and the bibliography a Markdown document's front matter names, in the question whether to
 // add a paper to it. Each must show as text: no link element, and a click where the link text is runs nothing — no
 // terminal opens, and the marker file the front matter's command would create does not appear.
+// Also where Insert Citation may write: a .bib outside the workspace folder, named by the workspace's settings
+// (`paperLookup.bibliographyFile`) or reached through a symlink in the folder, is never written in Restricted Mode
+// (nor asked about), and in a trusted workspace only after a modal dialog that names its real path.
 // Run by test/e2e/run.mjs; `node test/e2e/commandLinks.mjs` runs it alone (build first).
 import { strict as assert } from 'node:assert';
-import { existsSync } from 'node:fs';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../../scripts/code-server-host.mjs';
@@ -25,6 +28,12 @@ const SETTLE_MS = 4_000;
 const INDEX_FILE = 'markup-in-text.json';
 const DOCUMENT = 'front-matter-link.md';
 const MARKER = 'command-link-ran';
+/** A .bib beside the workspace folder (outside it), and what it holds before any test: nothing may change it. */
+const OUTSIDE_BIB = '@misc{shared2020,\n  title = {Shared entry},\n  year = {2020}\n}\n';
+/** A Markdown document that declares no bibliography: Insert Citation goes to `paperLookup.bibliographyFile`. */
+const UNDECLARED_DOCUMENT = 'cites-into-setting.md';
+/** A Markdown document whose bibliography is `linked.bib`, a symlink in the folder to the .bib outside it. */
+const LINKED_DOCUMENT = 'cites-into-link.md';
 
 /** The command link the front matter carries: a terminal running `touch command-link-ran` in the workspace folder. */
 function frontMatterDocument() {
@@ -45,11 +54,13 @@ export async function runCommandLinkTests(results, { restricted }) {
   const mode = restricted ? 'Restricted Mode' : 'trusted workspace';
   const tests = [];
   let workbench;
+  let outsideBib;
   try {
     // User settings: an untrusted workspace's own settings would not be read for the index list.
     workbench = await openWorkbench({ restricted, settings: { 'paperLookup.indexes': [INDEX_FILE], 'paperLookup.citation.addToBibliography': 'ask' } });
     await copyFile(path.join(REPO_ROOT, 'test', 'fixtures', 'hostile', INDEX_FILE), path.join(workbench.workspaceFolder, INDEX_FILE));
     await writeFile(path.join(workbench.workspaceFolder, DOCUMENT), frontMatterDocument());
+    outsideBib = await bibOutside(workbench.workspaceFolder);
   } catch (error) {
     await workbench?.close();
     results.push({ title: `[command links, ${mode}] the workbench did not open`, error: error.stack ?? String(error) });
@@ -121,6 +132,28 @@ export async function runCommandLinkTests(results, { restricted }) {
     await page.keyboard.press('Escape');
   });
 
+  test(`paperLookup.bibliographyFile in the workspace settings naming a .bib outside the folder: ${restricted ? 'not used, nothing asked or written' : 'a modal dialog names its real path, and Cancel writes nothing'}`, async () => {
+    if (restricted) {
+      // The workspace's setting is not read: the document is offered the references.bib beside it instead.
+      await insertCitation(workbench, UNDECLARED_DOCUMENT, toastWith(page, 'declares no bibliography'));
+    } else {
+      await (await insertCitation(workbench, UNDECLARED_DOCUMENT, toastWith(page, 'shared.bib'))).locator('.monaco-button', { hasText: /^Add$/ }).click();
+      await cancelDialogNaming(page, outsideBib);
+    }
+    await assertUnchanged(workbench, outsideBib);
+  });
+
+  test(`a .bib symlink in the folder that leaves it is outside: ${restricted ? 'refused with a message naming its real path, nothing asked or written' : 'a modal dialog names its real path, and Cancel writes nothing'}`, async () => {
+    if (restricted) {
+      const refusal = await insertCitation(workbench, LINKED_DOCUMENT, toastWith(page, 'not trusted'));
+      assert.ok((await refusal.innerText()).includes(outsideBib), await refusal.innerText());
+    } else {
+      await (await insertCitation(workbench, LINKED_DOCUMENT, toastWith(page, 'linked.bib'))).locator('.monaco-button', { hasText: /^Add$/ }).click();
+      await cancelDialogNaming(page, outsideBib);
+    }
+    await assertUnchanged(workbench, outsideBib);
+  });
+
   test('the check sees a terminal when one does open (from the palette)', async () => {
     await workbench.runCommand('Terminal: Create New Terminal');
     await page.locator('.terminal-wrapper').first().waitFor({ timeout: UI_TIMEOUT_MS });
@@ -145,6 +178,61 @@ async function openByQuickOpen(workbench, name) {
   await workbench.quickInput().locator('.monaco-list-row.focused', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+/**
+ * A .bib outside the workspace folder (beside it), named by the workspace's `paperLookup.bibliographyFile` and
+ * reached by the symlink `linked.bib` in the folder, and the two documents that cite into it; returns its real path.
+ */
+async function bibOutside(workspaceFolder) {
+  const outside = path.join(path.dirname(workspaceFolder), 'outside');
+  await mkdir(outside, { recursive: true });
+  const bib = path.join(realpathSync(outside), 'shared.bib');
+  await writeFile(bib, OUTSIDE_BIB);
+  await symlink(bib, path.join(workspaceFolder, 'linked.bib'));
+  const settings = path.join(workspaceFolder, '.vscode', 'settings.json');
+  await writeFile(settings, `${JSON.stringify({ ...JSON.parse(readFileSync(settings, 'utf8').replace(/^\s*\/\/.*$/gm, '')), 'paperLookup.bibliographyFile': bib }, null, 2)}\n`);
+  await writeFile(path.join(workspaceFolder, UNDECLARED_DOCUMENT), 'Cited here: \n');
+  await writeFile(path.join(workspaceFolder, LINKED_DOCUMENT), '---\nbibliography: linked.bib\n---\n\nCited here: \n');
+  return bib;
+}
+
+function toastWith(page, text) {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+}
+
+/** Opens `document`, cites Pointer Networks at its end through the Insert Citation picker, and waits for `shown`. */
+async function insertCitation(workbench, document, shown) {
+  const { page } = workbench;
+  await openByQuickOpen(workbench, document);
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  const { picker } = await workbench.findInPicker('Papers: Insert Citation…', 'Insert Citation', 'pointer networks', 'Pointer Networks');
+  // An Enter pressed while the picker is still settling can be lost; pressing it again picks the same row.
+  for (const deadline = Date.now() + UI_TIMEOUT_MS; !(await shown.isVisible()); await page.waitForTimeout(500)) {
+    if (Date.now() > deadline) throw new Error(`${document}: Insert Citation showed no ${shown}`);
+    if (await picker.isVisible()) await page.keyboard.press('Enter');
+  }
+  return shown;
+}
+
+/** The modal dialog asking to write outside the workspace names `realPath`; Escape cancels it. */
+async function cancelDialogNaming(page, realPath) {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: UI_TIMEOUT_MS });
+  const text = await dialog.locator('.dialog-message-text').innerText();
+  assert.ok(text.includes(realPath), `the dialog names ${JSON.stringify(text)}, not the real path ${realPath}`);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+}
+
+/** After the citation went in: the .bib outside is as it was, no dialog is open, and the notifications are cleared. */
+async function assertUnchanged(workbench, bib) {
+  const { page } = workbench;
+  await page.waitForTimeout(SETTLE_MS);
+  assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'a dialog is open');
+  assert.equal(readFileSync(bib, 'utf8'), OUTSIDE_BIB, 'the .bib outside the workspace was written');
+  await workbench.runCommand('Notifications: Clear All Notifications');
 }
 
 /** No link in the notification's text, and no `command:` link anywhere in the notification toasts. */

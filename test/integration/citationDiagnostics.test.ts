@@ -48,6 +48,18 @@ describe('Citation diagnostics', function () {
     assert.equal(after[0].code, 'unknown-key');
   });
 
+  it('shows a cited key with a bidi control in a message without it, which would reorder the message', async () => {
+    const files = await writeProject('diagnostics-bidi', {
+      'paper.tex': '\\documentclass{article}\n\\begin{document}\nText \\cite{evil\u202Ekey}.\n\\bibliography{lit}\n\\end{document}\n',
+      'lit.bib': '',
+    });
+    const document = await vscode.workspace.openTextDocument(files['paper.tex']);
+    await vscode.window.showTextDocument(document);
+    const [found] = await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 1);
+    assert.equal(found.code, 'unknown-key');
+    assert.equal(found.message, 'Unknown citation key "evilkey": it is neither in lit.bib nor among the loaded papers.');
+  });
+
   it('updates as the user types, and "Add all" adds every missing key of ours in LaTeX', async () => {
     const catalog = await (await api()).catalog();
     const [a, b] = [...catalog].slice(1, 3);

@@ -1,10 +1,12 @@
 /**
  * Formatted references in the real VS Code extension host: Insert Citation into a Python file writes the reference
  * in the `paperLookup.citation.style` style as a comment, in two bundled styles and in a .csl file of the workspace;
- * a style that cannot be used falls back to APA; Copy Formatted Reference copies it; the hover shows it. The
+ * a style that cannot be used (missing, or a FIFO) falls back to APA; Copy Formatted Reference copies it; the hover shows it. The
  * "in Restricted Mode" test runs in `npm run test:integration:restricted` only.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { setSetting, workspaceFile } from './helpers';
 
@@ -47,6 +49,19 @@ describe('Formatted references (CSL)', function () {
       await setSetting('citation.style', 'styles/no-such-style.csl');
       assert.equal(await insertIntoPython('x = 1\n'), `x = 1\n# ${APA}`);
     } finally {
+      await vscode.workspace.fs.delete(workspaceFile('styles'), { recursive: true });
+    }
+  });
+
+  it('a .csl path that is a FIFO is refused at once, and APA is used: the host does not wait for a writer', async () => {
+    await vscode.workspace.fs.createDirectory(workspaceFile('styles'));
+    const pipe = workspaceFile('styles/pipe.csl').fsPath;
+    execFileSync('mkfifo', [pipe]);
+    try {
+      await setSetting('citation.style', 'styles/pipe.csl');
+      assert.equal(await insertIntoPython('x = 1\n'), `x = 1\n# ${APA}`);
+    } finally {
+      rmSync(pipe, { force: true });
       await vscode.workspace.fs.delete(workspaceFile('styles'), { recursive: true });
     }
   });

@@ -211,6 +211,16 @@ describe('own keys in the catalog and in a document’s bibliography', () => {
     assert.match(problems[0].message, /"key" is not a citation key BibTeX can read/);
   });
 
+  it('does not cite under an own key with a bidi control, which would show reordered in the document: it makes one, with a warning', async () => {
+    const { papers, problems } = parseIndexText(
+      JSON.stringify({ version: 1, papers: [{ id: 'rlo', title: 'Flipped Key', abstract: '', key: 'evil\u202Exe' }, { id: 'isolate', title: 'Isolated Key', abstract: '', key: 'a\u2067b' }] }),
+      'i.json',
+    );
+    const catalog = new PaperCatalog([{ name: 'i.json', location: 'i.json', papers, problems }]);
+    for (const id of ['rlo', 'isolate']) assert.match(catalog.get(id)?.key ?? '', /^[\w-]+$/, id);
+    assert.deepEqual(catalog.problems.filter((problem) => /control or bidirectional character/.test(problem.message)).length, 2);
+  });
+
   it('appends nothing when the document’s .bib is the index file itself, for every entry, and cites the file’s keys', async () => {
     const bib = lines(
       '@article{Knuth:1984, title = {Literate Programming}, journal = {The Computer Journal}, doi = {10.1093/comjnl/27.2.97}}',

@@ -1,6 +1,6 @@
 /**
- * .bib parsing off the extension host's thread (src/sources/bibParseWorker.ts) and the parse kept per file
- * (src/citation/parsedBibliographies.ts): the worker gives the entries the in-thread parser gives, entries too
+ * .bib and Hayagriva parsing off the extension host's thread (src/sources/bibParseWorker.ts) and the parse kept per
+ * file (src/citation/parsedBibliographies.ts): the worker gives the entries the in-thread parser gives, entries too
  * long to parse keep their keys, a parse that runs too long is stopped, and hovering twice parses once.
  */
 import { strict as assert } from 'node:assert';
@@ -9,6 +9,7 @@ import { parseBibEntries, type BibEntry } from '../../src/bibtex/bibliography';
 import { workerBibParser } from '../../src/sources/bibParseWorker';
 import { ParsedBibliographies, KEPT_BIBLIOGRAPHIES } from '../../src/citation/parsedBibliographies';
 import { parseBibliographyWithin } from '../../src/sources/bibSource';
+import { parseHayagrivaEntries } from '../../src/citation/hayagriva';
 
 /** Built by `npm run build`, which `npm run test:unit` runs first. */
 const workerFile = path.join(__dirname, '..', '..', 'dist', 'indexWorker.js');
@@ -52,6 +53,20 @@ describe('.bib parsing in a worker thread', function () {
       await assert.rejects(parser.parse(BIB), /took longer than/);
     } finally {
       parser.dispose();
+    }
+  });
+
+  it('reads Hayagriva YAML in the worker too: the entries the reader gives in this thread, and a parse over its limit is stopped', async () => {
+    const yaml = ['vaswani2017:', '  type: article', '  title: Attention Is All You Need', '  author: ["Vaswani, Ashish", "Shazeer, Noam"]', '  date: 2017', '  serial-number:', '    arxiv: "1706.03762"', ''].join('\n');
+    const parser = workerBibParser(workerFile);
+    const inWorker = await parser.parseHayagriva(yaml).finally(() => parser.dispose());
+    assert.deepEqual(inWorker, parseHayagrivaEntries(yaml));
+    assert.equal(inWorker[0].arxivId, '1706.03762');
+    const slow = workerBibParser(workerFile, 1);
+    try {
+      await assert.rejects(slow.parseHayagriva(yaml), /took longer than/);
+    } finally {
+      slow.dispose();
     }
   });
 

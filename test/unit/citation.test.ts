@@ -140,7 +140,7 @@ describe('citation formats', () => {
     const hostile = paper({ title: '<script>alert(1)</script> & "Quotes"', authors: ["O'Brien <b>"], year: 2020, doi: '10.1/a&b<c>' });
     const plain = formatCitation(hostile, 'plain', DEFAULT_CITATION_OPTIONS, 'html');
     assert.equal(plain, 'O&#39;Brien &lt;b&gt; (2020). &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Quotes&quot;. https://doi.org/10.1/a&amp;b&lt;c&gt;');
-    for (const languageId of ['xml', 'svg', 'xsl', 'vue-html']) assert.equal(formatCitation(hostile, 'plain', DEFAULT_CITATION_OPTIONS, languageId), plain);
+    for (const languageId of ['xml', 'svg', 'xsl', 'vue-html', 'php']) assert.equal(formatCitation(hostile, 'plain', DEFAULT_CITATION_OPTIONS, languageId), plain);
     assert.equal(formatCitation(hostile, { template: '<cite>${title}</cite>' }, DEFAULT_CITATION_OPTIONS, 'html'), '<cite>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Quotes&quot;</cite>');
     // Elsewhere the text is what the paper says.
     assert.match(formatCitation(hostile, 'plain', DEFAULT_CITATION_OPTIONS, 'plaintext'), /<script>alert\(1\)<\/script> & "Quotes"/);

@@ -4,7 +4,9 @@
  * pandoc's citeproc is in ./cslPandoc.test.ts.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readRegularFile } from '../../src/sources/regularFile';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -145,6 +147,16 @@ describe('Formatted references (CSL)', () => {
         ['bad-tag.csl', `The citation style ${path.join(dir, 'bad-tag.csl')} is not well-formed XML: line 2, column 84: Expected closing tag 'info' (opened in line 2, col 78) instead of closing tag 'style'.`],
       ];
       for (const [style, problem] of cases) assert.deepEqual(await references.reference(POINTER_NETWORKS, style, dir), { text: apa, styleProblem: problem }, style);
+    });
+
+    it('a style file that is no regular file is named with why it was not read, and the reference is in APA', async () => {
+      const apa = (await references.reference(POINTER_NETWORKS, 'apa')).text;
+      const refusing = new CslReferences({ bundledFolder: cslFolder, readFile: async (file) => new TextDecoder().decode(await readRegularFile(file)) });
+      execFileSync('mkfifo', [path.join(dir, 'pipe.csl')]);
+      assert.deepEqual(await refusing.reference(POINTER_NETWORKS, 'pipe.csl', dir), {
+        text: apa,
+        styleProblem: `The citation style ${path.join(dir, 'pipe.csl')} cannot be read: pipe.csl is a FIFO (named pipe), not a regular file; not read.`,
+      });
     });
 
     it('a hostile title is text: markup-like text is kept as written, never interpreted', async () => {

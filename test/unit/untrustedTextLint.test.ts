@@ -18,7 +18,7 @@ async function untrustedTextProblems(code: string): Promise<string[]> {
 
 const PRELUDE = `
 import * as vscode from 'vscode';
-import { plainForLabel, plainForMessage } from '../shared/untrustedText';
+import { plainForLabel, plainForMessage, plainLine } from '../shared/untrustedText';
 declare const paper: { title: string; key: string };
 declare const statusItem: vscode.StatusBarItem;
 declare const progress: vscode.Progress<{ message?: string }>;
@@ -38,6 +38,9 @@ describe('lint rule: text from files goes through the untrusted-text helper', fu
     'a status bar message': 'vscode.window.setStatusBarMessage(`Copied ${paper.key}`, 3000);',
     'a progress message': 'progress.report({ message: paper.title });',
     'a progress message made safe for the status bar only': 'progress.report({ message: plainForLabel(paper.title) });',
+    'a progress title': 'void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Loading ${paper.title}` }, async () => undefined);',
+    'a tree item label': 'new vscode.TreeItem(paper.title);',
+    'a diagnostic message': 'new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), `Unknown citation key "${paper.key}"`);',
     'a quick pick label': 'void vscode.window.showQuickPick([{ label: paper.title }]);',
     'a quick pick detail from a conditional': "void vscode.window.showQuickPick([{ label: 'x', detail: paper.key ? paper.title : undefined }]);",
     'status bar text': 'statusItem.text = paper.title;',
@@ -58,6 +61,10 @@ describe('lint rule: text from files goes through the untrusted-text helper', fu
       progress.report({ message: plainForLabel(plainForMessage(paper.title)) });
       void vscode.window.showQuickPick([{ label: plainForLabel(paper.title), description: plainForLabel(paper.key), detail: '' }]);
       statusItem.text = plainForLabel(paper.title);
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading paper indexes' }, async () => undefined);
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plainForLabel(plainForMessage(paper.title)) }, async () => undefined);
+      new vscode.TreeItem(plainForLabel(paper.title), vscode.TreeItemCollapsibleState.None);
+      new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), plainLine(\`Unknown citation key "\${paper.key}"\`), vscode.DiagnosticSeverity.Warning);
     `;
     assert.deepEqual(await untrustedTextProblems(PRELUDE + safe), []);
   });

@@ -183,7 +183,7 @@ describe('write targets', () => {
   });
 
   it('shows paths in messages on one line, without bidi controls or link syntax, shortened in the middle', () => {
-    assert.equal(shortPath('/a/b\u202Ecib.bib\nx'), '/a/bcib.bibx');
+    assert.equal(shortPath('/a/b\u202Ecib.bib\nx'), '/a/bcib.bib x');
     assert.doesNotMatch(shortPath('/ws/[Open](command:workbench.action.terminal.new).bib'), /\]\(/);
     const long = `/home/user/${'x'.repeat(300)}/refs.bib`;
     const shown = shortPath(long);

@@ -13,6 +13,7 @@
  */
 import * as path from 'node:path';
 import type { Paper } from '../../papers/paper';
+import { RefusedFileError } from '../../sources/regularFile';
 import { toCslItem, type CslItem } from './cslItem';
 import { isStyleProblem, StyleProblem, type StyleCompiler, type StyleEngine } from './styleProblem';
 
@@ -102,7 +103,8 @@ export class CslReferences {
     try {
       xml = await this.files.readFile(file);
     } catch (error) {
-      throw new StyleProblem(`The citation style ${file} cannot be read: ${READ_ERRORS[(error as NodeJS.ErrnoException).code ?? ''] ?? String(error)}.`);
+      const reason = error instanceof RefusedFileError ? error.message.replace(/\.$/, '') : (READ_ERRORS[(error as NodeJS.ErrnoException).code ?? ''] ?? String(error));
+      throw new StyleProblem(`The citation style ${file} cannot be read: ${reason}.`);
     }
     const cached = this.engines.get(file);
     if (cached?.xml === xml) return cached.engine;

@@ -48,6 +48,27 @@ describe('Citation diagnostics', function () {
     assert.equal(after[0].code, 'unknown-key');
   });
 
+  it('updates when the .bib changes on disk: an entry written there clears the warning, and taking it out brings it back', async () => {
+    const catalog = await (await api()).catalog();
+    const ours = catalog.paperAt(3);
+    const placeholder = '@misc{inbib2020,\n  title = {Already There},\n  year = {2020}\n}\n';
+    const files = await writeProject('diagnostics-bib-change', {
+      'notes.md': `---\nbibliography: refs.bib\n---\n\nAs shown [@${ours.key}].\n`,
+      'refs.bib': placeholder,
+    });
+    const document = await vscode.workspace.openTextDocument(files['notes.md']);
+    await vscode.window.showTextDocument(document);
+    const found = await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 1);
+    assert.equal(found[0].code, 'missing-entry');
+    // Written by another program (a reference manager's export, git): the .bib is not open in the editor.
+    const withEntry = `${placeholder}\n@misc{${ours.key},\n  title = {Written Elsewhere},\n  year = {2021}\n}\n`;
+    await vscode.workspace.fs.writeFile(files['refs.bib'], new TextEncoder().encode(withEntry));
+    await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 0);
+    await vscode.workspace.fs.writeFile(files['refs.bib'], new TextEncoder().encode(placeholder));
+    const back = await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 1);
+    assert.deepEqual([back[0].code, document.getText(back[0].range)], ['missing-entry', ours.key]);
+  });
+
   it('updates as the user types, and "Add all" adds every missing key of ours in LaTeX', async () => {
     const catalog = await (await api()).catalog();
     const [a, b] = [...catalog].slice(1, 3);

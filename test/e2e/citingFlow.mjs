@@ -143,6 +143,28 @@ export async function runCitingFlowTests(results, grep) {
     await view.getByRole('option', { name: /^Pointer Networks/ }).waitFor({ timeout: UI_TIMEOUT_MS });
   });
 
+  test('the side view\'s result list, dragged by its corner, grows, and the reader under it keeps room', async () => {
+    const { view } = await workbench.searchSideView('pointer networks');
+    await view.getByRole('option', { name: /^Pointer Networks/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press('Enter');
+    await view.locator('#paper-title', { hasText: 'Pointer Networks' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    const results = view.locator('.results');
+    const pane = await view.locator('main').boundingBox();
+    const before = await results.boundingBox();
+    // 45% of the pane, and its bottom padding.
+    assert.ok(before.height <= 0.45 * pane.height + 5, `by itself the list takes at most 45% of the pane: ${before.height} of ${pane.height}`);
+    // The resize handle is the list's bottom right corner.
+    await page.mouse.move(before.x + before.width - 3, before.y + before.height - 3);
+    await page.mouse.down();
+    await page.mouse.move(before.x + before.width - 3, before.y + before.height + 150, { steps: 5 });
+    await page.mouse.up();
+    const after = await results.boundingBox();
+    assert.ok(after.height > before.height + 100, `the list grew from ${before.height} to ${after.height}`);
+    const reader = await view.locator('.reader-pane').boundingBox();
+    assert.ok(reader.height >= 79, `the reader keeps room: ${reader.height}px`);
+    assert.ok(await view.locator('#paper-title', { hasText: 'Pointer Networks' }).isVisible(), 'the reader still shows its paper');
+  });
+
   test('a broken index is an error in the notification and the status bar alike; Show Loaded Indexes and Problems opens the Sources view, whose problem opens the file at its line', async () => {
     // The index listed in the workspace settings, as a user adds one.
     const settingsFile = path.join(workbench.workspaceFolder, '.vscode', 'settings.json');
@@ -189,6 +211,19 @@ export async function runCitingFlowTests(results, grep) {
     await waitUntil('a second citation in the document', async () => (await workbench.editorText()).split('[@').length === 3);
     const text = await workbench.editorText();
     assert.ok(text.includes(`[@${S4_KEY}]`), `the paper cited is the highlighted one: ${text}`);
+  });
+
+  test('completion with nothing typed after [@ lists the papers the document cites first, in its order, then the recent ones', async () => {
+    // citing.md cites Pointer Networks, then S4, which was cited last and so is the most recent paper.
+    await page.locator('.tabs-container .tab', { hasText: CITING }).first().click();
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('[@');
+    const row = (index) => page.locator(`.suggest-widget .monaco-list-row[data-index="${index}"]`);
+    await row(0).waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.deepEqual([await row(0).getAttribute('aria-label'), await row(1).getAttribute('aria-label')].map((label) => label?.split(',')[0]), [POINTER_NETWORKS_KEY, S4_KEY]);
+    await page.keyboard.press('Escape');
   });
 
   const chosen = tests.filter(({ name }) => !grep || grep.test(`${prefix} ${name}`));

@@ -102,7 +102,7 @@ export async function runCitingFlowTests(results, grep) {
     await page.keyboard.press('Home');
     for (let i = 0; i < 'Pointer networks [@'.length + 2; i++) await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Control+Period');
-    const fixes = page.locator('.action-widget', { hasText: `Add "${POINTER_NETWORKS_KEY}" to the bibliography` });
+    const fixes = page.locator('.action-widget', { hasText: `Add "${POINTER_NETWORKS_KEY}" to refs.bib` });
     await fixes.waitFor({ timeout: UI_TIMEOUT_MS });
     await workbench.screenshot(path.join(SCREENSHOTS_DIR, 'quick-fix-missing-entry-dark.png'));
     // The quick fix is the one offered and highlighted: Enter applies it.

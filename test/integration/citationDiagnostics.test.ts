@@ -39,7 +39,7 @@ describe('Citation diagnostics', function () {
     assert.match(found[0].message, /refs\.bib/);
 
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, found[0].range, vscode.CodeActionKind.QuickFix.value);
-    const fix = actions.find((action) => action.title === `Add "${ours.key}" to the bibliography`);
+    const fix = actions.find((action) => action.title === `Add "${ours.key}" to refs.bib`);
     assert.ok(fix?.command, `quick fixes offered: ${actions.map((action) => action.title).join(' | ')}`);
     await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     const bib = new TextDecoder().decode(await vscode.workspace.fs.readFile(files['refs.bib']));
@@ -83,7 +83,7 @@ describe('Citation diagnostics', function () {
     const found = await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 2);
     assert.deepEqual(found.map((d) => document.getText(d.range)), [a.key, b.key]);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, found[0].range, vscode.CodeActionKind.QuickFix.value);
-    const addAll = actions.find((action) => action.title === 'Add all 2 missing citations to the bibliography');
+    const addAll = actions.find((action) => action.title === 'Add all 2 missing citations to lit.bib');
     assert.ok(addAll?.command, `quick fixes offered: ${actions.map((action) => action.title).join(' | ')}`);
     await vscode.commands.executeCommand(addAll.command.command, ...(addAll.command.arguments ?? []));
     await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 0);

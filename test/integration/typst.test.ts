@@ -150,7 +150,7 @@ describe('Typst', function () {
     assert.equal(missing.code, 'missing-entry');
     assert.equal(editor.document.getText(missing.range), POINTER_NETWORKS_KEY);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value);
-    const fix = actions.find((action) => action.title === `Add "${POINTER_NETWORKS_KEY}" to the bibliography`);
+    const fix = actions.find((action) => action.title === `Add "${POINTER_NETWORKS_KEY}" to refs.yml`);
     assert.ok(fix?.command, actions.map((action) => action.title).join(' | '));
     await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     assert.match(await diskText(files['refs.yml']), new RegExp(`^${POINTER_NETWORKS_KEY}:\\n  type: `, 'm'));

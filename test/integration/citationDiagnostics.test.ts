@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { api, writeProject } from './helpers';
+import { api, quickFix, writeProject } from './helpers';
 
 async function diagnosticsOf(uri: vscode.Uri, check: (found: readonly vscode.Diagnostic[]) => boolean): Promise<readonly vscode.Diagnostic[]> {
   for (let attempt = 0; attempt < 75; attempt++) {
@@ -38,9 +38,7 @@ describe('Citation diagnostics', function () {
     ]);
     assert.match(found[0].message, /refs\.bib/);
 
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, found[0].range, vscode.CodeActionKind.QuickFix.value);
-    const fix = actions.find((action) => action.title === `Add "${ours.key}" to refs.bib`);
-    assert.ok(fix?.command, `quick fixes offered: ${actions.map((action) => action.title).join(' | ')}`);
+    const fix = await quickFix(document.uri, found[0].range, `Add "${ours.key}" to refs.bib`);
     await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     const bib = new TextDecoder().decode(await vscode.workspace.fs.readFile(files['refs.bib']));
     assert.match(bib, new RegExp(`@\\w+\\{${ours.key},`), bib);
@@ -82,9 +80,7 @@ describe('Citation diagnostics', function () {
     await editor.edit((edit) => edit.insert(new vscode.Position(2, 5), ` \\cite{${a.key},${b.key}} % \\cite{commented}`));
     const found = await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 2);
     assert.deepEqual(found.map((d) => document.getText(d.range)), [a.key, b.key]);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, found[0].range, vscode.CodeActionKind.QuickFix.value);
-    const addAll = actions.find((action) => action.title === 'Add all 2 missing citations to lit.bib');
-    assert.ok(addAll?.command, `quick fixes offered: ${actions.map((action) => action.title).join(' | ')}`);
+    const addAll = await quickFix(document.uri, found[0].range, 'Add all 2 missing citations to lit.bib');
     await vscode.commands.executeCommand(addAll.command.command, ...(addAll.command.arguments ?? []));
     await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 0);
     const bib = new TextDecoder().decode(await vscode.workspace.fs.readFile(files['lit.bib']));

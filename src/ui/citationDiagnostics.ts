@@ -1,8 +1,9 @@
 /**
  * Citation diagnostics: every key a Markdown, Quarto, LaTeX or Typst document cites is checked against the document's
  * bibliography (../citation/citationCheck.ts), so a citation never lacks its entry without the user seeing it.
- * A key of ours missing from the .bib is a warning with quick fixes "Add … to references.bib" and "Add all
- * missing"; a key found nowhere is a warning "unknown citation key". Checked when a document opens, as it is
+ * A key of ours missing from the .bib is a warning with quick fixes "Add "key" to references.bib" and "Add all N
+ * missing citations to references.bib", naming the document's .bib; a key found nowhere is a warning "unknown
+ * citation key". Checked when a document opens, as it is
  * typed (debounced), when a .bib changes and when the papers reload.
  */
 import * as path from 'node:path';
@@ -22,11 +23,16 @@ const MISSING_ENTRY = 'missing-entry';
 const CHECK_DELAY_MS = 400;
 export const ADD_MISSING_COMMAND = 'paperLookup.addMissingToBibliography';
 
+interface FindingDiagnostic {
+  readonly diagnostic: vscode.Diagnostic;
+  readonly finding: CitationFinding;
+}
+
 export class CitationDiagnostics implements vscode.Disposable, vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   private readonly collection = vscode.languages.createDiagnosticCollection('paperLookup.citations');
-  /** Per document, the findings behind its diagnostics, for the quick fixes. */
-  private readonly findings = new Map<string, { readonly diagnostic: vscode.Diagnostic; readonly finding: CitationFinding }[]>();
+  /** Per document, the findings behind its diagnostics and the name of the .bib they are about, for the quick fixes. */
+  private readonly findings = new Map<string, { readonly bibName: string; readonly entries: readonly FindingDiagnostic[] }>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Per document, a counter: a check that finishes after a newer one started is dropped. */
   private readonly generations = new Map<string, number>();
@@ -76,7 +82,7 @@ export class CitationDiagnostics implements vscode.Disposable, vscode.CodeAction
     const keys = new Set(bibliography?.entries.map((entry) => entry.key));
     if (!bibliography?.target || cited.every(({ key }) => keys.has(key))) {
       // Nothing to look up among our papers: the catalog is not loaded for this (opening a document stays cheap).
-      this.set(document.uri, []);
+      this.set(document.uri, '', []);
       return;
     }
     const catalog = await this.library.catalog();
@@ -90,6 +96,7 @@ export class CitationDiagnostics implements vscode.Disposable, vscode.CodeAction
     });
     this.set(
       document.uri,
+      bibName,
       findings.map((finding) => {
         const range = new vscode.Range(document.positionAt(finding.cited.range.start), document.positionAt(finding.cited.range.end));
         const message = finding.kind === MISSING_ENTRY
@@ -104,8 +111,8 @@ export class CitationDiagnostics implements vscode.Disposable, vscode.CodeAction
     );
   }
 
-  private set(uri: vscode.Uri, entries: { readonly diagnostic: vscode.Diagnostic; readonly finding: CitationFinding }[]): void {
-    this.findings.set(uri.toString(), entries);
+  private set(uri: vscode.Uri, bibName: string, entries: readonly FindingDiagnostic[]): void {
+    this.findings.set(uri.toString(), { bibName, entries });
     this.collection.set(uri, entries.map(({ diagnostic }) => diagnostic));
   }
 
@@ -119,12 +126,12 @@ export class CitationDiagnostics implements vscode.Disposable, vscode.CodeAction
   }
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
-    const entries = this.findings.get(document.uri.toString()) ?? [];
+    const { bibName, entries } = this.findings.get(document.uri.toString()) ?? { bibName: '', entries: [] };
     const missing = entries.filter(({ finding }) => finding.kind === MISSING_ENTRY);
     const actions: vscode.CodeAction[] = [];
     for (const { diagnostic, finding } of missing) {
       if (finding.kind !== MISSING_ENTRY || !diagnostic.range.intersection(range)) continue;
-      const action = new vscode.CodeAction(`Add "${finding.cited.key}" to the bibliography`, vscode.CodeActionKind.QuickFix);
+      const action = new vscode.CodeAction(plainLine(`Add "${finding.cited.key}" to ${bibName}`), vscode.CodeActionKind.QuickFix);
       const args: AddToBibliographyArgs = { paperId: finding.paperId, documentUri: document.uri.toString(), key: finding.cited.key };
       action.command = { title: action.title, command: 'paperLookup.addToBibliography', arguments: [args] };
       action.diagnostics = [diagnostic];
@@ -133,7 +140,7 @@ export class CitationDiagnostics implements vscode.Disposable, vscode.CodeAction
     }
     const distinct = new Set(missing.map(({ finding }) => finding.cited.key));
     if (actions.length > 0 && distinct.size > 1) {
-      const all = new vscode.CodeAction(`Add all ${distinct.size} missing citations to the bibliography`, vscode.CodeActionKind.QuickFix);
+      const all = new vscode.CodeAction(plainLine(`Add all ${distinct.size} missing citations to ${bibName}`), vscode.CodeActionKind.QuickFix);
       all.command = { title: all.title, command: ADD_MISSING_COMMAND, arguments: [document.uri.toString()] };
       all.diagnostics = missing.map(({ diagnostic }) => diagnostic);
       actions.push(all);
@@ -148,7 +155,7 @@ export class CitationDiagnostics implements vscode.Disposable, vscode.CodeAction
     await this.check(document);
     const seen = new Set<string>();
     let added = 0;
-    for (const { finding } of this.findings.get(document.uri.toString()) ?? []) {
+    for (const { finding } of this.findings.get(document.uri.toString())?.entries ?? []) {
       if (finding.kind !== MISSING_ENTRY || seen.has(finding.cited.key)) continue;
       seen.add(finding.cited.key);
       const args: AddToBibliographyArgs = { paperId: finding.paperId, documentUri: document.uri.toString(), key: finding.cited.key };

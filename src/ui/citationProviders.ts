@@ -152,13 +152,14 @@ async function completeKey(
 
 /**
  * At most `limit` papers for a typed prefix: first those whose key starts with it (someone typing a key they
- * know), then our search's hits for it. An empty prefix lists papers in index order.
+ * know), then our search's hits for it. An empty prefix lists the familiar papers (`familiarIds`, in that order)
+ * first, then the others in index order.
  */
 function papersMatching(catalog: PaperCatalog, prefix: string, limit: number, familiarIds: readonly string[]): LoadedPaper[] {
   if (prefix === '') return searchFamiliarFirst(catalog, '', limit, [...new Set(familiarIds)]).map((hit) => hit.paper);
   const byKey = catalog.papersByKeyPrefix(prefix, limit);
   const chosen = new Set(byKey.map((paper) => paper.id));
-  const bySearch = prefix === '' ? [] : catalog.search(prefix, limit).map((hit) => hit.paper).filter((paper) => !chosen.has(paper.id));
+  const bySearch = catalog.search(prefix, limit).map((hit) => hit.paper).filter((paper) => !chosen.has(paper.id));
   return [...byKey, ...bySearch].slice(0, limit);
 }
 

@@ -71,9 +71,14 @@ export function startView(root: HTMLElement, vscode: VsCodeApi<ViewMessage, Pape
   window.addEventListener('pointerdown', () => {
     lastPointerDown = performance.now();
   }, true);
+  const nothingFocused = (): boolean => document.activeElement === null || document.activeElement === document.body;
   const focusSearchUnlessClicked = (): void => {
-    const byClick = performance.now() - lastPointerDown < CLICK_FOCUS_MS;
-    if (!byClick && (document.activeElement === null || document.activeElement === document.body)) search.focus();
+    if (performance.now() - lastPointerDown < CLICK_FOCUS_MS || !nothingFocused()) return;
+    // The field hands its focus to the input it renders: before its first render (a view focused as it is first
+    // created) focusing it would do nothing.
+    void search.updateComplete.then(() => {
+      if (nothingFocused()) search.focus();
+    });
   };
   window.addEventListener('focus', () => setTimeout(focusSearchUnlessClicked, 0));
   // The view may have been focused before this script ran, its focus event gone by.
@@ -92,11 +97,12 @@ export function startView(root: HTMLElement, vscode: VsCodeApi<ViewMessage, Pape
     status.textContent = message.query.trim() === '' ? '' : `${count === 0 ? 'No' : count} paper${count === 1 ? '' : 's'} found`;
   });
 
-  // Dragging the list's corner sets its height: from then on the user's height holds, up to all but the reader's
-  // last 80px, instead of the 45% the list takes by itself.
-  new ResizeObserver(() => {
-    if (results.element.style.height !== '') results.element.style.maxHeight = 'calc(100% - 80px)';
-  }).observe(results.element);
+  // Dragging the list's corner sets its height (the browser writes it into the list's style): from then on the
+  // user's height holds, up to all but the reader's last 80px, instead of the 45% the list takes by itself. Watched
+  // as a change of the style, not of the size: a list already at 45% does not change size until the cap is lifted.
+  new MutationObserver(() => {
+    if (results.element.style.height !== '' && results.element.style.maxHeight === '') results.element.style.maxHeight = 'calc(100% - 80px)';
+  }).observe(results.element, { attributes: true, attributeFilter: ['style'] });
 
   vscode.postMessage({ type: 'viewReady', state });
 }

@@ -250,7 +250,7 @@ const TESTS = [
     },
   },
   {
-    name: 'The highlighted words of the selected side-view row are readable: contrast of at least 4.5:1 with the row',
+    name: 'The highlighted words of the selected side-view row are readable: contrast of at least 4.5:1 with the row, list focused or not',
     async run(workbench) {
       const { page } = workbench;
       const { view, searchField } = await workbench.searchSideView('graph mamba');
@@ -264,19 +264,23 @@ const TESTS = [
       for (let attempt = 1; attempt <= 3 && ratios.length === 0; attempt++) {
         if (attempt > 1) await searchField.click();
         await page.keyboard.press('ArrowDown');
-        if (await selectedMark.waitFor({ timeout: 5_000 }).then(() => true, () => false)) ratios = await measureSelectedMarks(view);
+        if (await selectedMark.waitFor({ timeout: 5_000 }).then(() => true, () => false)) ratios = await measureSelectedMarks(view, '.results:focus .option.active mark');
       }
       const focus = await view.evaluate(() => `${document.activeElement?.className ?? 'nothing'} focused, page ${document.hasFocus() ? 'has' : 'lacks'} focus`);
       assert.ok(ratios.length > 0, `no highlighted word on the selected row (${focus})`);
       for (const { text, ratio } of ratios) assert.ok(ratio >= 4.5, `"${text}" has a contrast of ${ratio.toFixed(2)}:1 on the selected row`);
+      // Escape goes back to the field: the row stays selected, in the colours of a list without the focus.
       await page.keyboard.press('Escape');
+      await view.locator('.results:not(:focus) .option.active mark').first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const unfocused = await measureSelectedMarks(view, '.results:not(:focus) .option.active mark');
+      for (const { text, ratio } of unfocused) assert.ok(ratio >= 4.5, `"${text}" has a contrast of ${ratio.toFixed(2)}:1 on the selected row of the unfocused list`);
     },
   },
 ];
 
-/** The contrast of each highlighted word of the focused list's selected row with the colour behind it. */
-function measureSelectedMarks(view) {
-  return view.evaluate(() => {
+/** The contrast of each highlighted word `selector` finds (on a selected row) with the colour behind it. */
+function measureSelectedMarks(view, selector) {
+  return view.evaluate((selector) => {
     const rgba = (color) => (color.match(/[\d.]+/g) ?? []).map(Number);
     const luminance = ([r, g, b]) => {
       const [R, G, B] = [r, g, b].map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
@@ -294,11 +298,11 @@ function measureSelectedMarks(view) {
       for (const [lr, lg, lb, la] of layers.reverse()) [r, g, b] = [lr * la + r * (1 - la), lg * la + g * (1 - la), lb * la + b * (1 - la)];
       return [r, g, b];
     };
-    return [...document.querySelectorAll('.results:focus .option.active mark')].map((mark) => {
+    return [...document.querySelectorAll(selector)].map((mark) => {
       const [l1, l2] = [luminance(rgba(getComputedStyle(mark).color)), luminance(background(mark))].sort((a, b) => b - a);
       return { text: mark.textContent, ratio: (l1 + 0.05) / (l2 + 0.05) };
     });
-  });
+  }, selector);
 }
 
 /** Polls `check` until it resolves true; fails naming `what` after the timeout. */

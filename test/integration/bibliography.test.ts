@@ -251,6 +251,61 @@ describe('Bibliography', function () {
     }
   });
 
+  it('papers gathered with Alt+I go into the document the picker came from while it is a background tab, and after its tab closed, with their entries in its .bib', async () => {
+    const files = await writeProject(nextFolder(), { 'main.tex': LATEX, 'refs.bib': '', 'other.md': 'Another document.\n' });
+    const editor = await openAtMarker(files['main.tex']);
+    const other = await vscode.workspace.openTextDocument(files['other.md']);
+
+    /**
+     * Runs Insert Citation from the active editor: Alt+I on the first row (the picker then stays open when the focus
+     * leaves it), `meanwhile`, then ↓ and Enter, which the command must report as inserted.
+     */
+    const gatherAround = async (query: string, meanwhile: () => PromiseLike<unknown>): Promise<void> => {
+      const document = vscode.window.activeTextEditor?.document;
+      const before = document?.getText();
+      const command = vscode.commands.executeCommand<boolean>('paperLookup.insertCitation', { query });
+      // What Alt+I runs; it does nothing until the picker lists papers, so retrying is safe.
+      for (let attempt = 0; attempt < 100 && document?.getText() === before; attempt++) {
+        await vscode.commands.executeCommand('paperLookup.picker.insertAndContinue');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await meanwhile();
+      await vscode.commands.executeCommand('workbench.action.focusQuickOpen');
+      await vscode.commands.executeCommand('quickInput.next');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(await command, true);
+    };
+    const citedKeys = (text: string): string[] => /\\cite\{([^}]*)\}/.exec(text)?.[1].split(',') ?? [];
+
+    // Another document shown over main.tex in the same editor group: main.tex's editor is hidden, not closed.
+    await gatherAround('networks', () => vscode.window.showTextDocument(other, { viewColumn: editor.viewColumn }));
+    assert.ok(!vscode.window.visibleTextEditors.includes(editor), 'main.tex was a background tab');
+    const keys = citedKeys(editor.document.getText());
+    assert.equal(keys.length, 2, editor.document.getText());
+    const bib = await diskText(files['refs.bib']);
+    for (const key of keys) assert.match(bib, new RegExp(`^@\\w+\\{${key},$`, 'm'));
+    assert.equal(other.getText(), 'Another document.\n');
+
+    // main.tex shown again, then its tab closed (saved first: a dirty tab asks) while the picker is open: the
+    // document is still open, and is edited.
+    const mainTex = await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn });
+    const selection = mainTex.document.positionAt(mainTex.document.getText().indexOf('\\printbibliography'));
+    mainTex.selection = new vscode.Selection(selection, selection);
+    await gatherAround('structured state spaces', async () => {
+      await mainTex.document.save();
+      const tab = vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+        .find((candidate) => candidate.input instanceof vscode.TabInputText && candidate.input.uri.toString() === files['main.tex'].toString());
+      assert.ok(tab, 'main.tex has a tab');
+      await vscode.window.tabGroups.close(tab);
+    });
+    assert.equal(mainTex.document.isClosed, false);
+    assert.ok(!vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === files['main.tex'].toString())), 'main.tex has no tab');
+    const gathered = /\\cite\{guEfficientlyModelingLong2021,(\w+)\}\\printbibliography/.exec(mainTex.document.getText());
+    assert.ok(gathered, mainTex.document.getText());
+    const after = await diskText(files['refs.bib']);
+    for (const key of ['guEfficientlyModelingLong2021', gathered[1]]) assert.match(after, new RegExp(`^@\\w+\\{${key},$`, 'm'));
+  });
+
   it('Add to Bibliography adds the entry without touching the document', async () => {
     const files = await writeProject(nextFolder(), { 'main.tex': LATEX.replace('$$CURSOR$$', ''), 'refs.bib': '' });
     const document = await vscode.workspace.openTextDocument(files['main.tex']);

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { api, writeProject } from './helpers';
+import { api, quickFix, writeProject } from './helpers';
 
 async function diagnosticsOf(uri: vscode.Uri, check: (found: readonly vscode.Diagnostic[]) => boolean): Promise<readonly vscode.Diagnostic[]> {
   for (let attempt = 0; attempt < 75; attempt++) {
@@ -38,9 +38,7 @@ describe('Citation diagnostics', function () {
     ]);
     assert.match(found[0].message, /refs\.bib/);
 
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, found[0].range, vscode.CodeActionKind.QuickFix.value);
-    const fix = actions.find((action) => action.title === `Add "${ours.key}" to the bibliography`);
-    assert.ok(fix?.command, `quick fixes offered: ${actions.map((action) => action.title).join(' | ')}`);
+    const fix = await quickFix(document.uri, found[0].range, `Add "${ours.key}" to refs.bib`);
     await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     const bib = new TextDecoder().decode(await vscode.workspace.fs.readFile(files['refs.bib']));
     assert.match(bib, new RegExp(`@\\w+\\{${ours.key},`), bib);
@@ -60,6 +58,27 @@ describe('Citation diagnostics', function () {
     assert.equal(found.message, 'Unknown citation key "evilkey": it is neither in lit.bib nor among the loaded papers.');
   });
 
+  it('updates when the .bib changes on disk: an entry written there clears the warning, and taking it out brings it back', async () => {
+    const catalog = await (await api()).catalog();
+    const ours = catalog.paperAt(3);
+    const placeholder = '@misc{inbib2020,\n  title = {Already There},\n  year = {2020}\n}\n';
+    const files = await writeProject('diagnostics-bib-change', {
+      'notes.md': `---\nbibliography: refs.bib\n---\n\nAs shown [@${ours.key}].\n`,
+      'refs.bib': placeholder,
+    });
+    const document = await vscode.workspace.openTextDocument(files['notes.md']);
+    await vscode.window.showTextDocument(document);
+    const found = await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 1);
+    assert.equal(found[0].code, 'missing-entry');
+    // Written by another program (a reference manager's export, git): the .bib is not open in the editor.
+    const withEntry = `${placeholder}\n@misc{${ours.key},\n  title = {Written Elsewhere},\n  year = {2021}\n}\n`;
+    await vscode.workspace.fs.writeFile(files['refs.bib'], new TextEncoder().encode(withEntry));
+    await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 0);
+    await vscode.workspace.fs.writeFile(files['refs.bib'], new TextEncoder().encode(placeholder));
+    const back = await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 1);
+    assert.deepEqual([back[0].code, document.getText(back[0].range)], ['missing-entry', ours.key]);
+  });
+
   it('updates as the user types, and "Add all" adds every missing key of ours in LaTeX', async () => {
     const catalog = await (await api()).catalog();
     const [a, b] = [...catalog].slice(1, 3);
@@ -73,9 +92,7 @@ describe('Citation diagnostics', function () {
     await editor.edit((edit) => edit.insert(new vscode.Position(2, 5), ` \\cite{${a.key},${b.key}} % \\cite{commented}`));
     const found = await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 2);
     assert.deepEqual(found.map((d) => document.getText(d.range)), [a.key, b.key]);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, found[0].range, vscode.CodeActionKind.QuickFix.value);
-    const addAll = actions.find((action) => action.title === 'Add all 2 missing citations to the bibliography');
-    assert.ok(addAll?.command, `quick fixes offered: ${actions.map((action) => action.title).join(' | ')}`);
+    const addAll = await quickFix(document.uri, found[0].range, 'Add all 2 missing citations to lit.bib');
     await vscode.commands.executeCommand(addAll.command.command, ...(addAll.command.arguments ?? []));
     await diagnosticsOf(document.uri, (diagnostics) => diagnostics.length === 0);
     const bib = new TextDecoder().decode(await vscode.workspace.fs.readFile(files['lit.bib']));

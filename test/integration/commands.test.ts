@@ -137,6 +137,38 @@ describe('Papers commands', function () {
     assert.equal(await vscode.commands.executeCommand('paperLookup.insertCitation', { paperId: 'pointer-networks' }), false);
   });
 
+  it('a document closed while the picker is open is not edited, and the message says it was closed', async () => {
+    const editor = await openAtEnd('Pointers ', 'markdown');
+    const command = vscode.commands.executeCommand<boolean>('paperLookup.insertCitation', { query: 'networks' });
+    // Alt+I (what it runs does nothing until the picker lists papers): the picker now stays open when the focus leaves it.
+    for (let attempt = 0; attempt < 100 && editor.document.getText() === 'Pointers '; attempt++) {
+      await vscode.commands.executeCommand('paperLookup.picker.insertAndContinue');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // An untitled document reverted and closed is gone for good (a file's document may outlive its tab).
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    for (let attempt = 0; attempt < 50 && !editor.document.isClosed; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(editor.document.isClosed, 'the untitled document was closed');
+    const window = vscode.window as { showWarningMessage: unknown };
+    const original = window.showWarningMessage;
+    const warnings: string[] = [];
+    window.showWarningMessage = (message: string) => {
+      warnings.push(message);
+      return Promise.resolve(undefined);
+    };
+    try {
+      await vscode.commands.executeCommand('workbench.action.focusQuickOpen');
+      await vscode.commands.executeCommand('quickInput.next');
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(await command, false);
+    } finally {
+      window.showWarningMessage = original;
+    }
+    assert.deepEqual(warnings, ['Paper Lookup: the untitled document has been closed; the citation was not inserted.']);
+    assert.ok(!vscode.workspace.textDocuments.some((document) => document.uri.toString() === editor.document.uri.toString()), 'nothing opened it again');
+  });
+
   it('does not edit a read-only document', async () => {
     const scheme = 'paperlookup-readonly';
     const content = new TextEncoder().encode('read only text');

@@ -67,6 +67,23 @@ export async function runAnsweringNotification<T>(command: string, ...args: unkn
   return runAccepting('notification.acceptPrimaryAction', command, args);
 }
 
+/**
+ * The quick fix titled `title` for `range`, once it is offered. VS Code cancels a code action request when the
+ * document's diagnostics are set meanwhile (every check of a document sets them, and checks follow opening, the
+ * papers loading and .bib changes), answering nothing or "Canceled": so it asks again, for at most about 10 s.
+ */
+export async function quickFix(uri: vscode.Uri, range: vscode.Range, title: string): Promise<vscode.CodeAction & { command: vscode.Command }> {
+  let offered: string[] = [];
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const actions = await Promise.resolve(vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value)).catch((): vscode.CodeAction[] => []);
+    const fix = actions.find((action) => action.title === title);
+    if (fix?.command) return { ...fix, command: fix.command };
+    offered = actions.map((action) => action.title);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`no quick fix "${title}"; offered: ${offered.join(' | ') || 'none'}`);
+}
+
 /** Runs `command`, running `accept` every 100 ms until it settles (for at most about 10 s). */
 async function runAccepting<T>(accept: string, command: string, args: readonly unknown[]): Promise<T> {
   let settled = false;

@@ -8,17 +8,18 @@
  * VS Code glue only: settings and globs become sources, files are watched, progress shows in the status bar or a
  * cancellable notification, and the result goes to the status bar, the Output channel and notifications. How a
  * catalog is loaded — from the cache in the extension's global storage, in a worker thread, or in the host — is the
- * pure policy in src/catalog/loadCatalog.ts.
+ * pure policy in src/catalog/loadCatalog.ts; which of overlapping loads is shown, and what a cancelled one keeps,
+ * the one in src/catalog/catalogLoads.ts.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BibParser } from '../bibtex/bibliography';
 import type { ConfigStore } from '../config';
 import { PaperCatalog } from '../catalog/catalog';
+import { CatalogLoads } from '../catalog/catalogLoads';
 import { catalogCacheIn, catalogWorkerRunner, formatBytes, loadCatalog, type SizedSource } from '../catalog/loadCatalog';
 import { BUNDLED_INDEX_NAME, BUNDLED_INDEX_PATH } from '../sources/bundledSource';
 import { missingSource, type IndexSource, type PaperSource } from '../sources/paperSource';
-import { LatestWins } from '../shared/latestWins';
 import { formatProblem, type IndexProblem } from '../sources/parseIndex';
 import { loadSeverity } from '../catalog/sourceReport';
 import { plainForLabel, plainForMessage, plainLine } from '../shared/untrustedText';
@@ -30,11 +31,8 @@ const LARGE_SOURCES_BYTES = 8 * 1024 * 1024;
 const RETIRED_CATALOG_GRACE_MS = 2 * 60 * 1000;
 
 export class PaperLibrary implements vscode.Disposable {
-  private loading: Promise<PaperCatalog> | undefined;
-  /** Only the newest load started shows its catalog and problems, whenever the others finish. */
-  private readonly loads = new LatestWins();
-  /** The catalog the status bar and the last notification describe. */
-  private shown: PaperCatalog | undefined;
+  /** Which load's catalog is in use: the newest started, whenever the others finish (src/catalog/catalogLoads.ts). */
+  private readonly loads: CatalogLoads<PaperCatalog>;
   /** Catalogs no longer shown, each with the timer that disposes it (see `retire`). */
   private readonly retiring = new Map<PaperCatalog, ReturnType<typeof setTimeout>>();
   private readonly changeEmitter = new vscode.EventEmitter<PaperCatalog>();
@@ -44,8 +42,6 @@ export class PaperLibrary implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.statusItem];
-  /** How long the newest finished load took, from its start to a ready catalog. */
-  lastLoadMs: number | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -56,63 +52,45 @@ export class PaperLibrary implements vscode.Disposable {
     /** Parses .bib index files read in the host (off its thread in the extension); in the host when absent. */
     private readonly parseBib?: BibParser,
   ) {
+    this.loads = new CatalogLoads({
+      load: () => this.load(),
+      bundled: async () => PaperCatalog.build([await this.readBundled()], this.config.value.keyTemplate),
+      show: (catalog) => this.show(catalog),
+      retire: (catalog) => this.retire(catalog),
+      now: () => performance.now(),
+      log: (line) => this.log(line),
+    });
     this.statusItem.name = 'Paper Lookup: loaded papers';
     this.statusItem.command = 'paperLookup.showIndexStatus';
     this.disposables.push(
       config.onDidChange(() => {
         // Reload only if someone has asked for papers already; otherwise stay lazy.
-        if (this.loading) void this.reload();
+        if (this.loads.started) void this.reload();
       }),
     );
   }
 
+  /** How long the newest finished load took, from its start to a ready catalog. */
+  get lastLoadMs(): number | undefined {
+    return this.loads.lastLoadMs;
+  }
+
   /** The current catalog, loading it on first call. Never rejects: load failures become problems. */
   catalog(): Promise<PaperCatalog> {
-    this.loading ??= this.loadOrKeep(undefined);
-    return this.loading;
+    return this.loads.catalog();
   }
 
   reload(): Promise<PaperCatalog> {
-    this.loading = this.loadOrKeep(this.loading);
-    return this.loading;
+    return this.loads.reload();
   }
 
   /**
-   * A cancelled load keeps the catalog that was there (searches never see a half-loaded one); a first load
-   * that is cancelled still gives the bundled papers. A load that a later one has superseded shows nothing
-   * (see `LatestWins`); it still resolves, with its own catalog, for whoever awaited it.
+   * Puts a catalog in use: the status bar, the Output channel and a notification describe it, and searches and
+   * views get it through `onDidChange` and `catalog()`. A catalog shown again is no longer disposed.
    */
-  private async loadOrKeep(previous: Promise<PaperCatalog> | undefined): Promise<PaperCatalog> {
-    const isNewest = this.loads.begin();
-    const started = performance.now();
-    const loaded = await this.load();
-    if (loaded) {
-      if (isNewest()) {
-        this.lastLoadMs = performance.now() - started;
-        this.replaceShownCatalog(loaded);
-      } else {
-        // Never shown: only whoever awaited this load asks it anything.
-        this.retire(loaded);
-      }
-      return loaded;
-    }
-    if (isNewest()) this.log(`Loading paper indexes was cancelled; ${previous ? 'the previous papers stay loaded' : 'only the bundled papers are loaded'}.`);
-    const kept = await (previous ?? PaperCatalog.build([await this.readBundled()], this.config.value.keyTemplate));
-    // The kept catalog may be one a superseded load never showed.
-    if (isNewest() && kept !== this.shown) this.replaceShownCatalog(kept);
-    return kept;
-  }
-
-  /**
-   * The one place a catalog replaces the shown one: the catalog `this.shown` held before is out of use from here on
-   * (searches and views get `catalog` through `onDidChange` and `catalog()`), so it is retired.
-   */
-  private replaceShownCatalog(catalog: PaperCatalog): void {
-    const previous = this.shown;
-    this.shown = catalog;
+  private show(catalog: PaperCatalog): void {
     clearTimeout(this.retiring.get(catalog));
     this.retiring.delete(catalog);
-    if (previous && previous !== catalog) this.retire(previous);
     this.report(catalog);
     this.changeEmitter.fire(catalog);
   }
@@ -122,10 +100,9 @@ export class PaperLibrary implements vscode.Disposable {
    * search under way, a picker open across the reload — has had time to finish: a disposed catalog throws.
    */
   private retire(catalog: PaperCatalog): void {
-    if (this.retiring.has(catalog)) return;
     this.retiring.set(catalog, setTimeout(() => {
       this.retiring.delete(catalog);
-      if (catalog !== this.shown) catalog.dispose();
+      catalog.dispose();
     }, RETIRED_CATALOG_GRACE_MS));
   }
 
@@ -246,7 +223,7 @@ export class PaperLibrary implements vscode.Disposable {
       catalog.dispose();
     }
     this.retiring.clear();
-    this.shown?.dispose();
+    this.loads.shown?.dispose();
   }
 }
 

@@ -1,27 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { LatestWins } from '../../src/shared/latestWins';
 
-describe('LatestWins (which reload shows its catalog)', () => {
-  it('a load started later wins even when the earlier one finishes last', async () => {
-    const loads = new LatestWins();
-    const shown: string[] = [];
-    const run = async (name: string, finished: Promise<void>): Promise<void> => {
-      const isNewest = loads.begin();
-      await finished;
-      if (isNewest()) shown.push(name);
-    };
-    let finishFirst!: () => void;
-    let finishSecond!: () => void;
-    const first = run('with the deleted file', new Promise((resolve) => (finishFirst = resolve)));
-    const second = run('without it', new Promise((resolve) => (finishSecond = resolve)));
-    finishSecond();
-    await second;
-    finishFirst();
-    await first;
-    assert.deepEqual(shown, ['without it']);
-  });
-
-  it('a single load, and the last of loads in a row, each win', () => {
+// How the catalog loads use it, loads finishing out of order included: test/unit/catalogLoads.test.ts.
+describe('LatestWins', () => {
+  it('a single run, and the last of runs in a row, each win; an earlier run stops winning when a later one starts', () => {
     const loads = new LatestWins();
     const only = loads.begin();
     assert.equal(only(), true);

@@ -37,8 +37,9 @@ export interface SourceSummary {
 }
 
 /**
- * How a source's papers were had in one load: read and parsed in the extension host or in the catalog worker, taking
- * `ms` milliseconds; or read back with the whole catalog from the index cache, which times no source of its own.
+ * How a source's papers were had in one load: read — parsing included, wherever it ran (.bib text in the BibTeX
+ * worker) — by the extension host's load or by the catalog worker, taking `ms` milliseconds; or read back with the whole
+ * catalog from the index cache, which times no source of its own.
  * Plain data: it goes through the cache file as JSON. The parts of one file (`IndexSource.parts`) share its reading.
  */
 export type SourceReading = { readonly in: 'host' | 'worker'; readonly ms: number } | { readonly in: 'cache' };

@@ -54,10 +54,10 @@ export function readingLabel(reading: SourceReading): string {
   return reading.in === 'cache' ? 'from cache' : formatMs(reading.ms);
 }
 
-/** A reading as a sentence, saying where the source was read: "Read and parsed in a background worker in 2.1 s." */
+/** A reading as a sentence, saying where the source was read: "Read in 2.1 s by the background worker that builds big catalogs." */
 export function readingSentence(reading: SourceReading): string {
   if (reading.in === 'cache') return 'Read from the index cache, with the other cached sources.';
-  return `Read and parsed in ${reading.in === 'host' ? 'the extension host' : 'a background worker'} in ${formatMs(reading.ms)}.`;
+  return `Read in ${formatMs(reading.ms)} by ${reading.in === 'host' ? 'the extension host' : 'the background worker that builds big catalogs'}.`;
 }
 
 /** A duration for people: "38 ms" under a second, "2.1 s" from one on. */

@@ -45,8 +45,8 @@ describe('source reports (the Sources view and the Problems panel)', () => {
     assert.deepEqual(
       reports.flatMap((report) => (report.reading ? [readingSentence(report.reading)] : [])),
       [
-        'Read and parsed in the extension host in 3 ms.',
-        'Read and parsed in a background worker in 2.1 s.',
+        'Read in 3 ms by the extension host.',
+        'Read in 2.1 s by the background worker that builds big catalogs.',
         'Read from the index cache, with the other cached sources.',
       ],
     );

@@ -22,7 +22,11 @@ if (isBibParserRole(workerData)) {
 } else if (isZoteroCounterRole(workerData)) {
   serveZoteroCountRequests();
 } else {
-  buildCatalogCache(workerData as CatalogWorkerRequest, (file, bytesRead) => post({ type: 'progress', file, bytesRead } satisfies CatalogWorkerMessage)).then(
+  buildCatalogCache(
+    workerData as CatalogWorkerRequest,
+    (file, bytesRead) => post({ type: 'progress', file, bytesRead } satisfies CatalogWorkerMessage),
+    () => performance.now(),
+  ).then(
     (cacheFile) => post({ type: 'done', cacheFile } satisfies CatalogWorkerMessage),
     (error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies CatalogWorkerMessage),
   );

@@ -26,13 +26,26 @@ import { createScaledSearch, type ScaledSearch } from '../search/scaledSearch';
 import type { SearchHit } from '../search/search';
 import { disposedError, memoryPaperStore, type PaperStore } from './paperStore';
 
-/** What the status bar and the Output channel say about one source, also when the catalog came from the cache. */
+/** What the status bar, the Sources view and the Output channel say about one source, also when the catalog came from the cache. */
 export interface SourceSummary {
   readonly name: string;
   readonly location: string;
   readonly paperCount: number;
   readonly errorCount: number;
+  /** How its papers were had in the load that made the catalog; absent when whoever built it timed no read (the CLI). */
+  readonly reading?: SourceReading;
 }
+
+/**
+ * How a source's papers were had in one load: read — parsing included, wherever it ran (.bib text in the BibTeX
+ * worker) — by the extension host's load or by the catalog worker, taking `ms` milliseconds; or read back with the whole
+ * catalog from the index cache, which times no source of its own.
+ * Plain data: it goes through the cache file as JSON. The parts of one file (`IndexSource.parts`) share its reading.
+ */
+export type SourceReading = { readonly in: 'host' | 'worker'; readonly ms: number } | { readonly in: 'cache' };
+
+/** How each source was read, keyed by the source as read (for `catalogSteps`, `withFailedSources`). */
+export type SourceReadings = ReadonlyMap<IndexSource, SourceReading>;
 
 /** Everything a catalog is made of: built from sources (`catalogSteps`) or read back from the cache (./indexCache.ts). */
 export interface CatalogContents {
@@ -102,9 +115,9 @@ export class PaperCatalog implements PublicCatalog {
     this.related = createRelatedPapers(this.store, contents.index);
   }
 
-  /** Like the constructor, in slices of about 10 ms with the event loop running in between. */
-  static async build(sources: readonly IndexSource[], keyTemplate = DEFAULT_KEY_TEMPLATE): Promise<PaperCatalog> {
-    return PaperCatalog.fromContents(await runCooperatively(catalogSteps(sources, keyTemplate)));
+  /** Like the constructor, in slices of about 10 ms with the event loop running in between; `readings` go into the sources' summaries. */
+  static async build(sources: readonly IndexSource[], keyTemplate = DEFAULT_KEY_TEMPLATE, readings?: SourceReadings): Promise<PaperCatalog> {
+    return PaperCatalog.fromContents(await runCooperatively(catalogSteps(sources, keyTemplate, readings)));
   }
 
   /** The catalog of contents built before or read from the cache, its lookups built in slices. */
@@ -226,8 +239,9 @@ function* lookupSteps(contents: CatalogContents): Steps<Lookups> {
   return { byId, byKey, mergedIds };
 }
 
-/** Merges the sources, assigns citation keys and builds the search index; see `PaperCatalog`. */
-export function* catalogSteps(files: readonly IndexSource[], keyTemplate: string): Steps<CatalogContents> {
+/** Merges the sources, assigns citation keys and builds the search index; see `PaperCatalog`. `readings`: see `SourceSummary.reading`. */
+export function* catalogSteps(files: readonly IndexSource[], keyTemplate: string, readings: SourceReadings = new Map()): Steps<CatalogContents> {
+  const summaries = files.flatMap((file) => (file.parts ?? [file]).map((source) => summaryOf(source, readings.get(file))));
   const sources = files.flatMap((source) => source.parts ?? [source]);
   const problems: IndexProblem[] = sources.flatMap((source) => source.problems);
   const accepted: { paper: Paper; sourceNames: string[]; source: IndexSource }[] = [];
@@ -320,15 +334,16 @@ export function* catalogSteps(files: readonly IndexSource[], keyTemplate: string
   const ids = yield* packStringSteps(papers.length, (i) => papers[i].id);
   const keys = yield* packStringSteps(papers.length, (i) => papers[i].key);
   const index = yield* buildSearchIndexSteps(papers);
-  return { sources: sources.map(summaryOf), papers: memoryPaperStore(papers), ids, keys, mergedIds, problems, index, fromCache: false };
+  return { sources: summaries, papers: memoryPaperStore(papers), ids, keys, mergedIds, problems, index, fromCache: false };
 }
 
-function summaryOf(source: IndexSource): SourceSummary {
+function summaryOf(source: IndexSource, reading: SourceReading | undefined): SourceSummary {
   return {
     name: source.name,
     location: source.location,
     paperCount: source.papers.length,
     errorCount: source.problems.filter((problem) => problem.severity === 'error').length,
+    ...(reading && { reading }),
   };
 }
 
@@ -337,10 +352,10 @@ function summaryOf(source: IndexSource): SourceSummary {
  * file that cannot be read. They are reported like any other source, and the papers of the others still
  * come from the cache (which is made of readable files only).
  */
-export function withFailedSources(contents: CatalogContents, failed: readonly IndexSource[]): CatalogContents {
+export function withFailedSources(contents: CatalogContents, failed: readonly IndexSource[], readings: SourceReadings = new Map()): CatalogContents {
   if (failed.length === 0) return contents;
   if (failed.some((source) => source.papers.length > 0)) throw new Error('Only sources without papers can be added to a built catalog.');
-  return { ...contents, sources: [...contents.sources, ...failed.map(summaryOf)], problems: [...contents.problems, ...failed.flatMap((source) => source.problems)] };
+  return { ...contents, sources: [...contents.sources, ...failed.map((source) => summaryOf(source, readings.get(source)))], problems: [...contents.problems, ...failed.flatMap((source) => source.problems)] };
 }
 
 /** What makes two records the same paper: the arXiv id without version, the DOI, the folded title. */

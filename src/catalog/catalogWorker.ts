@@ -10,7 +10,7 @@
  * host's side.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { catalogSteps } from './catalog';
+import { catalogSteps, type SourceReading } from './catalog';
 import type { IndexSource } from '../sources/paperSource';
 import { runToEnd } from '../shared/cooperative';
 import { writeCatalogCache, type CacheKey } from './indexCache';
@@ -35,15 +35,23 @@ export type CatalogWorkerMessage =
   | { readonly type: 'done'; readonly cacheFile: string }
   | { readonly type: 'failed'; readonly message: string };
 
-/** Reads the sources, builds the catalog and writes its cache file; returns the file. */
-export async function buildCatalogCache(request: CatalogWorkerRequest, onBytesRead: (file: string, bytesRead: number) => void): Promise<string> {
-  // Never undefined: nothing here cancels a read; the host ends a cancelled build by terminating the worker.
-  const read = async (file: string, displayName?: string): Promise<IndexSource> =>
-    (await readSourceFile(file, { displayName, maxBytes: request.maxFileBytes, onBytesRead: (bytes) => onBytesRead(file, bytes) }))!;
+/**
+ * Reads the sources, builds the catalog and writes its cache file; returns the file. Each source's summary in the
+ * cache says how long reading it here took, by `now` (milliseconds).
+ */
+export async function buildCatalogCache(request: CatalogWorkerRequest, onBytesRead: (file: string, bytesRead: number) => void, now: () => number): Promise<string> {
+  const readings = new Map<IndexSource, SourceReading>();
+  const read = async (file: string, displayName?: string): Promise<IndexSource> => {
+    const started = now();
+    // Never undefined: nothing here cancels a read; the host ends a cancelled build by terminating the worker.
+    const source = (await readSourceFile(file, { displayName, maxBytes: request.maxFileBytes, onBytesRead: (bytes) => onBytesRead(file, bytes) }))!;
+    readings.set(source, { in: 'worker', ms: now() - started });
+    return source;
+  };
   const sources = [await read(request.bundled.file, request.bundled.displayName)];
   for (const file of request.files) sources.push(await read(file));
   // Straight through: nothing else runs on this thread.
-  const contents = runToEnd(catalogSteps(sources, request.keyTemplate));
+  const contents = runToEnd(catalogSteps(sources, request.keyTemplate, readings));
   return writeCatalogCache(request.cacheFolder, request.key, contents);
 }
 

@@ -9,7 +9,7 @@
  * read: a source edited since, or a cache from another release, is never used.
  *
  * Layout: "PLCC", u32 file version, u32 metadata length, u32 CRC-32 of the metadata, the metadata (JSON:
- * the key, the source summaries, problems, merged ids, the file's length), padding to 8 bytes, then the
+ * the key, the source summaries with their reading times, problems, merged ids, the file's length), padding to 8 bytes, then the
  * search index with the papers (./serialize.ts, which checksums every section).
  * So a truncated file, a flipped byte or another version is found out and the catalog rebuilt from the
  * sources; it is never searched. Files are written under a temporary name and renamed, so a reader never
@@ -35,7 +35,7 @@ import type { ReadLimits } from '../sources/regularFile';
 import { stampFile } from '../sources/sourceFiles';
 
 /** Bumped when the metadata, the layout around the index or the papers' stored fields or layout change, or when the same files make another catalog (other keys, say). */
-export const CACHE_FILE_VERSION = 6;
+export const CACHE_FILE_VERSION = 7;
 const MAGIC = 'PLCC';
 const HEAD_BYTES = 16;
 export const CACHE_FILE_EXTENSION = '.plcache';

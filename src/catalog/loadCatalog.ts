@@ -16,12 +16,15 @@
  * - A worker that runs out of memory is not followed by a host build, which would run the extension host out of
  *   memory too, and take every extension down with it: those sources are reported as not loaded.
  * - A cancelled load gives `undefined`, whatever stage it was at; nothing is written.
+ * - Every source read gets its own reading time in its summary (`SourceSummary.reading`), timed around its read with
+ *   `LoadIo.now`: in the host here, in the worker by the worker (./catalogWorker.ts), which writes it into the cache
+ *   with the catalog. A catalog read from a cache written before this load says its sources came from the cache.
  */
-import { PaperCatalog, withFailedSources, type CatalogContents } from './catalog';
+import { PaperCatalog, withFailedSources, type CatalogContents, type SourceReading, type SourceReadings } from './catalog';
 import { isOutOfMemory, runCatalogWorker } from './catalogWorker';
 import { cacheFileFor, readCatalogCache, writeCatalogCache, type CacheKey, type CacheRead } from './indexCache';
 import { runCooperatively } from '../shared/cooperative';
-import { failedSource, type IndexSource, type PaperSource, type SourceStamp } from '../sources/paperSource';
+import { failedSource, type IndexSource, type PaperSource, type SourceReadOptions, type SourceStamp } from '../sources/paperSource';
 
 /** Sources smaller than this together load in well under a second: caching them would gain nothing. */
 export const CACHED_SOURCES_BYTES = 1024 * 1024;
@@ -65,7 +68,7 @@ export interface LoadIo {
    * gets a source's file and the bytes of it read so far. Absent: no worker.
    */
   readonly runWorker?: (build: WorkerBuild, onBytesRead: (file: string, bytesRead: number) => void, signal: AbortSignal) => Promise<string | undefined>;
-  /** Milliseconds, for the durations in log lines. */
+  /** Milliseconds, for the durations in log lines and each source's reading time. */
   now(): number;
   /** A line for the log (the Output channel), what was done and why. */
   log(line: string): void;
@@ -83,30 +86,41 @@ export async function loadCatalog(request: LoadRequest, io: LoadIo): Promise<Pap
   const totalBytes = sources.reduce((total, { bytes }) => total + bytes, 0);
   const isCancelled = (): boolean => io.signal.aborted;
   const cacheable = io.cache && totalBytes >= CACHED_SOURCES_BYTES ? await stampAll(request) : undefined;
+  /** How long each source read in the host took. */
+  const readings = new Map<IndexSource, SourceReading>();
+  /** Reads `source` in the host, timing it; undefined when cancelled. */
+  const readInHost = async (source: PaperSource, options?: SourceReadOptions): Promise<IndexSource | undefined> => {
+    const started = io.now();
+    const read = await source.read(options);
+    if (read) readings.set(read, { in: 'host', ms: io.now() - started });
+    return read;
+  };
+  /** The source read without a way to cancel it, which is never undefined (see `PaperSource.read`). */
+  const readUncancellable = async (source: PaperSource): Promise<IndexSource> => (await readInHost(source))!;
   /** Sources read before the host build, which need not be read again. */
   const readBefore = new Map<PaperSource, IndexSource>();
   if (io.cache && cacheable) {
     const failed: IndexSource[] = [];
     for (const source of cacheable.unstamped) {
-      const read = await source.read({ isCancelled });
+      const read = await readInHost(source, { isCancelled });
       if (!read) return undefined;
       readBefore.set(source, read);
       failed.push(read);
     }
     if (failed.every((source) => source.papers.length === 0)) {
       io.reportStep('reading the index cache');
-      const cached = await readCache(io.cache, cacheable.key, failed, io);
+      const cached = await readCache(io.cache, cacheable.key, failed, readings, io);
       if (cached) return cached;
       if (io.runWorker && [bundled, ...cacheable.stamped].every((source) => source.file !== undefined)) {
         const build = { bundled, sources: cacheable.stamped, key: cacheable.key };
-        const built = await buildInWorker(build, sources, io.cache, io.runWorker, failed, io);
+        const built = await buildInWorker(build, sources, io.cache, io.runWorker, failed, readings, io);
         if (built.status === 'cancelled') return undefined;
         if (built.status === 'built') return built.catalog;
         if (built.status === 'out of memory') {
           const names = cacheable.stamped.map((source) => source.name).join(', ');
           const message = `Not loaded: building the search index of ${names} (${formatBytes(totalBytes)}) ran out of memory. Use a smaller index file, or fewer.`;
           const tooBig = cacheable.stamped.map((source) => failedSource(source.location, message));
-          return PaperCatalog.build([await readUncancellable(bundled), ...failed, ...tooBig], keyTemplate);
+          return PaperCatalog.build([await readUncancellable(bundled), ...failed, ...tooBig], keyTemplate, readings);
         }
       }
     }
@@ -120,21 +134,16 @@ export async function loadCatalog(request: LoadRequest, io: LoadIo): Promise<Pap
       const before = bytesBefore;
       const onBytesRead = (bytesRead: number): void => io.reportBytes(source.name, before + bytesRead);
       onBytesRead(0);
-      result = await source.read({ isCancelled, onBytesRead });
+      result = await readInHost(source, { isCancelled, onBytesRead });
       if (!result) return undefined;
     }
     read.push(result);
     bytesBefore += bytes;
   }
   io.reportStep('building the search index');
-  const catalog = await PaperCatalog.build(read, keyTemplate);
+  const catalog = await PaperCatalog.build(read, keyTemplate, readings);
   if (io.cache && cacheable && cacheable.unstamped.length === 0) void writeCache(io.cache, cacheable.key, catalog, io);
   return catalog;
-}
-
-/** The source read without a way to cancel it, which is never undefined (see `PaperSource.read`). */
-async function readUncancellable(source: PaperSource): Promise<IndexSource> {
-  return (await source.read())!;
 }
 
 /**
@@ -152,16 +161,19 @@ async function stampAll({ bundled, sources, keyTemplate }: LoadRequest): Promise
 }
 
 /**
- * The catalog cached for `key`, with the `failed` sources added (see `withFailedSources`). `builtNow`: the cache was
- * written from the sources during this load, by the worker.
+ * The catalog cached for `key`, with the `failed` sources added (see `withFailedSources`) with their `readings`.
+ * `builtNow`: the cache was written from the sources during this load, by the worker, so its sources keep the reading
+ * times the worker wrote; else they were read from the cache.
  */
-async function readCache(cache: CatalogCacheIo, key: CacheKey, failed: readonly IndexSource[], io: LoadIo, builtNow = false): Promise<PaperCatalog | undefined> {
+async function readCache(cache: CatalogCacheIo, key: CacheKey, failed: readonly IndexSource[], readings: SourceReadings, io: LoadIo, builtNow = false): Promise<PaperCatalog | undefined> {
   const file = cache.fileFor(key);
   const started = io.now();
   const cached = await cache.read(file, key);
   if (cached.status === 'hit') {
     io.log(`Read ${cached.contents.papers.size} papers from the index cache ${file} in ${Math.round(io.now() - started)} ms.`);
-    return PaperCatalog.fromContents(withFailedSources({ ...cached.contents, fromCache: !builtNow }, failed));
+    const { contents } = cached;
+    const sources = builtNow ? contents.sources : contents.sources.map((source) => ({ ...source, reading: { in: 'cache' } as const }));
+    return PaperCatalog.fromContents(withFailedSources({ ...contents, sources, fromCache: !builtNow }, failed, readings));
   }
   if (cached.status === 'rejected') io.log(`Ignoring the index cache ${file}: ${cached.reason} Rebuilding it from the index files.`);
   return undefined;
@@ -177,6 +189,7 @@ async function buildInWorker(
   cache: CatalogCacheIo,
   runWorker: NonNullable<LoadIo['runWorker']>,
   failed: readonly IndexSource[],
+  readings: SourceReadings,
   io: LoadIo,
 ): Promise<{ status: 'built'; catalog: PaperCatalog } | { status: 'cancelled' | 'failed' | 'out of memory' }> {
   // Progress over all sources: each file's bytes count after the bytes of the files before it.
@@ -208,7 +221,7 @@ async function buildInWorker(
     io.log(`Building the catalog in a background worker failed, so the extension host builds it: ${reason}`);
     return { status: 'failed' };
   }
-  const catalog = await readCache(cache, build.key, failed, io, true);
+  const catalog = await readCache(cache, build.key, failed, readings, io, true);
   if (catalog) return { status: 'built', catalog };
   io.log('The index cache the background worker wrote cannot be read, so the extension host builds the catalog.');
   return { status: 'failed' };

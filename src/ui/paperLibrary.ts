@@ -21,7 +21,7 @@ import { catalogCacheIn, catalogWorkerRunner, formatBytes, loadCatalog, type Siz
 import { BUNDLED_INDEX_NAME, BUNDLED_INDEX_PATH } from '../sources/bundledSource';
 import { missingSource, type IndexSource, type PaperSource } from '../sources/paperSource';
 import { formatProblem, type IndexProblem } from '../sources/parseIndex';
-import { loadSeverity } from '../catalog/sourceReport';
+import { loadSeverity, readingLabel } from '../catalog/sourceReport';
 import { plainForLabel, plainForMessage, plainLine } from '../shared/untrustedText';
 import { indexFileSource } from './indexFileReader';
 
@@ -181,7 +181,7 @@ export class PaperLibrary implements vscode.Disposable {
   }
 
   private report(catalog: PaperCatalog): void {
-    const counts = catalog.sources.map((source) => `${source.name}: ${source.paperCount} papers`).join('; ');
+    const counts = catalog.sources.map((source) => `${source.name}: ${source.paperCount} papers${source.reading ? `, ${readingLabel(source.reading)}` : ''}`).join('; ');
     this.log(`Loaded ${catalog.size} papers${catalog.fromCache ? ' from the index cache' : ''} (${counts}).`);
     for (const problem of catalog.problems) this.output.appendLine(formatProblem(problem));
     this.updateStatus(catalog);

@@ -1,13 +1,14 @@
 /**
  * The Sources view (in the Papers side bar) and the index files' diagnostics: after every load, each source
- * with its paper count and its problems, a problem opening its file at its line; the same problems are
- * diagnostics on the index files, so they are in the Problems panel too. Glue over ../index/sourceReport.ts.
+ * with its paper count, how long reading it took and its problems, a problem opening its file at its line; the same
+ * problems are diagnostics on the index files, so they are in the Problems panel too. Glue over
+ * ../catalog/sourceReport.ts.
  */
 import * as vscode from 'vscode';
 import { SOURCES_VIEW_ID } from './contributionIds';
 import type { PaperCatalog } from '../catalog/catalog';
 import type { IndexProblem } from '../sources/parseIndex';
-import { sourceReports, type SourceReport } from '../catalog/sourceReport';
+import { formatMs, readingSentence, sourceDescription, sourceReports, type SourceReport } from '../catalog/sourceReport';
 import { plainForLabel, plainLine } from '../shared/untrustedText';
 
 
@@ -40,11 +41,14 @@ export class SourcesView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     if (node.kind === 'source') {
       const { report } = node;
       const item = new vscode.TreeItem(plainForLabel(report.name), report.problems.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-      const problems = report.problems.length;
-      item.description = plainForLabel(`${report.paperCount.toLocaleString('en-US')} papers${problems > 0 ? ` · ${problems} problem${problems > 1 ? 's' : ''}` : ''}`);
-      // What a screen reader says: the name and the counts (with a file behind it, VS Code would read the path).
+      item.description = plainForLabel(sourceDescription(report));
+      // What a screen reader says: the name, the counts and the reading time (with a file behind it, VS Code would read the path).
       item.accessibilityInformation = { label: plainForLabel(`${report.name}, ${item.description}`) };
-      item.tooltip = `${plainLine(report.location)}${this.loadMs === undefined ? '' : `\nLoaded with the other sources in ${formatMs(this.loadMs)}`}`;
+      item.tooltip = [
+        plainLine(report.location),
+        ...(report.reading ? [readingSentence(report.reading)] : []),
+        ...(this.loadMs === undefined ? [] : [`The whole load, merging and indexing included, took ${formatMs(this.loadMs)}.`]),
+      ].join('\n');
       item.iconPath = new vscode.ThemeIcon(
         report.severity === 'error' ? 'error' : report.severity === 'warning' ? 'warning' : 'book',
         report.severity === 'error' ? new vscode.ThemeColor('problemsErrorIcon.foreground') : report.severity === 'warning' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
@@ -102,8 +106,4 @@ function toDiagnostic(problem: IndexProblem): vscode.Diagnostic {
 function uriOf(location: string): vscode.Uri | undefined {
   if (/^[a-z][a-z0-9+.-]+:\/\//i.test(location)) return vscode.Uri.parse(location);
   return location.startsWith('/') || /^[a-z]:[\\/]/i.test(location) ? vscode.Uri.file(location) : undefined;
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }

@@ -179,9 +179,12 @@ export async function runCitingFlowTests(results, grep) {
       assert.equal(await status.locator('.codicon-warning').count(), 0, 'the status bar shows the error, not a warning');
 
       await workbench.runCommand('Papers: Show Loaded Indexes and Problems');
-      const bundled = page.getByRole('treeitem', { name: /^Bundled papers, 46 papers/ });
+      // Each source's row says how long reading it took (small indexes are read in the host, never cached): "38 ms", "1.2 s".
+      const readTime = String.raw`(\d+ ms|\d+\.\d s)`;
+      const bundled = page.getByRole('treeitem', { name: new RegExp(`^Bundled papers, 46 papers · ${readTime}`) });
       await bundled.waitFor({ timeout: UI_TIMEOUT_MS });
-      const broken = page.getByRole('treeitem', { name: /^(Broken lab index|broken-index\.json), 1 papers · 1 problem/ });
+      assert.match(await bundled.innerText(), new RegExp(`46 papers · ${readTime}`), 'the time is on the row, not only for screen readers');
+      const broken = page.getByRole('treeitem', { name: new RegExp(`^(Broken lab index|broken-index\\.json), 1 paper · ${readTime} · 1 problem`) });
       await broken.waitFor({ timeout: UI_TIMEOUT_MS });
       const problem = page.getByRole('treeitem', { name: /Paper 2: missing or empty "title"/ });
       await problem.waitFor({ timeout: UI_TIMEOUT_MS });

@@ -101,6 +101,15 @@ describe('Index sources', function () {
     const diagnostics = await eventuallyDiagnostics(file, (found) => found.length > 0);
     assert.deepEqual(diagnostics.map((d) => [d.severity, d.range.start.line, d.source]), [[vscode.DiagnosticSeverity.Error, 5, 'Paper Lookup']]);
     assert.match(diagnostics[0].message, /untitled2022.*no title/);
+    // Each source says how long reading it took: small indexes are read by the extension host, never cached.
+    const sources = (await extension.catalog()).sources;
+    assert.deepEqual(
+      sources.map((source) => [source.name, source.reading?.in]),
+      [
+        ['Bundled papers', 'host'],
+        ['problems-index.bib', 'host'],
+      ],
+    );
     // The command opens the Sources view instead of failing or only showing a log.
     await vscode.commands.executeCommand('paperLookup.showIndexStatus');
     await vscode.workspace.fs.writeFile(file, encoder.encode('@article{good2021,\n  title = {A Good Entry},\n  year = {2021}\n}\n'));

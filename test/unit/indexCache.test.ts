@@ -8,7 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateCorpus } from '../../src/bench/corpus';
-import { PaperCatalog, type CatalogContents } from '../../src/catalog/catalog';
+import { catalogSteps, PaperCatalog, type CatalogContents } from '../../src/catalog/catalog';
+import { DEFAULT_KEY_TEMPLATE } from '../../src/papers/keys';
 import type { IndexSource } from '../../src/sources/paperSource';
 import { runCooperatively, runToEnd } from '../../src/shared/cooperative';
 import {
@@ -72,7 +73,8 @@ describe('catalog loading: building in slices', () => {
 });
 
 describe('catalog loading: the index cache', () => {
-  const catalog = new PaperCatalog(sources);
+  // Built as the worker builds it, each source with its reading time, which the cache keeps (as `observable` checks).
+  const catalog = new PaperCatalog(runToEnd(catalogSteps(sources, DEFAULT_KEY_TEMPLATE, new Map(sources.map((source, i) => [source, { in: 'worker', ms: 40 + i } as const])))));
   let folder: string;
   let file: string;
   const read = (wanted: CacheKey = key, at = file): CacheRead => runToEnd(readCatalogCache(at, wanted));

@@ -4,7 +4,7 @@
  * which problems, what the Output channel says, whether the cache was written.
  */
 import { strict as assert } from 'node:assert';
-import { catalogSteps, type CatalogContents } from '../../src/catalog/catalog';
+import { catalogSteps, type CatalogContents, type PublicCatalog, type SourceReading } from '../../src/catalog/catalog';
 import type { CacheKey, CacheRead } from '../../src/catalog/indexCache';
 import { CACHED_SOURCES_BYTES, loadCatalog, type CatalogCacheIo, type LoadIo, type SizedSource, type WorkerBuild } from '../../src/catalog/loadCatalog';
 import type { Paper } from '../../src/papers/paper';
@@ -18,6 +18,15 @@ function paper(id: string): Paper {
   return { id, title: `The paper ${id}`, abstract: `About ${id}.`, authors: ['Ada Lovelace'], year: 2020 };
 }
 
+/** A clock that moves only when told to: a source read takes exactly the time it says. */
+class ManualClock {
+  private at = 0;
+  now = (): number => this.at;
+  advance(ms: number): void {
+    this.at += ms;
+  }
+}
+
 interface FakeSource extends PaperSource {
   /** How many times it was read. */
   reads: number;
@@ -26,12 +35,19 @@ interface FakeSource extends PaperSource {
 /** A file source with these papers; `stamp: undefined` cannot be stamped; `file: undefined` is not a file on disk. */
 /**
  * `cancelsWith`: the user cancels while it is read, which the read notices unless `readsWhole` (a file read in one
- * go, which cannot stop halfway).
+ * go, which cannot stop halfway). `takes`: reading it moves this clock on by these milliseconds.
  */
 function fakeSource(
   name: string,
   ids: readonly string[],
-  options: { stamp?: SourceStamp | undefined; file?: string | undefined; cancelsWith?: AbortController; readsWhole?: boolean; bytes?: number } = {},
+  options: {
+    stamp?: SourceStamp | undefined;
+    file?: string | undefined;
+    cancelsWith?: AbortController;
+    readsWhole?: boolean;
+    bytes?: number;
+    takes?: { clock: ManualClock; ms: number };
+  } = {},
 ): FakeSource {
   const location = `/data/${name}`;
   const stamp = 'stamp' in options ? options.stamp : { location, size: options.bytes ?? 100, mtimeMs: 1 };
@@ -43,6 +59,7 @@ function fakeSource(
     stamp: async () => stamp,
     async read(readOptions = {}) {
       source.reads++;
+      options.takes?.clock.advance(options.takes.ms);
       readOptions.onBytesRead?.(options.bytes ?? 100);
       if (options.cancelsWith) {
         options.cancelsWith.abort();
@@ -54,7 +71,7 @@ function fakeSource(
   return source;
 }
 
-const bundled = (): FakeSource => fakeSource('Bundled papers', ['bundled-1', 'bundled-2']);
+const bundled = (takes?: { clock: ManualClock; ms: number }): FakeSource => fakeSource('Bundled papers', ['bundled-1', 'bundled-2'], { takes });
 
 /** The catalog cache, in memory: `initially` says what a read finds before anything is written. */
 class FakeCache implements CatalogCacheIo {
@@ -113,9 +130,11 @@ class FakeWorker {
       case 'writes nothing':
         return this.cache.fileFor(build.key);
       case 'builds': {
+        // As the worker does: every source read, and timed (25 ms each here), in the worker.
         const read: IndexSource[] = [];
         for (const source of [build.bundled, ...build.sources]) read.push((await source.read())!);
-        this.cache.put(build.key, runToEnd(catalogSteps(read, build.key.keyTemplate)));
+        const readings = new Map(read.map((source) => [source, { in: 'worker', ms: 25 } as const]));
+        this.cache.put(build.key, runToEnd(catalogSteps(read, build.key.keyTemplate, readings)));
         return this.cache.fileFor(build.key);
       }
     }
@@ -129,15 +148,15 @@ interface Recorded {
   readonly bytes: [string, number][];
 }
 
-function fakeIo(options: { cache?: FakeCache; worker?: FakeWorker; cancel?: AbortController } = {}): LoadIo & Recorded {
+/** `clock`: the load's clock; without one, every look at the clock is 10 ms after the one before. */
+function fakeIo(options: { cache?: FakeCache; worker?: FakeWorker; cancel?: AbortController; clock?: ManualClock } = {}): LoadIo & Recorded {
   let clock = 0;
   const recorded: Recorded = { logged: [], steps: [], bytes: [] };
   return {
     ...recorded,
     cache: options.cache,
     runWorker: options.worker?.run,
-    // Every look at the clock is 10 ms after the one before.
-    now: () => (clock += 10),
+    now: options.clock?.now ?? (() => (clock += 10)),
     log: (line) => recorded.logged.push(line),
     reportStep: (message) => recorded.steps.push(message),
     reportBytes: (name, bytesRead) => recorded.bytes.push([name, bytesRead]),
@@ -443,5 +462,99 @@ describe('loadCatalog: the load policy', () => {
       ['b.jsonl', 300],
       ['b.jsonl', 500],
     ]);
+  });
+
+  describe('how long each source took to read', () => {
+    const readingsOf = (catalog: PublicCatalog | undefined): [string, SourceReading | undefined][] => catalog!.sources.map((source) => [source.name, source.reading]);
+
+    it('times each source read in the host on its own, also a setting entry that names no file', async () => {
+      const clock = new ManualClock();
+      const sources = [fakeSource('lab.bib', ['lab-1'], { takes: { clock, ms: 38 } }), fakeSource('arxiv.jsonl', ['arxiv-1'], { takes: { clock, ms: 1204 } })];
+      const missing = missingSource('refs/*.bib', 'No index files match "refs/*.bib".');
+      const catalog = await loadCatalog(
+        { bundled: bundled({ clock, ms: 3 }), sources: [...sized(...sources), { source: missing, bytes: 0 }], keyTemplate: KEY_TEMPLATE },
+        fakeIo({ clock }),
+      );
+      assert.deepEqual(readingsOf(catalog), [
+        ['Bundled papers', { in: 'host', ms: 3 }],
+        ['lab.bib', { in: 'host', ms: 38 }],
+        ['arxiv.jsonl', { in: 'host', ms: 1204 }],
+        ['*.bib', { in: 'host', ms: 0 }],
+      ]);
+    });
+
+    it('keeps the times the worker took when it built the catalog in this load, and says "from cache" on the next', async () => {
+      const cache = new FakeCache();
+      const worker = new FakeWorker('builds', cache);
+      const clock = new ManualClock();
+      const [bundledSource, big] = [bundled(), fakeSource('big.jsonl', ['big-1'])];
+      const missing = fakeSource('gone.json', [], { stamp: undefined, takes: { clock, ms: 2 } });
+      const request = { bundled: bundledSource, sources: [...sized(big), { source: missing, bytes: 0 }], keyTemplate: KEY_TEMPLATE };
+      const built = await loadCatalog(request, fakeIo({ cache, worker, clock }));
+      assert.deepEqual(readingsOf(built), [
+        ['Bundled papers', { in: 'worker', ms: 25 }],
+        ['big.jsonl', { in: 'worker', ms: 25 }],
+        ['gone.json', { in: 'host', ms: 2 }],
+      ]);
+      const again = await loadCatalog(request, fakeIo({ cache, worker, clock }));
+      assert.equal(worker.builds.length, 1, 'the second load reads the cache');
+      assert.deepEqual(readingsOf(again), [
+        ['Bundled papers', { in: 'cache' }],
+        ['big.jsonl', { in: 'cache' }],
+        ['gone.json', { in: 'host', ms: 2 }],
+      ]);
+    });
+
+    it('times the host build after a failed worker, and the next load from the cache it wrote says "from cache"', async () => {
+      const cache = new FakeCache();
+      const clock = new ManualClock();
+      const [bundledSource, big] = [bundled({ clock, ms: 4 }), fakeSource('big.jsonl', ['big-1'], { takes: { clock, ms: 900 } })];
+      const request = { bundled: bundledSource, sources: sized(big), keyTemplate: KEY_TEMPLATE };
+      const built = await loadCatalog(request, fakeIo({ cache, worker: new FakeWorker('fails', cache), clock }));
+      await settled();
+      assert.deepEqual(readingsOf(built), [
+        ['Bundled papers', { in: 'host', ms: 4 }],
+        ['big.jsonl', { in: 'host', ms: 900 }],
+      ]);
+      const again = await loadCatalog(request, fakeIo({ cache, clock }));
+      assert.deepEqual(readingsOf(again), [
+        ['Bundled papers', { in: 'cache' }],
+        ['big.jsonl', { in: 'cache' }],
+      ]);
+    });
+
+    it('gives each library of a file that holds several the time of reading that file', async () => {
+      const clock = new ManualClock();
+      const part = (name: string, id: string): IndexSource => ({ name, location: '/data/zotero.sqlite', papers: [paper(id)], problems: [] });
+      const parts = [part('My Library', 'mine-1'), part('Lab group', 'lab-1')];
+      const zotero: PaperSource = {
+        location: '/data/zotero.sqlite',
+        name: 'zotero.sqlite',
+        stamp: async () => undefined,
+        read: async () => {
+          clock.advance(120);
+          return { name: 'zotero.sqlite', location: '/data/zotero.sqlite', papers: parts.flatMap((p) => p.papers), problems: [], parts };
+        },
+      };
+      const catalog = await loadCatalog({ bundled: bundled({ clock, ms: 3 }), sources: sized(zotero), keyTemplate: KEY_TEMPLATE }, fakeIo({ clock }));
+      assert.deepEqual(readingsOf(catalog), [
+        ['Bundled papers', { in: 'host', ms: 3 }],
+        ['My Library', { in: 'host', ms: 120 }],
+        ['Lab group', { in: 'host', ms: 120 }],
+      ]);
+    });
+
+    it('gives no time to sources the worker ran out of memory on, which were never read', async () => {
+      const cache = new FakeCache();
+      const clock = new ManualClock();
+      const catalog = await loadCatalog(
+        { bundled: bundled({ clock, ms: 5 }), sources: sized(fakeSource('huge.jsonl', ['huge-1'])), keyTemplate: KEY_TEMPLATE },
+        fakeIo({ cache, worker: new FakeWorker('out of memory', cache), clock }),
+      );
+      assert.deepEqual(readingsOf(catalog), [
+        ['Bundled papers', { in: 'host', ms: 5 }],
+        ['huge.jsonl', undefined],
+      ]);
+    });
   });
 });

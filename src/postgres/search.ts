@@ -194,7 +194,8 @@ export function planQuery(words: readonly QueryWord[], alternatives: readonly (r
   const corrected = searched.some((i) => alternatives[i].length > own[i].length) ? conjunction(searched, alternatives) : undefined;
   const rankedBy = (of: readonly (readonly Alternative[])[]): RankedWords => {
     const ranked = searched.filter((i) => of[i].length > 0);
-    return { queries: ranked.map((i) => clause(lexemesOf(of[i]))), papers: ranked.map((i) => Math.max(...of[i].map((alternative) => alternative.papers))) };
+    const strongest = (list: readonly Alternative[]): Alternative[] => [...list].sort((a, b) => Number(b.kind === Kind.Exact) - Number(a.kind === Kind.Exact) || b.papers - a.papers).slice(0, RANKED_LEXEMES);
+    return { queries: ranked.map((i) => clause(lexemesOf(strongest(of[i])))), papers: ranked.map((i) => Math.max(...of[i].map((alternative) => alternative.papers))) };
   };
   const ranking = rankedBy(own);
   const correctedRanking = rankedBy(alternatives);
@@ -224,12 +225,18 @@ CROSS JOIN LATERAL (
 const PAPER_COLUMNS = 'p.id, p.key, p.title, p.authors, p.year, p.venue, p.doi, p.arxiv_id, p.arxiv_category, p.url, p.abstract, p.bibtex';
 
 /**
- * How many papers matching in their title or names, and how many matching elsewhere, are ranked. Ranking reads each
- * candidate's whole-text vector, which PostgreSQL keeps compressed out of line, so the candidates are bounded (with
- * 2,000 and 1,000, p95 per keystroke was 54 ms at 2.5M papers; with these, 24 ms); the rare words leading the index
- * scan keep them few for a query typed in full.
+ * How many papers matching in their title or names, and how many matching elsewhere, are ranked. The index hands
+ * them over in table order, not by merit, so a paper beyond the bound is never ranked: at 2.5M synthetic papers a
+ * partial word's 1,042 title matches had its known item 1,024th. Each candidate costs a score (`scoreOf`) and a read of
+ * its row, so the bound is what the latency budget allows (README, "Measured").
  */
-export const HEADING_CANDIDATES = 1000;
+export const HEADING_CANDIDATES = 1500;
+/**
+ * A word is ranked by at most this many of its lexemes, its whole spelling first, then the commonest: ts_rank takes time
+ * for every lexeme it is asked about, for every candidate (64 completions of a word being typed made ranking most
+ * of a keystroke's time). Papers with a rarer completion are still found, ranked as having the word less.
+ */
+const RANKED_LEXEMES = 8;
 /** How many of the best papers of the common words are read when every word is common. */
 export const LISTED_CANDIDATES = 500;
 /** A common word of at most this many lexemes is still part of the index condition when a rare word leads it. */
@@ -271,8 +278,8 @@ function rankingWords(queries: string, papers: string): string {
 export const SEARCH_SQL = `WITH q AS (
   SELECT to_tsquery('simple', coalesce($1, '')) AS index, to_tsquery('simple', coalesce($2, '')) AS plain,
          to_tsquery('simple', coalesce($3, '')) AS corrected
-), ranking AS (${rankingWords('$6', '$7')}
-), corrected_ranking AS (${rankingWords('$8', '$9')}
+), ranking AS MATERIALIZED (${rankingWords('$6', '$7')}
+), corrected_ranking AS MATERIALIZED (${rankingWords('$8', '$9')}
 ), heading_candidates AS (
   (SELECT p.id, p.heading, p.document FROM ${PAPERS_TABLE} p, q
    WHERE $1::text IS NOT NULL AND p.heading @@ q.index AND (p.heading @@ q.plain) IS TRUE

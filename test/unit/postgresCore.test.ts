@@ -105,6 +105,9 @@ describe('shared catalog: planning a search from the vocabulary', () => {
     const spread = planQuery(queryWords('neu'), [Array.from({ length: 30 }, (_, i) => alternative(`neu${i}`, 1000, Kind.Prefix))]);
     assert.deepEqual(spread.listed, []);
     assert.match(spread.index ?? '', /^\('neu0' \| 'neu1' \|/);
+    // Ranked by the whole spelling and its commonest completions only: ts_rank takes time for every lexeme it is asked.
+    const many = planQuery(queryWords('neu'), [[alternative('neu', 10), ...Array.from({ length: 30 }, (_, i) => alternative(`neu${i}`, 1000 + i, Kind.Prefix))]]);
+    assert.deepEqual(many.ranking.queries, ["('neu' | 'neu29' | 'neu28' | 'neu27' | 'neu26' | 'neu25' | 'neu24' | 'neu23')"]);
   });
 
   it('leaves out a word the vocabulary has nothing for and names it on the hits; only typo neighbours: no plain tier', () => {

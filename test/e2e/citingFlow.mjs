@@ -127,7 +127,7 @@ export async function runCitingFlowTests(results, grep) {
     await workbench.runCommand('Papers: Focus on Papers View');
     let view = await workbench.webviewFrame(VIEW);
     await view.locator('vscode-textfield').waitFor({ timeout: UI_TIMEOUT_MS });
-    await waitUntil('the search field to have the focus', () => view.evaluate(() => document.activeElement?.tagName === 'VSCODE-TEXTFIELD'));
+    await waitUntil('the search field to have the focus', () => view.evaluate(() => document.hasFocus() && document.activeElement?.tagName === 'VSCODE-TEXTFIELD'));
     await page.keyboard.type('graph mamba');
     await view.getByRole('option', { name: /^Graph Mamba/ }).waitFor({ timeout: UI_TIMEOUT_MS });
 
@@ -137,7 +137,7 @@ export async function runCitingFlowTests(results, grep) {
     await workbench.openActivityBarContainer('Papers');
     view = await workbench.webviewFrame(VIEW);
     await view.locator('vscode-textfield').waitFor({ timeout: UI_TIMEOUT_MS });
-    await waitUntil('the search field to have the focus after the icon', () => view.evaluate(() => document.activeElement?.tagName === 'VSCODE-TEXTFIELD'));
+    await waitUntil('the search field to have the focus after the icon', () => view.evaluate(() => document.hasFocus() && document.activeElement?.tagName === 'VSCODE-TEXTFIELD'));
     await page.keyboard.press('Control+KeyA');
     await page.keyboard.type('pointer networks');
     await view.getByRole('option', { name: /^Pointer Networks/ }).waitFor({ timeout: UI_TIMEOUT_MS });

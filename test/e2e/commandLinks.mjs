@@ -113,8 +113,7 @@ export async function runCommandLinkTests(results, { restricted }) {
   test('the picker shows $(icon) syntax in a title as written and drops bidi controls, rendering no icon', async () => {
     const picker = workbench.quickInput();
     const rowFor = async (query, hasText) => {
-      await workbench.runCommand('Papers: Search Papers…');
-      await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await workbench.openPicker('Papers: Search Papers…', 'Search Papers');
       await page.keyboard.insertText(query);
       const row = picker.locator('.monaco-list-row.focused', { hasText });
       await row.waitFor({ timeout: UI_TIMEOUT_MS });

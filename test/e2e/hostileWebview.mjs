@@ -14,8 +14,6 @@ const PANEL = 'body[data-webview="panel"]';
 const VIEW = 'body[data-webview="view"]';
 const UI_TIMEOUT_MS = 30_000;
 /** How long to wait for the Show Abstract picker before opening it again, and how often to try. */
-const PICKER_OPEN_MS = 10_000;
-const PICKER_ATTEMPTS = 3;
 const INDEX_FILE = 'hostile-webview.json';
 const LINK_TARGET = 'https://example.org/hostile-link-target';
 
@@ -186,17 +184,7 @@ async function showInPanel(workbench, query, title) {
 
 async function showInPanelOnce(workbench, query, title) {
   const { page } = workbench;
-  const picker = workbench.quickInput();
-  for (let attempt = 1; ; attempt++) {
-    await workbench.runCommand('Papers: Show Abstract');
-    try {
-      await picker.locator('.quick-input-title', { hasText: 'Show Abstract' }).waitFor({ timeout: PICKER_OPEN_MS });
-      break;
-    } catch (error) {
-      // A panel that finishes loading late takes the focus, and the picker closes when it loses the focus.
-      if (attempt === PICKER_ATTEMPTS) throw error;
-    }
-  }
+  const picker = await workbench.openPicker('Papers: Show Abstract', 'Show Abstract');
   await page.keyboard.insertText(query);
   // The row for this query, not one still listed for an earlier state of the picker. The picker shows titles
   // without their bidi controls (src/shared/untrustedText.ts).

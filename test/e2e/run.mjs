@@ -49,9 +49,7 @@ const TESTS = [
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
       await page.keyboard.press('Control+End');
 
-      await workbench.runCommand('Papers: Search Papers…');
-      const picker = workbench.quickInput();
-      await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      const picker = await workbench.openPicker('Papers: Search Papers…', 'Search Papers');
       // One input event, so one result list: the arrow keys below never race a list still arriving for a shorter prefix.
       await page.keyboard.insertText('stat space modls');
       const highlighted = picker.locator('.monaco-list-row.focused');
@@ -215,9 +213,7 @@ const TESTS = [
     name: 'A query nothing matches says so in the picker, whose row opens the indexes setting, and in the side view; a partial result names the word it lacks in both',
     async run(workbench, theme) {
       const { page } = workbench;
-      await workbench.runCommand('Papers: Search Papers…');
-      const picker = workbench.quickInput();
-      await picker.locator('.quick-input-title', { hasText: 'Search Papers' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      const picker = await workbench.openPicker('Papers: Search Papers…', 'Search Papers');
       // A paper with only part of the query is listed, its row naming the word it lacks.
       await page.keyboard.insertText('graph mamba zzqx');
       // Waited for by its text: until the query is searched, the picker may still list recent papers, Graph Mamba among them.

@@ -11,6 +11,8 @@ const WORKBENCH_TIMEOUT_MS = 90_000;
 const UI_TIMEOUT_MS = 15_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 const PALETTE_RETRY_MS = 3_000;
+const PICKER_OPEN_MS = 10_000;
+const PICKER_ATTEMPTS = 3;
 /** The first webview of a session waits for the webview service worker to register: many seconds on 2 cores. */
 const WEBVIEW_TIMEOUT_MS = 60_000;
 /** The side view's webview, as the page in its frame marks itself. */
@@ -146,13 +148,29 @@ export class Workbench {
   }
 
   /**
-   * Runs the palette command `command` that opens one of our pickers (its title holds `pickerTitle`), types `query`
-   * and waits until the highlighted row holds `rowText`; returns the picker and that row.
+   * Runs the palette command `command` that opens one of our pickers, and waits until it is shown, its title holding
+   * `pickerTitle`; returns it. A webview that finishes loading late (a panel, the side view's reader) takes the
+   * focus, and a picker closes when it loses the focus: then the command is run again, up to `PICKER_ATTEMPTS` times.
+   */
+  async openPicker(command, pickerTitle) {
+    const picker = this.quickInput();
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand(command);
+      try {
+        await picker.locator('.quick-input-title', { hasText: pickerTitle }).waitFor({ timeout: PICKER_OPEN_MS });
+        return picker;
+      } catch (error) {
+        if (attempt === PICKER_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * Opens the picker of the palette command `command` (`openPicker`), types `query` and waits until the highlighted
+   * row holds `rowText`; returns the picker and that row.
    */
   async findInPicker(command, pickerTitle, query, rowText) {
-    await this.runCommand(command);
-    const picker = this.quickInput();
-    await picker.locator('.quick-input-title', { hasText: pickerTitle }).waitFor({ timeout: UI_TIMEOUT_MS });
+    const picker = await this.openPicker(command, pickerTitle);
     await this.page.keyboard.insertText(query);
     const row = picker.locator('.monaco-list-row.focused', { hasText: rowText });
     await row.waitFor({ timeout: UI_TIMEOUT_MS });

@@ -8,7 +8,9 @@
  * instead of generating one; the local engine then searches the papers read back from it.
  * `--url` measures the searches of a catalog loaded before (by `paper-lookup load --into`, which prints the load's
  * throughput) instead of starting a cluster and loading one: a change to the search is measured again in minutes,
- * where a load of millions of papers takes a quarter of an hour or more. Give `--corpus` too for the local engine.
+ * where a load of millions of papers takes a quarter of an hour or more. Give `--corpus` too for the local engine;
+ * `--sizes` is not used. Like a run with a cluster of its own, it runs VACUUM ANALYZE on the papers first, so the
+ * catalog is measured as a settled one (visibility map set, statistics current).
  *
  * Per size, in a throwaway cluster (scripts/postgres-cluster.mjs) given more memory than the default:
  * - load: the corpus written as an arXiv JSON Lines file, loaded by the loader the CLI runs (read, COPY, upsert,
@@ -112,7 +114,7 @@ async function load(url: string, file: string): Promise<void> {
 
 /**
  * Prints the catalog's size on disk, then times its searches and, unless `--no-local`, the local engine's on the same
- * papers (`papers`, else read back from `--corpus`).
+ * papers (read back from `--corpus` when given, else `generated`).
  */
 async function searchAndCompare(url: string, generated: readonly Paper[]): Promise<void> {
   const client = await connect(clientConfig(url, undefined, { statementTimeoutMs: 0 }));

@@ -132,13 +132,16 @@ export interface RankedWords {
 
 /** The statements' parameters for one search, and what the hits are marked with. */
 export interface PlannedQuery {
-  /** The rarer words (each in fewer than `INDEXED_WORD_PAPERS` papers), the GIN index's condition; undefined if none. */
+  /**
+   * The GIN index's condition: the rarer words (each in fewer than `INDEXED_WORD_PAPERS` papers) with the common ones of
+   * few lexemes; when every word is common, the words typed in full if two or more are; else undefined.
+   */
   readonly index: string | undefined;
   /** Every word by its own spellings and completions; undefined when a word has only typo neighbours. */
   readonly plain: string | undefined;
   /** Every word with its typo neighbours too; undefined when no word has any. */
   readonly corrected: string | undefined;
-  /** When every word is common: the commonest lexemes of the word in the fewest papers, whose best papers are read. */
+  /** When every word is common: the commonest lexemes of the word in the fewest papers, whose best papers are read; else none. */
   readonly listed: readonly string[];
   /** Each searched word by its own lexemes, with how many papers its commonest one is in: what ranks the papers. */
   readonly ranking: RankedWords;
@@ -221,7 +224,6 @@ CROSS JOIN LATERAL (
   LIMIT CASE WHEN length(q.term) < 3 THEN ${SHORT_PREFIX_COMPLETIONS} ELSE ${PREFIX_COMPLETIONS} END
 ) c`;
 
-
 const PAPER_COLUMNS = 'p.id, p.key, p.title, p.authors, p.year, p.venue, p.doi, p.arxiv_id, p.arxiv_category, p.url, p.abstract, p.bibtex';
 
 /**
@@ -266,9 +268,10 @@ function rankingWords(queries: string, papers: string): string {
 }
 
 /**
- * $1 the GIN condition's tsquery text (null: every word is common), $2 the plain tsquery (null: skip its tiers), $3 the
- * corrected one (null: skip its tier), $4 the lexemes whose best papers are read when $1 is null, $5 the limit, $6 and
- * $7 the plain ranking's words (`RankedWords`), $8 and $9 the corrected ranking's. The abstract tier is not searched
+ * $1 the GIN condition's tsquery text (null: none, see `PlannedQuery.index`), $2 the plain tsquery (null: skip its
+ * tiers), $3 the corrected one (null: skip its tier), $4 the lexemes whose best papers are read (empty: a rarer word
+ * leads the index scan), $5 the limit, $6 and $7 the plain ranking's words (`RankedWords`), $8 and $9 the corrected
+ * ranking's. The abstract tier is not searched
  * when every word is common (the lists are read): their papers are counted by the hundred thousand there, where GIN
  * has to step through them all.
  * `(… @@ …) IS TRUE` is a filter PostgreSQL cannot answer from an index: the common words are checked on the rows
